@@ -1,0 +1,174 @@
+"""Check a case document against the v1 schema and the cross-field rules the schema cannot express.
+
+Every problem carries a JSON pointer and a sentence, so the CLI can print
+``error: FILE: /tumour/er_percent: 140 is greater than the maximum of 100`` and the GUI can mark
+the field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from tumorboard.domain.dates import parse_iso_date
+from tumorboard.resources import load_json_resource
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentProblem:
+    pointer: str  # JSON pointer, "" for the whole document
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: {self.message}"
+
+
+class InvalidCaseDocument(ValueError):
+    """A case document that was refused; ``problems`` says every reason found."""
+
+    def __init__(self, problems: list[DocumentProblem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _pointer(parts: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+@cache
+def _validator() -> Any:
+    # Imported lazily: jsonschema is the slowest import on the `recommend` path.
+    from jsonschema import Draft202012Validator
+
+    schema = load_json_resource("schemas", "case-v1.schema.json")
+    return Draft202012Validator(schema)
+
+
+def _schema_problems(doc: Any) -> list[DocumentProblem]:
+    problems = []
+    for err in _validator().iter_errors(doc):
+        problems.append(DocumentProblem(_pointer(err.absolute_path), _describe(err)))
+    problems.sort(key=lambda p: (p.pointer, p.message))
+    return problems
+
+
+def _describe(err: Any) -> str:
+    message: str = err.message
+    if err.validator == "pattern" and err.absolute_path and err.absolute_path[-1] != "mrn":
+        # Only dates use patterns besides the MRN: say what is wanted, not the regex.
+        return f"{err.instance!r} is not a date in the form YYYY-MM-DD"
+    if err.validator == "pattern":
+        return (f"{err.instance!r} is not a valid record number (letters, digits and '-', "
+                "starting with a letter or digit, at most 32 characters)")
+    if err.validator == "oneOf" and isinstance(err.instance, str):
+        return f"{err.instance!r} is not a date in the form YYYY-MM-DD"
+    if len(message) > 300:
+        message = message[:297] + "..."
+    return message
+
+
+def _date_at(doc: Any, parts: tuple[Any, ...], problems: list[DocumentProblem]) -> Any:
+    """The date at ``parts`` if present and real; records a problem for impossible dates."""
+    node = doc
+    for p in parts:
+        try:
+            node = node[p]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if not isinstance(node, str):
+        return None
+    try:
+        return parse_iso_date(node)
+    except ValueError as exc:
+        problems.append(DocumentProblem(_pointer(parts), str(exc)))
+        return False
+
+
+def _cross_field_problems(doc: dict[str, Any]) -> list[DocumentProblem]:
+    problems: list[DocumentProblem] = []
+    d = _date_at
+    d(doc, ("patient", "birth_date"), problems)
+    d(doc, ("tumour", "diagnosis_date"), problems)
+    d(doc, ("metastatic", "diagnosis_date"), problems)
+    d(doc, ("metastatic", "current_state_date"), problems)
+    d(doc, ("dental_evaluation_date",), problems)
+    metastatic = doc.get("metastatic", {})
+    lesions = metastatic.get("lesions", [])
+    for i in range(len(lesions)):
+        d(doc, ("metastatic", "lesions", i, "detected"), problems)
+    if lesions and "diagnosis_date" not in metastatic:
+        problems.append(DocumentProblem(
+            "/metastatic/diagnosis_date",
+            "is required when metastatic lesions are listed (date of metastatic diagnosis)"))
+    for i, therapy in enumerate(doc.get("therapies", [])):
+        start = d(doc, ("therapies", i, "start"), problems)
+        end = d(doc, ("therapies", i, "end"), problems)
+        if start and end and end < start:
+            problems.append(DocumentProblem(
+                _pointer(("therapies", i, "end")),
+                f"{therapy['end']} is before the start date {therapy['start']}"))
+    for i in range(len(doc.get("mdt_discussions", []))):
+        d(doc, ("mdt_discussions", i), problems)
+    recist = doc.get("recist")
+    if isinstance(recist, dict):
+        d(doc, ("recist", "baseline_date"), problems)
+        n_targets = len(recist.get("targets", []))
+        for i, assessment in enumerate(recist.get("assessments", [])):
+            d(doc, ("recist", "assessments", i, "date"), problems)
+            got = len(assessment.get("target_mm", []))
+            if got != n_targets:
+                problems.append(DocumentProblem(
+                    _pointer(("recist", "assessments", i, "target_mm")),
+                    f"has {got} value{'s' if got != 1 else ''} but the baseline has "
+                    f"{n_targets} target{'s' if n_targets != 1 else ''} (one value per target, "
+                    "same order; null for a target not evaluated)"))
+    return problems
+
+
+def validate_case_document(doc: Any) -> list[DocumentProblem]:
+    """All problems with ``doc``; an empty list means it is a valid case document."""
+    problems = _schema_problems(doc)
+    if problems:
+        # Cross-field rules assume the shapes the schema guarantees.
+        return problems
+    return _cross_field_problems(doc)
+
+
+class _NonFiniteNumber(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity, which would slip past every range check.
+    raise _NonFiniteNumber(name)
+
+
+def parse_case_text(text: str) -> dict[str, Any]:
+    """Parse JSON text and validate it; raises InvalidCaseDocument with every problem."""
+    if not text.strip():
+        raise InvalidCaseDocument([DocumentProblem("", "the file is empty")])
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except _NonFiniteNumber as exc:
+        raise InvalidCaseDocument([DocumentProblem(
+            "", f"not valid JSON: {exc} is not a number JSON allows")]) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidCaseDocument([DocumentProblem(
+            "", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]) from None
+    problems = validate_case_document(doc)
+    if problems:
+        raise InvalidCaseDocument(problems)
+    result: dict[str, Any] = doc
+    return result
+
+
+def load_case_document(data: bytes) -> dict[str, Any]:
+    """Decode UTF-8 bytes (a file's content) and validate them as a case document."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidCaseDocument([DocumentProblem(
+            "", f"not UTF-8 text (byte {exc.start}); a case document is JSON in UTF-8")]) from None
+    return parse_case_text(text)

@@ -1,0 +1,82 @@
+"""The ``tumorboard`` command: with no subcommand it opens the desktop app; subcommands are its
+headless peers over the same services.
+
+Each subcommand lives in ``tumorboard/commands/<name>.py`` with ``register(subparsers)``; modules
+are imported only when needed so that ``tumorboard recommend`` stays fast and never loads Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from tumorboard import __version__
+
+# Subcommand name -> module under tumorboard.commands that registers it.
+COMMANDS: dict[str, str] = {
+    "recommend": "recommend",
+}
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_INVALID = 2
+
+
+class CliError(Exception):
+    """A refusal to show the user as one line on standard error, then exit with ``code``."""
+
+    def __init__(self, message: str, code: int = EXIT_INVALID) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _parser(command: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tumorboard",
+        description="Tumor board (MDT) case tracking, guideline recommendations and minutes.",
+    )
+    parser.add_argument("--version", action="version", version=f"tumorboard {__version__}")
+    parser.add_argument(
+        "--database", metavar="URL",
+        help="database URL or SQLite file path (default: TUMORBOARD_DATABASE_URL, else the "
+             "embedded SQLite file in the user data directory)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the app on a demo database of synthetic cases")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    names = [command] if command in COMMANDS else list(COMMANDS)
+    for name in names:
+        module = importlib.import_module(f"tumorboard.commands.{COMMANDS[name]}")
+        module.register(sub)
+    return parser
+
+
+def _first_command(argv: Sequence[str]) -> str | None:
+    for arg in argv:
+        if arg in COMMANDS:
+            return arg
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(_first_command(args_list))
+    args = parser.parse_args(args_list)
+    try:
+        if args.command is None:
+            from tumorboard.gui.app import run_app
+
+            return run_app(demo=args.demo, database=args.database)
+        code: int = args.handler(args)
+        return code
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

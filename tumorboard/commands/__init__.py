@@ -1,0 +1,1 @@
+"""Subcommands of the ``tumorboard`` command, one module each (see ``tumorboard.cli``)."""

@@ -1,0 +1,149 @@
+"""Enumerations of the case document (tumorboard.case/1), named as the clinic names them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class MenopausalStatus(StrEnum):
+    PRE = "pre"
+    PERI = "peri"
+    POST = "post"
+    NOT_APPLICABLE = "not_applicable"
+    UNKNOWN = "unknown"
+
+
+class Her2Ihc(StrEnum):
+    ZERO = "0"
+    ONE_PLUS = "1+"
+    TWO_PLUS = "2+"
+    THREE_PLUS = "3+"
+
+
+class Her2Ish(StrEnum):
+    AMPLIFIED = "amplified"
+    NOT_AMPLIFIED = "not_amplified"
+    EQUIVOCAL = "equivocal"
+
+
+class GermlineBrca(StrEnum):
+    BRCA1 = "BRCA1"
+    BRCA2 = "BRCA2"
+    NEGATIVE = "negative"
+    UNKNOWN = "unknown"
+
+
+class TnmBasis(StrEnum):
+    CLINICAL = "clinical"
+    PATHOLOGICAL = "pathological"
+
+
+T_CATEGORIES: tuple[str, ...] = (
+    "TX", "T0", "Tis", "T1mi", "T1", "T1a", "T1b", "T1c", "T2", "T3",
+    "T4", "T4a", "T4b", "T4c", "T4d",
+)
+N_CATEGORIES: tuple[str, ...] = (
+    "NX", "N0", "N1mi", "N1", "N1a", "N1b", "N1c", "N2", "N2a", "N2b",
+    "N3", "N3a", "N3b", "N3c",
+)
+M_CATEGORIES: tuple[str, ...] = ("M0", "M1")
+
+
+class PrimarySymptom(StrEnum):
+    ULCERATION = "ulceration"
+    BLEEDING = "bleeding"
+    FUNGATION = "fungation"
+    PAIN = "pain"
+    INFECTION = "infection"
+    IMPENDING_COMPLICATION = "impending_complication"
+
+
+class Organ(StrEnum):
+    BONE = "bone"
+    LIVER = "liver"
+    LUNG = "lung"
+    PLEURA = "pleura"
+    BRAIN = "brain"
+    DISTANT_LYMPH_NODE = "distant_lymph_node"
+    ADRENAL = "adrenal"
+    SKIN_SOFT_TISSUE = "skin_soft_tissue"
+    PERITONEUM = "peritoneum"
+    OTHER = "other"
+
+
+class BoneSite(StrEnum):
+    VERTEBRA = "vertebra"
+    FEMUR = "femur"
+    TIBIA = "tibia"
+    PELVIS = "pelvis"
+    HUMERUS = "humerus"
+    RIB = "rib"
+    STERNUM = "sternum"
+    SCAPULA = "scapula"
+    CLAVICLE = "clavicle"
+    SKULL = "skull"
+    OTHER = "other"
+
+
+class StagingModality(StrEnum):
+    FDG_PET_CT = "fdg_pet_ct"
+    CT = "ct"
+    BONE_SCAN = "bone_scan"
+    MRI = "mri"
+    ULTRASOUND = "ultrasound"
+    XRAY = "xray"
+
+
+class TherapyKind(StrEnum):
+    SYSTEMIC = "systemic"
+    BONE_MODIFYING = "bone_modifying"
+    SURGERY = "surgery"
+    RADIOTHERAPY = "radiotherapy"
+    ABLATION = "ablation"
+
+
+class TherapyClass(StrEnum):
+    ENDOCRINE = "endocrine"
+    CDK46_INHIBITOR = "cdk46_inhibitor"
+    CHEMOTHERAPY = "chemotherapy"
+    ANTI_HER2 = "anti_her2"
+    ADC = "adc"
+    PARP_INHIBITOR = "parp_inhibitor"
+    IMMUNOTHERAPY = "immunotherapy"
+    OVARIAN_SUPPRESSION = "ovarian_suppression"
+    OTHER = "other"
+
+
+class TherapySetting(StrEnum):
+    NEOADJUVANT = "neoadjuvant"
+    ADJUVANT = "adjuvant"
+    METASTATIC = "metastatic"
+
+
+class BoneAgent(StrEnum):
+    DENOSUMAB = "denosumab"
+    ZOLEDRONIC_ACID = "zoledronic_acid"
+    PAMIDRONATE = "pamidronate"
+    OTHER = "other"
+
+
+class LocalTarget(StrEnum):
+    PRIMARY = "primary"
+    METASTASIS = "metastasis"
+
+
+class NonTargetResponse(StrEnum):
+    """Non-target lesion response recorded at one RECIST assessment."""
+
+    CR = "CR"
+    NON_CR_NON_PD = "non-CR/non-PD"
+    PD = "PD"
+    NE = "NE"
+    NONE = "none"
