@@ -1,0 +1,68 @@
+"""``tumorboard recommend CASE.json... [--as-of DATE]``: the recommend-v1 contract.
+
+Reads case documents, prints one recommendation document (or JSON Lines for several files).
+Any invalid file: exit 2, nothing on standard output, one ``error:`` line per problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from tumorboard.casedoc.validate import InvalidCaseDocument, load_case_document
+from tumorboard.domain.dates import parse_iso_date
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "recommend",
+        help="guideline recommendation for case documents (JSON); '-' reads standard input",
+        description="Evaluate case documents (tumorboard.case/1) against the guideline ruleset. "
+                    "Decision support: it does not replace the board's judgement.")
+    p.add_argument("files", nargs="+", metavar="CASE.json")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD",
+                   help="evaluation date, normally the MDT meeting date (default: today)")
+    p.set_defaults(handler=run)
+
+
+def _read(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    with open(name, "rb") as fh:
+        return fh.read()
+
+
+def run(args: argparse.Namespace) -> int:
+    errors: list[str] = []
+    as_of = date.today()
+    if args.as_of is not None:
+        try:
+            as_of = parse_iso_date(args.as_of)
+        except ValueError as exc:
+            errors.append(f"error: --as-of: {exc}")
+    docs: list[dict[str, Any]] = []
+    for name in args.files:
+        label = "<stdin>" if name == "-" else name
+        try:
+            docs.append(load_case_document(_read(name)))
+        except OSError as exc:
+            errors.append(f"error: {label}: cannot read the file ({exc.strerror or exc})")
+        except InvalidCaseDocument as exc:
+            errors.extend(f"error: {label}: {problem}" for problem in exc.problems)
+    if errors:
+        # Nothing on standard output when any input is refused (contract).
+        sys.stderr.write("\n".join(errors) + "\n")
+        return 2
+    from tumorboard.casedoc.codec import case_from_document
+    from tumorboard.recommend import evaluate, recommendation_to_document
+
+    lines = [
+        json.dumps(recommendation_to_document(evaluate(case_from_document(doc), as_of)),
+                   ensure_ascii=False, indent=None if len(docs) > 1 else 2)
+        for doc in docs
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0

@@ -1,0 +1,78 @@
+"""Verdict on metastasis-directed therapy (SBRT, resection or ablation of all lesions)."""
+
+from __future__ import annotations
+
+from tumorboard.recommend.criteria import criterion
+from tumorboard.recommend.facts import CaseFacts
+from tumorboard.recommend.result import Counsel, Criterion, Verdict
+from tumorboard.recommend.ruleset import Ruleset
+from tumorboard.recommend.texts import fill, show_date
+
+GROUP = "metastasis_directed_therapy"
+
+
+def _criteria(f: CaseFacts, rs: Ruleset) -> tuple[Criterion, ...]:
+    met = f.case.metastatic
+    latest, when = f.latest, show_date(f.latest_date)
+    in_window = f.assessments_in_window()
+    if in_window:
+        assessed = criterion(rs, GROUP, "assessed_in_window", True,
+                             date=show_date(in_window[0].date), opens=show_date(f.window.opens))
+    elif f.window.status == "no_systemic_therapy":
+        assessed = criterion(rs, GROUP, "assessed_in_window", False,
+                             reason="No metastatic systemic therapy has started.")
+    else:
+        assessed = criterion(rs, GROUP, "assessed_in_window", False,
+                             reason=f"No assessment since the window opened on "
+                                    f"{show_date(f.window.opens)}.")
+    return (
+        criterion(rs, GROUP, "no_visceral_crisis",
+                  None if met.visceral_crisis is None else not f.visceral_crisis),
+        criterion(rs, GROUP, "no_progression", None if latest is None else latest != "PD",
+                  latest=latest, date=when),
+        criterion(rs, GROUP, "oligometastatic", f.extent.oligometastatic,
+                  count=f.extent.distant_lesion_count, count_text=f.count_text()),
+        criterion(rs, GROUP, "not_induced",
+                  None if met.prior_polymetastatic is None else not met.prior_polymetastatic),
+        assessed,
+        criterion(rs, GROUP, "objective_response",
+                  None if latest is None else latest in ("CR", "PR"), latest=latest),
+    )
+
+
+def _decide(f: CaseFacts) -> tuple[str, str | None]:
+    if f.visceral_crisis:
+        return "not_indicated", "visceral_crisis"
+    if f.latest == "PD":
+        return "not_indicated", "progression"
+    if not f.extent.oligometastatic:
+        return "not_indicated", "not_oligometastatic"
+    if f.case.metastatic.prior_polymetastatic:
+        return "not_routine", None
+    if not f.assessments_in_window():
+        return "not_yet", None
+    if f.latest in ("CR", "PR"):
+        return "consider", None
+    if f.latest in ("SD", "non-CR/non-PD"):
+        return "consider_non_progression", None
+    return "not_yet", None
+
+
+def metastasis_directed_verdict(f: CaseFacts, rs: Ruleset) -> Verdict:
+    verdict, reason = _decide(f)
+    spec = rs.verdicts[GROUP][verdict]
+    template = spec["reasons"][reason] if reason else spec["rationale"]
+    w = f.window
+    window = (f"opens {show_date(w.opens)}, closes {show_date(w.closes)}" if w.opens
+              else "no metastatic systemic therapy started")
+    rationale = fill(str(template), latest=f.latest, window=window)
+    if verdict == "not_yet" and f.latest == "NE":
+        rationale += " The latest assessment was not evaluable (NE)."
+    counselling: tuple[Counsel, ...] = ()
+    if verdict in ("consider", "consider_non_progression"):
+        c = rs.counselling["mdt_survival_unproven"]
+        counselling = (Counsel("mdt_survival_unproven", fill(str(c["text"])),
+                               tuple(c["references"])),)
+    return Verdict(verdict=verdict, label=str(spec["label"]), rationale=rationale,
+                   evidence=str(spec["evidence"]), references=tuple(spec["references"]),
+                   criteria=_criteria(f, rs), counselling=counselling, reason=reason)

@@ -1,0 +1,128 @@
+"""Response to systemic therapy: the 3-6 month response window and RECIST 1.1 per timepoint.
+
+RECIST arithmetic uses exact fractions: a boundary such as 40 -> 28 mm (-30.0%) must be PR
+whatever the binary representation of the measurements.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+from tumorboard.domain.case import Case, RecistAssessment, RecistRecord, Therapy
+from tumorboard.domain.dates import add_months
+from tumorboard.domain.vocab import NonTargetResponse, TherapyKind, TherapySetting
+from tumorboard.recommend.result import RecistSummary, RecistTimepoint, ResponseWindow
+
+
+def anchor_therapy(case: Case, as_of: date) -> Therapy | None:
+    """The metastatic systemic therapy with the latest start on or before ``as_of``."""
+    anchor: Therapy | None = None
+    for th in case.therapies:
+        if (th.kind is TherapyKind.SYSTEMIC and th.setting is TherapySetting.METASTATIC
+                and th.start <= as_of and (anchor is None or th.start > anchor.start)):
+            anchor = th
+    return anchor
+
+
+def assessments_as_of(recist: RecistRecord | None, as_of: date) -> list[RecistAssessment]:
+    """Assessments that are evidence at ``as_of``, oldest first (stable for equal dates)."""
+    if recist is None:
+        return []
+    return sorted((a for a in recist.assessments if a.date <= as_of), key=lambda a: a.date)
+
+
+def response_window(case: Case, as_of: date, opens_months: int, closes_months: int,
+                    assessments: list[RecistAssessment]) -> ResponseWindow:
+    anchor = anchor_therapy(case, as_of)
+    if anchor is None:
+        return ResponseWindow(None, None, None, "no_systemic_therapy")
+    opens = add_months(anchor.start, opens_months)
+    closes = add_months(anchor.start, closes_months)
+    if any(a.date >= opens for a in assessments):
+        status = "assessed"
+    elif as_of < opens:
+        status = "before_window"
+    elif as_of > closes:
+        status = "overdue"
+    else:
+        status = "open"
+    return ResponseWindow(anchor.start, opens, closes, status, anchor.regimen)
+
+
+def _exact(value: float) -> Fraction:
+    # repr() gives the shortest decimal that round-trips, i.e. what the user typed.
+    return Fraction(repr(value))
+
+
+def _pct(change: Fraction, reference: Fraction) -> float | None:
+    if reference == 0:
+        return None
+    return round(float(change * 100 / reference), 1)
+
+
+def target_response(measures: list[Fraction], nodal: list[bool], baseline: Fraction,
+                    nadir: Fraction) -> str:
+    """Target-lesion response for one timepoint whose targets were all measured."""
+    total = sum(measures, Fraction(0))
+    rise = total - nadir
+    if rise >= 5 and (nadir == 0 or rise * 5 >= nadir):  # +20% of nadir and +5 mm
+        return "PD"
+    if all((m < 10) if is_nodal else (m == 0) for m, is_nodal in zip(measures, nodal, strict=True)):
+        return "CR"
+    if baseline > 0 and (baseline - total) * 10 >= baseline * 3:  # -30% of baseline
+        return "PR"
+    return "SD"
+
+
+def overall_response(target: str | None, non_target: NonTargetResponse, new_lesions: bool) -> str:
+    """RECIST 1.1 overall timepoint response (tables for target disease and non-target only)."""
+    if new_lesions or non_target is NonTargetResponse.PD or target == "PD":
+        return "PD"
+    if target is None:
+        if non_target is NonTargetResponse.CR:
+            return "CR"
+        if non_target is NonTargetResponse.NE:
+            return "NE"
+        return "non-CR/non-PD"
+    if target == "CR":
+        if non_target in (NonTargetResponse.CR, NonTargetResponse.NONE):
+            return "CR"
+        return "PR"
+    if target in ("PR", "SD"):
+        return target
+    return "NE"
+
+
+def recist_summary(recist: RecistRecord | None, as_of: date,
+                   assessments: list[RecistAssessment]) -> RecistSummary | None:
+    """Timepoint responses of every assessment on/before ``as_of``; None without a baseline."""
+    if recist is None or recist.baseline_date > as_of:
+        return None
+    nodal = [t.nodal for t in recist.targets]
+    baseline = sum((_exact(t.baseline_mm) for t in recist.targets), Fraction(0))
+    nadir = baseline
+    timepoints = []
+    for a in assessments:
+        total: Fraction | None = None
+        target: str | None = None
+        if recist.targets:
+            if any(v is None for v in a.target_mm):
+                target = "NE"
+            else:
+                measures = [_exact(v) for v in a.target_mm if v is not None]
+                total = sum(measures, Fraction(0))
+                target = target_response(measures, nodal, baseline, nadir)
+        timepoints.append(RecistTimepoint(
+            date=a.date,
+            sum_mm=total,
+            change_from_baseline_pct=None if total is None else _pct(total - baseline, baseline),
+            change_from_nadir_pct=None if total is None else _pct(total - nadir, nadir),
+            target=target,
+            overall=overall_response(target, a.non_target, a.new_lesions),
+        ))
+        if total is not None and total < nadir:
+            nadir = total
+    latest = timepoints[-1] if timepoints else None
+    return RecistSummary(tuple(timepoints), latest.overall if latest else None,
+                         latest.date if latest else None)

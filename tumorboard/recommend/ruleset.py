@@ -1,0 +1,133 @@
+"""The guideline ruleset: thresholds, texts and references loaded from ``resources/guidelines``.
+
+The file is data a clinician reviews; this module only reads it and checks that it is whole
+(every text present, every reference cited exists), so a broken edit fails loudly at load time
+instead of showing a half-empty recommendation at the meeting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tumorboard.resources import resource_path
+
+DEFAULT_RULESET = ("guidelines", "ombc.yaml")
+
+_REQUIRED_THRESHOLDS = (
+    "hormone_receptor_positive_min_percent",
+    "oligometastatic_max_lesions",
+    "selected_subgroup_age_below",
+    "response_window_opens_months",
+    "response_window_closes_months",
+    "synchronous_cutoff_months",
+    "orthopaedic_required_bone_sites",
+    "orthopaedic_advisory_bone_sites",
+)
+
+
+class RulesetError(ValueError):
+    """The ruleset file is incomplete or inconsistent."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    id: str
+    citation: str
+    url: str | None
+    evidence: str  # "verified" | "secondary"
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    id: str
+    version: str
+    title: str
+    disclaimer: str
+    thresholds: dict[str, Any]
+    labels: dict[str, dict[str, str]]
+    verdicts: dict[str, dict[str, Any]]
+    criteria: dict[str, dict[str, dict[str, Any]]]
+    counselling: dict[str, dict[str, Any]]
+    bone_health: dict[str, dict[str, Any]]
+    warnings: dict[str, dict[str, Any]]
+    references: dict[str, Reference]
+
+    def threshold(self, name: str) -> Any:
+        return self.thresholds[name]["value"]
+
+
+def _collect_reference_ids(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("references", "source") and isinstance(value, list):
+                found.update(value)
+            else:
+                _collect_reference_ids(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _collect_reference_ids(item, found)
+
+
+def parse_ruleset(data: dict[str, Any]) -> Ruleset:
+    """Build a Ruleset from parsed YAML, refusing incomplete or dangling content."""
+    try:
+        references = {
+            rid: Reference(rid, " ".join(str(r["citation"]).split()), r.get("url"),
+                           str(r["evidence"]))
+            for rid, r in data["references"].items()
+        }
+        ruleset = Ruleset(
+            id=str(data["id"]),
+            version=str(data["version"]),
+            title=str(data["title"]),
+            disclaimer=" ".join(str(data["disclaimer"]).split()),
+            thresholds=data["thresholds"],
+            labels=data["labels"],
+            verdicts=data["verdicts"],
+            criteria=data["criteria"],
+            counselling=data["counselling"],
+            bone_health=data["bone_health"],
+            warnings=data["warnings"],
+            references=references,
+        )
+    except (KeyError, TypeError) as exc:
+        raise RulesetError(f"ruleset is missing a section or field: {exc}") from None
+    missing = [t for t in _REQUIRED_THRESHOLDS if t not in ruleset.thresholds]
+    if missing:
+        raise RulesetError(f"ruleset lacks thresholds: {', '.join(missing)}")
+    for ref in references.values():
+        if ref.evidence not in ("verified", "secondary"):
+            # Unverified material is never shown to users as fact.
+            raise RulesetError(f"reference {ref.id!r} has evidence tag {ref.evidence!r}; "
+                               "only verified or secondary sources may be cited")
+    cited: set[str] = set()
+    _collect_reference_ids(data, cited)
+    dangling = sorted(cited - set(references))
+    if dangling:
+        raise RulesetError(f"ruleset cites unknown references: {', '.join(dangling)}")
+    for code, warning in ruleset.warnings.items():
+        if warning.get("severity") not in ("critical", "warning", "info"):
+            raise RulesetError(f"warning {code} has no valid severity")
+        if not warning.get("references"):
+            raise RulesetError(f"warning {code} cites no source")
+    return ruleset
+
+
+def load_ruleset(path: Path) -> Ruleset:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=loader)
+    if not isinstance(data, dict):
+        raise RulesetError(f"{path.name} is not a ruleset")
+    return parse_ruleset(data)
+
+
+@cache
+def default_ruleset() -> Ruleset:
+    """The shipped oligometastatic breast cancer ruleset (loaded once per process)."""
+    return load_ruleset(resource_path(*DEFAULT_RULESET))
