@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
 
+@lru_cache(maxsize=4096)
 def add_months(day: date, months: int) -> date:
     """``day`` plus whole calendar months; a day missing in the target month clamps to its last day.
 

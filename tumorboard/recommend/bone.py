@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from tumorboard.domain.vocab import TherapyKind
+from tumorboard.recommend.criteria import counsel
 from tumorboard.recommend.facts import CaseFacts
 from tumorboard.recommend.result import BoneHealth, Counsel
 from tumorboard.recommend.ruleset import Ruleset
 from tumorboard.recommend.texts import fill, humanise, join_words, show_date
-
-
-def _sites(f: CaseFacts, wanted: set[str]) -> list[str]:
-    return sorted({les.bone_site.value for les in f.bone_lesions
-                   if les.bone_site is not None and les.bone_site.value in wanted})
-
-
-def orthopaedic_sites(f: CaseFacts, rs: Ruleset) -> tuple[list[str], list[str]]:
-    required = _sites(f, set(rs.threshold("orthopaedic_required_bone_sites")))
-    advisory = _sites(f, set(rs.threshold("orthopaedic_advisory_bone_sites")))
-    return required, advisory
 
 
 def bone_health(f: CaseFacts, rs: Ruleset) -> BoneHealth:
@@ -39,7 +29,7 @@ def bone_health(f: CaseFacts, rs: Ruleset) -> BoneHealth:
         dental = "pending"
     else:
         dental = "not_needed"
-    required, advisory = orthopaedic_sites(f, rs)
+    required, advisory = f.orthopaedic_required_sites, f.orthopaedic_advisory_sites
     ortho = "required" if required else "advisory" if advisory else "not_needed"
 
     spec = rs.bone_health
@@ -55,13 +45,11 @@ def bone_health(f: CaseFacts, rs: Ruleset) -> BoneHealth:
                 tuple(spec["dental_evaluation"]["references"])),
         Counsel("orthopaedic_evaluation", fill(
             str(spec["orthopaedic_evaluation"][ortho]),
-            sites=join_words(required or advisory)),
+            sites=join_words(list(required or advisory))),
             tuple(spec["orthopaedic_evaluation"]["references"])),
     ]
     if agent != "not_indicated":
-        c = rs.counselling["bma_schedule"]
-        notes.append(Counsel("bma_schedule", fill(str(c["text"])), tuple(c["references"])))
+        notes.append(counsel(rs, "bma_schedule"))
     if has_bone:
-        c = rs.counselling["bone_single_fraction"]
-        notes.append(Counsel("bone_single_fraction", fill(str(c["text"])), tuple(c["references"])))
+        notes.append(counsel(rs, "bone_single_fraction"))
     return BoneHealth(agent, dental, ortho, tuple(notes))

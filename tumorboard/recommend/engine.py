@@ -6,8 +6,10 @@ from datetime import date
 
 from tumorboard.domain.case import Case
 from tumorboard.domain.dates import completed_years
+from tumorboard.domain.vocab import Organ
 from tumorboard.recommend.biology import her2_category, hormone_receptor
 from tumorboard.recommend.bone import bone_health
+from tumorboard.recommend.criteria import shared_criteria
 from tumorboard.recommend.disease import disease_extent, distant_lesions
 from tumorboard.recommend.facts import CaseFacts
 from tumorboard.recommend.metastasis_directed import metastasis_directed_verdict
@@ -31,6 +33,12 @@ def derive_facts(case: Case, as_of: date, rs: Ruleset) -> CaseFacts:
     extent = disease_extent(case, as_of, lesions, summary.latest if summary else None,
                             int(rs.threshold("oligometastatic_max_lesions")),
                             int(rs.threshold("synchronous_cutoff_months")))
+    opens = window.opens
+    in_window = tuple(a for a in assessments if a.date >= opens) if opens else ()
+    tp_in_window = (tuple(tp for tp in summary.timepoints if tp.date >= opens)
+                    if opens and summary else ())
+    bone_lesions = tuple(les for les in lesions if les.organ is Organ.BONE)
+    bone_sites = {les.bone_site for les in bone_lesions if les.bone_site is not None}
     return CaseFacts(
         case=case,
         as_of=as_of,
@@ -45,6 +53,13 @@ def derive_facts(case: Case, as_of: date, rs: Ruleset) -> CaseFacts:
         window=window,
         assessments=tuple(assessments),
         recist=summary,
+        bone_lesions=bone_lesions,
+        assessments_in_window=in_window,
+        timepoints_in_window=tp_in_window,
+        orthopaedic_required_sites=tuple(sorted(
+            bone_sites.intersection(rs.threshold("orthopaedic_required_bone_sites")))),
+        orthopaedic_advisory_sites=tuple(sorted(
+            bone_sites.intersection(rs.threshold("orthopaedic_advisory_bone_sites")))),
     )
 
 
@@ -52,16 +67,11 @@ def evaluate(case: Case, as_of: date, ruleset: Ruleset | None = None) -> Recomme
     """What the guideline says for ``case`` on ``as_of`` (normally the MDT meeting date)."""
     rs = ruleset or default_ruleset()
     f = derive_facts(case, as_of, rs)
-    primary = primary_tumour_verdict(f, rs)
-    mdt = metastasis_directed_verdict(f, rs)
+    shared = shared_criteria(f, rs)
+    primary = primary_tumour_verdict(f, rs, shared)
+    mdt = metastasis_directed_verdict(f, rs, shared)
     bone = bone_health(f, rs)
     warnings = guideline_warnings(f, rs, primary, mdt, bone)
-    cited: dict[str, None] = {}
-    for refs in (primary.references, mdt.references,
-                 *(c.references for c in primary.criteria + primary.extra_criteria + mdt.criteria),
-                 *(c.references for c in primary.counselling + mdt.counselling + bone.notes),
-                 *(w.references for w in warnings)):
-        cited.update(dict.fromkeys(refs))
     return Recommendation(
         as_of=as_of,
         ruleset_id=rs.id,
@@ -77,5 +87,17 @@ def evaluate(case: Case, as_of: date, ruleset: Ruleset | None = None) -> Recomme
         metastasis_directed_therapy=mdt,
         bone_health=bone,
         warnings=warnings,
-        references=tuple(sorted(cited)),
     )
+
+
+def cited_references(rec: Recommendation) -> list[str]:
+    """Every reference id the recommendation cites anywhere, sorted."""
+    p, m = rec.primary_tumour, rec.metastasis_directed_therapy
+    cited: set[str] = set(p.references) | set(m.references)
+    for criterion in (*p.criteria, *p.extra_criteria, *m.criteria):
+        cited.update(criterion.references)
+    for counsel in (*p.counselling, *m.counselling, *rec.bone_health.notes):
+        cited.update(counsel.references)
+    for warning in rec.warnings:
+        cited.update(warning.references)
+    return sorted(cited)

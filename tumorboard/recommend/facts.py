@@ -22,6 +22,13 @@ class CaseFacts:
     window: ResponseWindow
     assessments: tuple[RecistAssessment, ...]
     recist: RecistSummary | None
+    bone_lesions: tuple[Lesion, ...]
+    # Evidence on/after the response window opens (empty without a window).
+    assessments_in_window: tuple[RecistAssessment, ...]
+    timepoints_in_window: tuple[RecistTimepoint, ...]
+    # Bone sites that call for orthopaedic evaluation (required) or make it advisable.
+    orthopaedic_required_sites: tuple[str, ...]
+    orthopaedic_advisory_sites: tuple[str, ...]
 
     @property
     def visceral_crisis(self) -> bool:
@@ -35,22 +42,6 @@ class CaseFacts:
     def latest_date(self) -> date | None:
         return self.recist.latest_date if self.recist else None
 
-    @property
-    def bone_lesions(self) -> list[Lesion]:
-        return [les for les in self.lesions if les.organ == "bone"]
-
-    def timepoints_in_window(self) -> list[RecistTimepoint]:
-        """Timepoints on/after the window opens (the window's 'assessed' evidence)."""
-        opens = self.window.opens
-        if opens is None or self.recist is None:
-            return []
-        return [tp for tp in self.recist.timepoints if tp.date >= opens]
-
-    def assessments_in_window(self) -> list[RecistAssessment]:
-        opens = self.window.opens
-        if opens is None:
-            return []
-        return [a for a in self.assessments if a.date >= opens]
 
     def count_text(self) -> str:
         if self.extent.diffuse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tumorboard.recommend.criteria import criterion
+from tumorboard.recommend.criteria import SharedCriteria, counsel, criterion
 from tumorboard.recommend.facts import CaseFacts
 from tumorboard.recommend.result import Counsel, Criterion, Verdict
 from tumorboard.recommend.ruleset import Ruleset
@@ -11,10 +11,10 @@ from tumorboard.recommend.texts import fill, show_date
 GROUP = "metastasis_directed_therapy"
 
 
-def _criteria(f: CaseFacts, rs: Ruleset) -> tuple[Criterion, ...]:
+def _criteria(f: CaseFacts, rs: Ruleset, shared: SharedCriteria) -> tuple[Criterion, ...]:
     met = f.case.metastatic
-    latest, when = f.latest, show_date(f.latest_date)
-    in_window = f.assessments_in_window()
+    latest = f.latest
+    in_window = f.assessments_in_window
     if in_window:
         assessed = criterion(rs, GROUP, "assessed_in_window", True,
                              date=show_date(in_window[0].date), opens=show_date(f.window.opens))
@@ -26,12 +26,9 @@ def _criteria(f: CaseFacts, rs: Ruleset) -> tuple[Criterion, ...]:
                              reason=f"No assessment since the window opened on "
                                     f"{show_date(f.window.opens)}.")
     return (
-        criterion(rs, GROUP, "no_visceral_crisis",
-                  None if met.visceral_crisis is None else not f.visceral_crisis),
-        criterion(rs, GROUP, "no_progression", None if latest is None else latest != "PD",
-                  latest=latest, date=when),
-        criterion(rs, GROUP, "oligometastatic", f.extent.oligometastatic,
-                  count=f.extent.distant_lesion_count, count_text=f.count_text()),
+        shared.no_visceral_crisis,
+        shared.no_progression,
+        shared.oligometastatic,
         criterion(rs, GROUP, "not_induced",
                   None if met.prior_polymetastatic is None else not met.prior_polymetastatic),
         assessed,
@@ -49,7 +46,7 @@ def _decide(f: CaseFacts) -> tuple[str, str | None]:
         return "not_indicated", "not_oligometastatic"
     if f.case.metastatic.prior_polymetastatic:
         return "not_routine", None
-    if not f.assessments_in_window():
+    if not f.assessments_in_window:
         return "not_yet", None
     if f.latest in ("CR", "PR"):
         return "consider", None
@@ -58,7 +55,7 @@ def _decide(f: CaseFacts) -> tuple[str, str | None]:
     return "not_yet", None
 
 
-def metastasis_directed_verdict(f: CaseFacts, rs: Ruleset) -> Verdict:
+def metastasis_directed_verdict(f: CaseFacts, rs: Ruleset, shared: SharedCriteria) -> Verdict:
     verdict, reason = _decide(f)
     spec = rs.verdicts[GROUP][verdict]
     template = spec["reasons"][reason] if reason else spec["rationale"]
@@ -70,9 +67,7 @@ def metastasis_directed_verdict(f: CaseFacts, rs: Ruleset) -> Verdict:
         rationale += " The latest assessment was not evaluable (NE)."
     counselling: tuple[Counsel, ...] = ()
     if verdict in ("consider", "consider_non_progression"):
-        c = rs.counselling["mdt_survival_unproven"]
-        counselling = (Counsel("mdt_survival_unproven", fill(str(c["text"])),
-                               tuple(c["references"])),)
+        counselling = (counsel(rs, "mdt_survival_unproven"),)
     return Verdict(verdict=verdict, label=str(spec["label"]), rationale=rationale,
                    evidence=str(spec["evidence"]), references=tuple(spec["references"]),
-                   criteria=_criteria(f, rs), counselling=counselling, reason=reason)
+                   criteria=_criteria(f, rs, shared), counselling=counselling, reason=reason)

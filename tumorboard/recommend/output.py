@@ -7,6 +7,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from tumorboard.recommend.engine import cited_references
 from tumorboard.recommend.result import Criterion, Recommendation, Verdict
 from tumorboard.recommend.ruleset import Ruleset, default_ruleset
 
@@ -17,9 +18,9 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _mm(value: Fraction | None) -> int | float | None:
-    if value is None:
-        return None
+def _mm(value: Fraction | int | None) -> int | float | None:
+    if value is None or isinstance(value, int):
+        return value
     return int(value) if value.denominator == 1 else float(value)
 
 
@@ -93,7 +94,7 @@ def recommendation_to_document(rec: Recommendation, ruleset: Ruleset | None = No
         "references": {
             rid: {"citation": rs.references[rid].citation, "url": rs.references[rid].url,
                   "evidence": rs.references[rid].evidence}
-            for rid in rec.references
+            for rid in cited_references(rec)
         },
         "disclaimer": rs.disclaimer,
     }

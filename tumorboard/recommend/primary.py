@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tumorboard.recommend.biology import her2_negative
-from tumorboard.recommend.criteria import criterion
+from tumorboard.recommend.criteria import SharedCriteria, counsel, criterion
 from tumorboard.recommend.facts import CaseFacts
 from tumorboard.recommend.result import Counsel, Criterion, Verdict
 from tumorboard.recommend.ruleset import Ruleset
@@ -12,13 +12,17 @@ from tumorboard.recommend.texts import fill, humanise, join_words, show_date, sh
 GROUP = "primary_tumour"
 
 
-def _selected_subgroup_criteria(f: CaseFacts, rs: Ruleset) -> tuple[Criterion, ...]:
+def _selected_subgroup_criteria(f: CaseFacts, rs: Ruleset,
+                                shared: SharedCriteria) -> tuple[Criterion, ...]:
     t = f.case.tumour
     count = f.extent.distant_lesion_count
-    non_bone = sorted({humanise(les.organ.value) for les in f.lesions if les.organ != "bone"})
-    bone_only = criterion(rs, GROUP, "bone_only", True if f.extent.bone_only else
-                          (False if count else None),
-                          count=count, organs=join_words(non_bone) or "diffuse disease")
+    if f.extent.bone_only:
+        bone_only = criterion(rs, GROUP, "bone_only", True, count=count)
+    elif count:
+        non_bone = sorted({humanise(les.organ) for les in f.lesions if les.organ != "bone"})
+        bone_only = criterion(rs, GROUP, "bone_only", False, organs=join_words(non_bone))
+    else:
+        bone_only = criterion(rs, GROUP, "bone_only", None)
     hr_met = {"positive": True, "negative": False}.get(f.hormone_receptor)
     hr = criterion(rs, GROUP, "hormone_receptor_positive", hr_met,
                    er=show_percent(t.er_percent), pr=show_percent(t.pr_percent))
@@ -29,27 +33,21 @@ def _selected_subgroup_criteria(f: CaseFacts, rs: Ruleset) -> tuple[Criterion, .
     limit = int(rs.threshold("selected_subgroup_age_below"))
     age = criterion(rs, GROUP, "age_below_55", None if f.age is None else f.age < limit,
                     age=f.age)
-    oligo = criterion(rs, GROUP, "oligometastatic", f.extent.oligometastatic,
-                      count=count, count_text=f.count_text())
-    responding = [tp for tp in f.timepoints_in_window() if tp.overall in ("CR", "PR")]
+    responding = [tp for tp in f.timepoints_in_window if tp.overall in ("CR", "PR")]
     if responding:
         response = criterion(rs, GROUP, "response_in_window", True, response=responding[0].overall,
                              date=show_date(responding[0].date), opens=show_date(f.window.opens))
     else:
         response = criterion(rs, GROUP, "response_in_window", False,
                              reason=_no_response_reason(f))
-    latest = f.latest
-    progression = criterion(rs, GROUP, "no_progression",
-                            None if latest is None else latest != "PD",
-                            latest=latest, date=show_date(f.latest_date))
-    return (bone_only, hr, her2, age, oligo, response, progression)
+    return (bone_only, hr, her2, age, shared.oligometastatic, response, shared.no_progression)
 
 
 def _no_response_reason(f: CaseFacts) -> str:
     w = f.window
     if w.status == "no_systemic_therapy":
         return "No metastatic systemic therapy has started, so there is no response window."
-    in_window = f.timepoints_in_window()
+    in_window = f.timepoints_in_window
     if in_window:
         seen = ", ".join(f"{tp.overall} on {tp.date.isoformat()}" for tp in in_window)
         return f"No complete or partial response in or after the window ({seen})."
@@ -57,22 +55,22 @@ def _no_response_reason(f: CaseFacts) -> str:
             f"closes {show_date(w.closes)}).")
 
 
-def _palliative_criteria(f: CaseFacts, rs: Ruleset) -> tuple[Criterion, ...]:
+def _palliative_criteria(f: CaseFacts, rs: Ruleset, shared: SharedCriteria) -> tuple[Criterion, ...]:
     t = f.case.tumour
     symptoms = join_words([humanise(s.value) for s in t.primary_symptoms])
     return (
         criterion(rs, "palliative", "primary_intact", t.primary_intact),
         criterion(rs, "palliative", "symptomatic", bool(t.primary_symptoms), symptoms=symptoms),
         criterion(rs, "palliative", "clearance_feasible", t.complete_clearance_feasible),
-        criterion(rs, "palliative", "no_visceral_crisis",
-                  None if f.case.metastatic.visceral_crisis is None else not f.visceral_crisis),
+        shared.no_visceral_crisis,
     )
 
 
-def primary_tumour_verdict(f: CaseFacts, rs: Ruleset) -> Verdict:
+def primary_tumour_verdict(f: CaseFacts, rs: Ruleset, shared: SharedCriteria) -> Verdict:
     t = f.case.tumour
-    criteria = _selected_subgroup_criteria(f, rs)
-    palliative = _palliative_criteria(f, rs)
+    criteria = _selected_subgroup_criteria(f, rs, shared)
+    # The palliative-surgery checklist only means something for a symptomatic intact primary.
+    palliative = _palliative_criteria(f, rs, shared) if t.primary_intact and t.primary_symptoms else ()
     if not t.primary_intact:
         verdict = "not_applicable"
     elif t.primary_symptoms and t.complete_clearance_feasible is True and not f.visceral_crisis:
@@ -89,9 +87,7 @@ def primary_tumour_verdict(f: CaseFacts, rs: Ruleset) -> Verdict:
                      symptoms=join_words([humanise(s.value) for s in t.primary_symptoms]))
     counselling: tuple[Counsel, ...] = ()
     if t.primary_intact:
-        c = rs.counselling["primary_survival_unproven"]
-        counselling = (Counsel("primary_survival_unproven", fill(str(c["text"])),
-                               tuple(c["references"])),)
+        counselling = (counsel(rs, "primary_survival_unproven"),)
     return Verdict(verdict=verdict, label=str(spec["label"]), rationale=rationale,
                    evidence=str(spec["evidence"]), references=tuple(spec["references"]),
                    criteria=criteria, counselling=counselling, extra_criteria=palliative)

@@ -50,21 +50,24 @@ def response_window(case: Case, as_of: date, opens_months: int, closes_months: i
     return ResponseWindow(anchor.start, opens, closes, status, anchor.regimen)
 
 
-def _exact(value: float) -> Fraction:
-    # repr() gives the shortest decimal that round-trips, i.e. what the user typed.
+def _exact(value: float) -> Fraction | int:
+    """The measurement as an exact number: whole millimetres stay ints (the common, fast case);
+    others become the decimal the user typed (repr() is the shortest round-tripping decimal)."""
+    if value.is_integer():
+        return int(value)
     return Fraction(repr(value))
 
 
-def _pct(change: Fraction, reference: Fraction) -> float | None:
+def _pct(change: Fraction | int, reference: Fraction | int) -> float | None:
     if reference == 0:
         return None
     return round(float(change * 100 / reference), 1)
 
 
-def target_response(measures: list[Fraction], nodal: list[bool], baseline: Fraction,
-                    nadir: Fraction) -> str:
+def target_response(measures: list[Fraction | int], nodal: list[bool], baseline: Fraction | int,
+                    nadir: Fraction | int) -> str:
     """Target-lesion response for one timepoint whose targets were all measured."""
-    total = sum(measures, Fraction(0))
+    total = sum(measures)
     rise = total - nadir
     if rise >= 5 and (nadir == 0 or rise * 5 >= nadir):  # +20% of nadir and +5 mm
         return "PD"
@@ -100,26 +103,26 @@ def recist_summary(recist: RecistRecord | None, as_of: date,
     if recist is None or recist.baseline_date > as_of:
         return None
     nodal = [t.nodal for t in recist.targets]
-    baseline = sum((_exact(t.baseline_mm) for t in recist.targets), Fraction(0))
+    baseline: Fraction | int = sum(_exact(t.baseline_mm) for t in recist.targets)
     nadir = baseline
     timepoints = []
     for a in assessments:
-        total: Fraction | None = None
+        total: Fraction | int | None = None
         target: str | None = None
         if recist.targets:
             if any(v is None for v in a.target_mm):
                 target = "NE"
             else:
                 measures = [_exact(v) for v in a.target_mm if v is not None]
-                total = sum(measures, Fraction(0))
+                total = sum(measures)
                 target = target_response(measures, nodal, baseline, nadir)
         timepoints.append(RecistTimepoint(
-            date=a.date,
-            sum_mm=total,
-            change_from_baseline_pct=None if total is None else _pct(total - baseline, baseline),
-            change_from_nadir_pct=None if total is None else _pct(total - nadir, nadir),
-            target=target,
-            overall=overall_response(target, a.non_target, a.new_lesions),
+            a.date,
+            total,
+            None if total is None else _pct(total - baseline, baseline),
+            None if total is None else _pct(total - nadir, nadir),
+            target,
+            overall_response(target, a.non_target, a.new_lesions),
         ))
         if total is not None and total < nadir:
             nadir = total

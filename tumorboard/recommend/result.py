@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import NamedTuple
+
+# The small records an evaluation builds by the dozen are NamedTuples: immutable like the frozen
+# dataclasses, and several times cheaper to build, which the 10,000 cases/s target needs.
 
 
-@dataclass(frozen=True, slots=True)
-class Criterion:
+class Criterion(NamedTuple):
     """One reason behind a verdict: met (True), unmet (False) or not determinable (None)."""
 
     id: str
@@ -18,8 +21,7 @@ class Criterion:
     references: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Counsel:
+class Counsel(NamedTuple):
     id: str
     text: str
     references: tuple[str, ...]
@@ -49,10 +51,9 @@ class ResponseWindow:
     therapy_regimen: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RecistTimepoint:
+class RecistTimepoint(NamedTuple):
     date: date
-    sum_mm: Fraction | None
+    sum_mm: Fraction | int | None
     change_from_baseline_pct: float | None
     change_from_nadir_pct: float | None
     target: str | None
@@ -74,8 +75,7 @@ class BoneHealth:
     notes: tuple[Counsel, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class GuidelineWarning:
+class GuidelineWarning(NamedTuple):
     code: str
     severity: str
     message: str
@@ -107,4 +107,3 @@ class Recommendation:
     metastasis_directed_therapy: Verdict
     bone_health: BoneHealth
     warnings: tuple[GuidelineWarning, ...]
-    references: tuple[str, ...]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -42,6 +42,20 @@ class Reference:
     evidence: str  # "verified" | "secondary"
 
 
+class CriterionSpec(NamedTuple):
+    label: str
+    met: str
+    unmet: str
+    unknown: str
+    references: tuple[str, ...]
+
+
+class CounselSpec(NamedTuple):
+    id: str
+    text: str
+    references: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Ruleset:
     id: str
@@ -51,8 +65,8 @@ class Ruleset:
     thresholds: dict[str, Any]
     labels: dict[str, dict[str, str]]
     verdicts: dict[str, dict[str, Any]]
-    criteria: dict[str, dict[str, dict[str, Any]]]
-    counselling: dict[str, dict[str, Any]]
+    criteria: dict[str, dict[str, CriterionSpec]]
+    counselling: dict[str, CounselSpec]
     bone_health: dict[str, dict[str, Any]]
     warnings: dict[str, dict[str, Any]]
     references: dict[str, Reference]
@@ -73,8 +87,20 @@ def _collect_reference_ids(node: Any, found: set[str]) -> None:
             _collect_reference_ids(item, found)
 
 
+def _normalise_text(node: Any) -> Any:
+    """Collapse the line breaks YAML folding leaves in texts, once, at load time."""
+    if isinstance(node, str):
+        return " ".join(node.split())
+    if isinstance(node, dict):
+        return {k: _normalise_text(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_normalise_text(v) for v in node]
+    return node
+
+
 def parse_ruleset(data: dict[str, Any]) -> Ruleset:
     """Build a Ruleset from parsed YAML, refusing incomplete or dangling content."""
+    data = _normalise_text(data)
     try:
         references = {
             rid: Reference(rid, " ".join(str(r["citation"]).split()), r.get("url"),
@@ -89,8 +115,14 @@ def parse_ruleset(data: dict[str, Any]) -> Ruleset:
             thresholds=data["thresholds"],
             labels=data["labels"],
             verdicts=data["verdicts"],
-            criteria=data["criteria"],
-            counselling=data["counselling"],
+            criteria={
+                group: {cid: CriterionSpec(str(c["label"]), str(c["met"]), str(c["unmet"]),
+                                           str(c["unknown"]), tuple(c.get("references", ())))
+                        for cid, c in specs.items()}
+                for group, specs in data["criteria"].items()
+            },
+            counselling={cid: CounselSpec(cid, str(c["text"]), tuple(c["references"]))
+                         for cid, c in data["counselling"].items()},
             bone_health=data["bone_health"],
             warnings=data["warnings"],
             references=references,

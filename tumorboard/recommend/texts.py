@@ -14,8 +14,10 @@ class _Facts(dict[str, Any]):
 
 
 def fill(template: str, **facts: Any) -> str:
-    """Fill ``template``; whitespace from YAML folding is collapsed to single spaces."""
-    return " ".join(template.format_map(_Facts(facts)).split())
+    """Fill ``template`` (whitespace already normalised when the ruleset was loaded)."""
+    if "{" not in template:
+        return template
+    return template.format_map(_Facts(facts))
 
 
 def show_date(value: date | None) -> str:

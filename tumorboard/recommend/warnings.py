@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from tumorboard.domain.vocab import StagingModality, TherapyClass, TherapyKind, TherapySetting
-from tumorboard.recommend.bone import orthopaedic_sites
 from tumorboard.recommend.facts import CaseFacts
 from tumorboard.recommend.result import BoneHealth, GuidelineWarning, Verdict
 from tumorboard.recommend.ruleset import Ruleset
@@ -46,14 +45,14 @@ def _fired(f: CaseFacts, rs: Ruleset, primary: Verdict, mdt: Verdict,
         fired["BMA_NOT_STARTED"] = {}
     if bone.dental_evaluation == "pending":
         fired["DENTAL_EVALUATION_PENDING"] = {}
-    required, advisory = orthopaedic_sites(f, rs)
+    required, advisory = f.orthopaedic_required_sites, f.orthopaedic_advisory_sites
     if bone.orthopaedic_evaluation == "required":
-        fired["ORTHOPAEDIC_EVALUATION"] = {"sites": join_words(required)}
+        fired["ORTHOPAEDIC_EVALUATION"] = {"sites": join_words(list(required))}
     elif bone.orthopaedic_evaluation == "advisory":
-        fired["ORTHOPAEDIC_ADVISORY"] = {"sites": join_words(advisory)}
+        fired["ORTHOPAEDIC_ADVISORY"] = {"sites": join_words(list(advisory))}
 
     if window.therapy_start is not None and window.opens is not None:
-        in_window = f.assessments_in_window()
+        in_window = f.assessments_in_window
         early = [a for a in f.assessments if window.therapy_start < a.date < window.opens]
         if early and not in_window:
             fired["ASSESSMENT_TOO_EARLY"] = {"date": early[-1].date.isoformat(),
