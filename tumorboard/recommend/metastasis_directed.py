@@ -43,6 +43,8 @@ def _decide(f: CaseFacts) -> tuple[str, str | None]:
     if f.latest == "PD":
         return "not_indicated", "progression"
     if not f.extent.oligometastatic:
+        if f.extent.distant_lesion_count == 0 and not f.extent.diffuse:
+            return "not_indicated", "no_distant_metastases"
         return "not_indicated", "not_oligometastatic"
     if f.case.metastatic.prior_polymetastatic:
         return "not_routine", None
