@@ -149,3 +149,30 @@ def test_corrupting_a_section_gives_problems_or_a_readable_case(top: str, value:
         case_from_document(d)  # a valid document always converts
     else:
         assert all(p.message for p in found)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from([("patient",), ("tumour",), ("metastatic",), ("metastatic", "lesions", 0),
+                        ("therapies", 0), ("recist",), ("recist", "targets", 0),
+                        ("recist", "assessments", 0)]),
+       st.text(max_size=15), st.booleans(), json_values)
+def test_the_fast_and_the_reference_validators_agree(path: tuple[Any, ...], key: str, known: bool,
+                                                     value: Any) -> None:
+    """The compiled fast path must accept exactly what the reference validator accepts."""
+    import fastjsonschema
+
+    from tumorboard.casedoc.validate import _fast_check, _validator
+
+    d = copy.deepcopy(MINIMAL)
+    target: Any = d
+    for p in path:
+        target = target[p]
+    keys = sorted(target)
+    target[keys[len(key) % len(keys)] if known else key] = value
+    reference_ok = _validator().is_valid(d)
+    try:
+        _fast_check()(d)
+        fast_ok = True
+    except fastjsonschema.JsonSchemaException:
+        fast_ok = False
+    assert fast_ok == reference_ok

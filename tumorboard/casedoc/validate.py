@@ -46,10 +46,35 @@ def _validator() -> Any:
     return Draft202012Validator(schema)
 
 
+@cache
+def _fast_check() -> Any:
+    """A compiled validator for the common case of a valid document (about 10x faster).
+
+    The case schema uses only keywords whose meaning is the same in draft 7 and 2020-12, so it
+    is compiled as draft 7; a test checks both validators agree. Refusals are always explained
+    by the reference validator (jsonschema), which reports every problem with its path.
+    """
+    import copy
+
+    import fastjsonschema
+
+    schema = copy.deepcopy(load_json_resource("schemas", "case-v1.schema.json"))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    schema.pop("$id", None)
+    return fastjsonschema.compile(schema)
+
+
 def _schema_problems(doc: Any) -> list[DocumentProblem]:
-    problems = []
-    for err in _validator().iter_errors(doc):
-        problems.append(DocumentProblem(_pointer(err.absolute_path), _describe(err)))
+    import fastjsonschema
+
+    try:
+        _fast_check()(doc)
+        return []
+    except fastjsonschema.JsonSchemaException as fast_error:
+        problems = [DocumentProblem(_pointer(err.absolute_path), _describe(err))
+                    for err in _validator().iter_errors(doc)]
+        if not problems:  # the two disagree: refuse rather than let a doubtful document in
+            problems = [DocumentProblem("", str(fast_error.message))]
     problems.sort(key=lambda p: (p.pointer, p.message))
     return problems
 
