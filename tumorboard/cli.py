@@ -17,6 +17,10 @@ from tumorboard import __version__
 # Subcommand name -> module under tumorboard.commands that registers it.
 COMMANDS: dict[str, str] = {
     "recommend": "recommend",
+    "import": "cases",
+    "export": "cases",
+    "db": "db",
+    "demo": "demo",
 }
 
 EXIT_OK = 0
@@ -45,10 +49,9 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="open the app on a demo database of synthetic cases")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    names = [command] if command in COMMANDS else list(COMMANDS)
-    for name in names:
-        module = importlib.import_module(f"tumorboard.commands.{COMMANDS[name]}")
-        module.register(sub)
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for module_name in modules:
+        importlib.import_module(f"tumorboard.commands.{module_name}").register(sub)
     return parser
 
 

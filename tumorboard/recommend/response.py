@@ -53,7 +53,7 @@ def response_window(case: Case, as_of: date, opens_months: int, closes_months: i
 def _exact(value: float) -> Fraction | int:
     """The measurement as an exact number: whole millimetres stay ints (the common, fast case);
     others become the decimal the user typed (repr() is the shortest round-tripping decimal)."""
-    if value.is_integer():
+    if isinstance(value, int) or value.is_integer():
         return int(value)
     return Fraction(repr(value))
 

@@ -1,0 +1,83 @@
+"""``tumorboard import FILE... [--update]`` and ``tumorboard export MRN [-o FILE]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tumorboard.cli import EXIT_INVALID, EXIT_OK, CliError
+from tumorboard.commands.common import add_database_option, open_database, write_private
+from tumorboard.services.cases import CaseService
+from tumorboard.store import RecordNotFound, StoreError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("import", help="validate and store case documents (all of a file or nothing)",
+                       description="Import case documents (tumorboard.case/1). Each file is stored "
+                                   "whole or not at all; refusals name the file and JSON path.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--update", action="store_true",
+                   help="replace the clinical content of cases whose record number exists")
+    add_database_option(p)
+    p.set_defaults(handler=run_import)
+
+    e = sub.add_parser("export", help="write a case document for a record number")
+    e.add_argument("mrn", metavar="MRN")
+    e.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
+    add_database_option(e)
+    e.set_defaults(handler=run_export)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    sources: list[tuple[str, bytes]] = []
+    unreadable: list[str] = []
+    for name in args.files:
+        try:
+            sources.append((name, Path(name).read_bytes()))
+        except OSError as exc:
+            unreadable.append(f"error: {name}: cannot read the file ({exc.strerror or exc})")
+    db = open_database(args)
+    try:
+        outcomes = CaseService(db, actor="cli").import_documents(sources, update=args.update)
+    except StoreError as exc:
+        raise CliError(f"database: {exc}") from None
+    finally:
+        db.close()
+    for line in unreadable:
+        print(line, file=sys.stderr)
+    refused = len(unreadable)
+    for o in outcomes:
+        if o.action == "refused":
+            refused += 1
+            for problem in o.problems:
+                print(f"error: {o.source}: {problem}", file=sys.stderr)
+        else:
+            print(f"{o.action}: {o.mrn} from {o.source}")
+    stored = sum(1 for o in outcomes if o.action != "refused")
+    print(f"imported {stored} case{'s' if stored != 1 else ''}, refused {refused}", file=sys.stderr)
+    return EXIT_INVALID if refused else EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    try:
+        doc = CaseService(db, actor="cli").export_document(args.mrn)
+    except RecordNotFound as exc:
+        raise CliError(f"MRN {args.mrn}: {exc}") from None
+    except StoreError as exc:
+        raise CliError(f"database: {exc}") from None
+    finally:
+        db.close()
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        try:
+            write_private(Path(args.output), text)
+        except OSError as exc:
+            raise CliError(f"-o {args.output}: cannot write the file ({exc.strerror or exc})",
+                           code=1) from None
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

@@ -1,0 +1,249 @@
+"""Case use cases: import, export, open, save, move along the workflow, worklist, history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from tumorboard.casedoc import (
+    InvalidCaseDocument,
+    case_from_document,
+    case_to_document,
+    load_case_document,
+)
+from tumorboard.domain.case import Case
+from tumorboard.domain.dates import completed_years
+from tumorboard.domain.workflow import WorkflowStatus, check_transition
+from tumorboard.services.audit import field_changes
+from tumorboard.services.derived import derive, window_status
+from tumorboard.store import Database, RecordExists
+from tumorboard.store.records import AuditEntry, StoredCase
+from tumorboard.store.repositories import AuditRepository, CaseRepository
+
+Clock = Callable[[], date]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    """A case as opened for viewing or editing; ``version`` guards against lost updates."""
+
+    case: Case
+    status: WorkflowStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+    staging_date: date | None
+    next_meeting: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    source: str
+    mrn: str | None
+    action: str  # "created" | "updated" | "refused"
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistQuery:
+    text: str = ""
+    statuses: tuple[WorkflowStatus, ...] = ()
+    subtypes: tuple[str, ...] = ()
+    window_statuses: tuple[str, ...] = ()
+    limit: int = 200
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistRow:
+    """One line of the worklist, a snapshot: the view never holds database objects."""
+
+    mrn: str
+    name: str
+    age: int
+    subtype: str
+    stage: str
+    distant_lesions: int
+    status: WorkflowStatus
+    window_opens: date | None
+    window_closes: date | None
+    window_status: str
+    latest_response: str | None
+    next_action: str
+    next_due: date | None
+    next_meeting: date | None
+    missing: tuple[str, ...] = field(default_factory=tuple)
+
+
+NEXT_ACTION = {
+    WorkflowStatus.REFERRED: "Start staging",
+    WorkflowStatus.STAGING: "Complete staging",
+    WorkflowStatus.READY_FOR_MDT: "List for MDT",
+    WorkflowStatus.DISCUSSED: "Start agreed treatment",
+    WorkflowStatus.ON_TREATMENT: "Continue treatment",
+    WorkflowStatus.REASSESSMENT_DUE: "Reassess response",
+    WorkflowStatus.CLOSED: "-",
+}
+
+
+def next_action(status: WorkflowStatus, window: str) -> str:
+    if status is not WorkflowStatus.CLOSED:
+        if window == "overdue":
+            return "Reassessment overdue"
+        if window == "open":
+            return "Reassess response (window open)"
+    return NEXT_ACTION[status]
+
+
+def _record(stored: StoredCase) -> CaseRecord:
+    return CaseRecord(stored.case, WorkflowStatus(stored.status), stored.version, stored.created_at,
+                      stored.updated_at, stored.updated_by, stored.staging_date, stored.next_meeting)
+
+
+class CaseService:
+    def __init__(self, db: Database, actor: str = "local user", today: Clock = date.today) -> None:
+        self.db = db
+        self.actor = actor
+        self.today = today
+
+    # -- reading ------------------------------------------------------------------------------
+    def get(self, mrn: str) -> CaseRecord:
+        with self.db.session() as s:
+            return _record(CaseRepository(s).get(mrn))
+
+    def export_document(self, mrn: str) -> dict[str, Any]:
+        return case_to_document(self.get(mrn).case)
+
+    def history(self, mrn: str) -> list[AuditEntry]:
+        with self.db.session() as s:
+            return AuditRepository(s).history("case", mrn)
+
+    def counts_by_status(self) -> dict[WorkflowStatus, int]:
+        with self.db.session() as s:
+            counts = CaseRepository(s).counts_by_status()
+        return {status: counts.get(status.value, 0) for status in WorkflowStatus}
+
+    def worklist(self, query: WorklistQuery | None = None) -> list[WorklistRow]:
+        q = query or WorklistQuery()
+        today = self.today()
+        with self.db.session() as s:
+            # Window status depends on today; filter it after the indexed query, fetching more.
+            fetch = q.limit if not q.window_statuses else max(q.limit * 5, 1000)
+            records = CaseRepository(s).worklist(
+                text=q.text, statuses=[st.value for st in q.statuses], subtypes=q.subtypes,
+                limit=fetch, offset=q.offset)
+        rows = []
+        for r in records:
+            window = window_status(r.window_opens, r.window_closes, r.window_assessed, today)
+            if q.window_statuses and window not in q.window_statuses:
+                continue
+            status = WorkflowStatus(r.status)
+            rows.append(WorklistRow(
+                mrn=r.mrn, name=r.name or "", age=completed_years(r.birth_date, today),
+                subtype=r.subtype, stage=r.stage or "", distant_lesions=r.distant_lesion_count,
+                status=status, window_opens=r.window_opens, window_closes=r.window_closes,
+                window_status=window, latest_response=r.latest_response,
+                next_action=next_action(status, window), next_due=r.next_due,
+                next_meeting=r.next_meeting,
+                missing=tuple(m for m in r.missing_items.split(", ") if m)))
+            if len(rows) >= q.limit:
+                break
+        return rows
+
+    # -- writing: one unit of work each ------------------------------------------------------
+    def create(self, case: Case, status: WorkflowStatus = WorkflowStatus.REFERRED) -> CaseRecord:
+        with self.db.session() as s:
+            stored = CaseRepository(s).add(case, status.value, derive(case, self.today()), self.actor)
+            AuditRepository(s).record(self.actor, "create", "case", case.patient.mrn,
+                                      field_changes(None, case_to_document(case)))
+            s.commit()
+        return _record(stored)
+
+    def save(self, case: Case, expected_version: int | None) -> CaseRecord:
+        """Save edits of an existing case; refused if someone saved it since ``expected_version``."""
+        mrn = case.patient.mrn
+        with self.db.session() as s:
+            repo = CaseRepository(s)
+            before = repo.get(mrn)
+            derived = derive(case, self.today(), before.staging_date, before.next_meeting)
+            stored = repo.update(case, derived, self.actor, expected_version)
+            AuditRepository(s).record(self.actor, "update", "case", mrn,
+                                      field_changes(case_to_document(before.case), case_to_document(case)))
+            s.commit()
+        return _record(stored)
+
+    def change_status(self, mrn: str, new: WorkflowStatus,
+                      expected_version: int | None = None) -> CaseRecord:
+        with self.db.session() as s:
+            repo = CaseRepository(s)
+            current = repo.get(mrn)
+            old = WorkflowStatus(current.status)
+            check_transition(old, new)
+            stored = repo.set_fields(mrn, self.actor, expected_version, status=new.value)
+            AuditRepository(s).record(self.actor, "status", "case", mrn,
+                                      [("status", old.value, new.value)])
+            s.commit()
+        return _record(stored)
+
+    def schedule(self, mrn: str, *, next_meeting: date | None, staging_date: date | None,
+                 expected_version: int | None = None) -> CaseRecord:
+        """Record the next MDT date and the latest staging imaging date (worklist, readiness)."""
+        with self.db.session() as s:
+            repo = CaseRepository(s)
+            current = repo.get(mrn)
+            derived = derive(current.case, self.today(), staging_date, next_meeting)
+            stored = repo.set_fields(mrn, self.actor, expected_version, derived,
+                                     next_meeting=next_meeting, staging_date=staging_date)
+            AuditRepository(s).record(self.actor, "schedule", "case", mrn, [
+                ("next_meeting", _iso(current.next_meeting), _iso(next_meeting)),
+                ("staging_date", _iso(current.staging_date), _iso(staging_date))])
+            s.commit()
+        return _record(stored)
+
+    def import_documents(self, sources: Sequence[tuple[str, bytes]], *,
+                         update: bool = False) -> list[ImportOutcome]:
+        """Validate and store each document: all of a case or nothing, file by file."""
+        outcomes: list[ImportOutcome] = []
+        for name, data in sources:
+            try:
+                doc = load_case_document(data)
+            except InvalidCaseDocument as exc:
+                outcomes.append(ImportOutcome(name, None, "refused", tuple(str(p) for p in exc.problems)))
+                continue
+            case = case_from_document(doc)
+            outcomes.append(self._store_imported(name, case, update))
+        return outcomes
+
+    def _store_imported(self, name: str, case: Case, update: bool) -> ImportOutcome:
+        mrn = case.patient.mrn
+        try:
+            with self.db.session() as s:
+                repo = CaseRepository(s)
+                audit = AuditRepository(s)
+                if repo.exists(mrn):
+                    if not update:
+                        return ImportOutcome(name, mrn, "refused", (
+                            f"/patient/mrn: a case with record number {mrn} already exists; "
+                            "use --update to replace its clinical content",))
+                    before = repo.get(mrn)
+                    derived = derive(case, self.today(), before.staging_date, before.next_meeting)
+                    repo.update(case, derived, self.actor, None)
+                    audit.record(self.actor, "import-update", "case", mrn,
+                                 field_changes(case_to_document(before.case), case_to_document(case)))
+                    action = "updated"
+                else:
+                    repo.add(case, WorkflowStatus.REFERRED.value, derive(case, self.today()), self.actor)
+                    audit.record(self.actor, "import", "case", mrn,
+                                 field_changes(None, case_to_document(case)))
+                    action = "created"
+                s.commit()
+        except RecordExists as exc:  # another program added the MRN between check and insert
+            return ImportOutcome(name, mrn, "refused", (f"/patient/mrn: {exc}",))
+        return ImportOutcome(name, mrn, action)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None

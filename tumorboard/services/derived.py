@@ -1,0 +1,53 @@
+"""Worklist facts derived from a case by the recommendation engine when the case is saved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tumorboard.domain.case import Case
+from tumorboard.recommend import evaluate
+from tumorboard.recommend.readiness import assess_readiness
+from tumorboard.store.records import Derived
+
+HR_SHORT = {"positive": "HR+", "negative": "HR-", "unknown": "HR?"}
+HER2_SHORT = {"positive": "HER2+", "low": "HER2-low", "zero": "HER2-0", "equivocal": "HER2 equiv.",
+              "unknown": "HER2?"}
+
+
+def subtype_label(hormone_receptor: str, her2: str) -> str:
+    return f"{HR_SHORT[hormone_receptor]}/{HER2_SHORT[her2]}"
+
+
+def derive(case: Case, today: date, staging_date: date | None = None,
+           next_meeting: date | None = None) -> Derived:
+    rec = evaluate(case, today)
+    w = rec.response_window
+    assessed = w.status == "assessed"
+    # An unassessed window makes the reassessment due when it opens; otherwise the next meeting.
+    next_due = w.opens if w.opens is not None and not assessed else next_meeting
+    readiness = assess_readiness(case, next_meeting or today, staging_date)
+    missing = ", ".join(i.label for i in readiness.problems)
+    return Derived(
+        subtype=subtype_label(rec.hormone_receptor, rec.her2),
+        stage=rec.ajcc8_anatomic,
+        distant_lesion_count=rec.disease.distant_lesion_count,
+        window_opens=w.opens,
+        window_closes=w.closes,
+        window_assessed=assessed,
+        latest_response=rec.recist.latest if rec.recist else None,
+        next_due=next_due,
+        missing_items=missing[:400],
+    )
+
+
+def window_status(opens: date | None, closes: date | None, assessed: bool, today: date) -> str:
+    """The response-window status on ``today`` from the stored window (same rules as the engine)."""
+    if opens is None or closes is None:
+        return "no_systemic_therapy"
+    if assessed:
+        return "assessed"
+    if today < opens:
+        return "before_window"
+    if today > closes:
+        return "overdue"
+    return "open"

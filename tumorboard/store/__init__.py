@@ -1,0 +1,30 @@
+"""Persistence: the only package that imports SQLAlchemy and Alembic.
+
+Services open units of work through ``Database.session()``; repositories never commit.
+"""
+
+from tumorboard.store.database import Database
+from tumorboard.store.errors import (
+    ConcurrentEdit,
+    DatabaseLocked,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    DatabaseUnavailable,
+    NotATumorboardDatabase,
+    RecordExists,
+    RecordNotFound,
+    StoreError,
+)
+
+__all__ = [
+    "ConcurrentEdit",
+    "Database",
+    "DatabaseLocked",
+    "DatabaseReadOnly",
+    "DatabaseTooNew",
+    "DatabaseUnavailable",
+    "NotATumorboardDatabase",
+    "RecordExists",
+    "RecordNotFound",
+    "StoreError",
+]

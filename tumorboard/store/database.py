@@ -1,0 +1,129 @@
+"""The database handle: engine with the right SQLite settings, safe opening, error translation."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from tumorboard.store import schema
+from tumorboard.store.backup import backup_sqlite
+from tumorboard.store.errors import (
+    DatabaseLocked,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    NotATumorboardDatabase,
+    StoreError,
+)
+from tumorboard.store.location import describe, resolve_database_url, sqlite_path
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    # Decisions must not be lost: every commit reaches the disk before it is reported.
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def translate(exc: SQLAlchemyError, where: str) -> StoreError:
+    """A user-facing StoreError for a driver error."""
+    text = str(getattr(exc, "orig", exc) or exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseLocked(f"{where} is locked by another program or user; try again in a moment")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseReadOnly(f"{where} is read-only; tumorboard cannot save changes there")
+    if "file is not a database" in text or "malformed" in text:
+        return NotATumorboardDatabase(f"{where} is damaged or not a tumorboard database")
+    if "unable to open" in text or "could not connect" in text or "connection" in text:
+        return DatabaseUnavailable(f"cannot open {where}: {getattr(exc, 'orig', exc)}")
+    return StoreError(f"database error at {where}: {getattr(exc, 'orig', exc)}")
+
+
+class Database:
+    """One database (SQLite file or server URL) with a session factory for units of work."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self.location = describe(url)
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, migrate: bool = True) -> Database:
+        """Open (creating or upgrading as needed) the database at ``url``.
+
+        Raises a StoreError subclass with a clear message; the file is untouched when refused.
+        """
+        resolved = resolve_database_url(url)
+        path = sqlite_path(resolved)
+        if path is not None:
+            schema.precheck_sqlite_file(path)
+            created = not path.exists()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if created:
+                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)  # patient data: owner only
+                os.close(fd)
+        engine = cls._make_engine(resolved)
+        db = cls(resolved, engine)
+        try:
+            if migrate:
+                if path is None and schema.has_tables(engine) and schema.current_revision(engine) is None:
+                    raise NotATumorboardDatabase(
+                        f"{db.location} holds tables of another program; it was left untouched")
+                schema.upgrade(engine, resolved)
+            else:
+                schema.check_not_newer(engine, schema.current_revision(engine))
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise translate(exc, db.location) from None
+        except StoreError:
+            engine.dispose()
+            raise
+        return db
+
+    @staticmethod
+    def _make_engine(url: str) -> Engine:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for one unit of work; translated errors, always closed."""
+        session = self._sessions()
+        try:
+            yield session
+        except (OperationalError, DatabaseError) as exc:
+            session.rollback()
+            raise translate(exc, self.location) from None
+        finally:
+            session.close()
+
+    def revision(self) -> str | None:
+        try:
+            return schema.current_revision(self.engine)
+        except SQLAlchemyError as exc:
+            raise translate(exc, self.location) from None
+
+    def backup(self, destination: Path) -> Path:
+        path = sqlite_path(self.url)
+        if path is None:
+            raise StoreError("online backup is for the SQLite database; back up a PostgreSQL "
+                             "database with pg_dump")
+        return backup_sqlite(path, destination)
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,41 @@
+"""Store failures in words a user can act on; services and the CLI never see SQLAlchemy errors."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A database problem the user can understand; ``str()`` is the message to show."""
+
+
+class DatabaseLocked(StoreError):
+    pass
+
+
+class DatabaseReadOnly(StoreError):
+    pass
+
+
+class NotATumorboardDatabase(StoreError):
+    pass
+
+
+class DatabaseTooNew(StoreError):
+    def __init__(self, message: str, required_version: str | None) -> None:
+        super().__init__(message)
+        self.required_version = required_version
+
+
+class DatabaseUnavailable(StoreError):
+    pass
+
+
+class RecordNotFound(StoreError):
+    pass
+
+
+class RecordExists(StoreError):
+    pass
+
+
+class ConcurrentEdit(StoreError):
+    """Someone else saved the record since it was opened (optimistic locking)."""

@@ -1,0 +1,193 @@
+"""ORM mapping (SQLAlchemy 2.x typed declarative). Schema changes go through Alembic only.
+
+A case row carries the clinical content of the case document v1 plus workflow fields, and a few
+denormalised columns the worklist sorts and filters on (kept current by the case service on every
+save) so that the worklist is one indexed SELECT.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class MetaRow(Base):
+    """Facts about the database itself (e.g. the oldest app version that can open it)."""
+
+    __tablename__ = "tumorboard_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class PatientRow(Base):
+    __tablename__ = "patients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mrn: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(16))
+    menopausal_status: Mapped[str | None] = mapped_column(String(16))
+    ecog: Mapped[int | None] = mapped_column(Integer)
+    cases: Mapped[list[CaseRow]] = relationship(back_populates="patient")
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    staging_date: Mapped[date | None] = mapped_column(Date)
+    next_meeting: Mapped[date | None] = mapped_column(Date)
+
+    # Tumour and biology at diagnosis
+    tumour_diagnosis_date: Mapped[date] = mapped_column(Date)
+    histology: Mapped[str | None] = mapped_column(String(200))
+    grade: Mapped[int | None] = mapped_column(Integer)
+    er_percent: Mapped[float | None] = mapped_column(Float)
+    pr_percent: Mapped[float | None] = mapped_column(Float)
+    her2_ihc: Mapped[str | None] = mapped_column(String(4))
+    her2_ish: Mapped[str | None] = mapped_column(String(16))
+    germline_brca: Mapped[str | None] = mapped_column(String(16))
+    tnm_basis: Mapped[str | None] = mapped_column(String(16))
+    t: Mapped[str] = mapped_column(String(8))
+    n: Mapped[str] = mapped_column(String(8))
+    m: Mapped[str] = mapped_column(String(4))
+    primary_intact: Mapped[bool] = mapped_column(Boolean)
+    primary_symptoms: Mapped[str] = mapped_column(String(200), default="")  # comma-separated
+    complete_clearance_feasible: Mapped[bool | None] = mapped_column(Boolean)
+
+    # Metastatic disease
+    metastatic_diagnosis_date: Mapped[date | None] = mapped_column(Date)
+    current_state_date: Mapped[date | None] = mapped_column(Date)
+    diffuse: Mapped[bool | None] = mapped_column(Boolean)
+    visceral_crisis: Mapped[bool | None] = mapped_column(Boolean)
+    staging_modalities: Mapped[str] = mapped_column(String(200), default="")  # comma-separated
+    biopsy_done: Mapped[bool | None] = mapped_column(Boolean)
+    prior_polymetastatic: Mapped[bool | None] = mapped_column(Boolean)
+    prior_oligometastatic: Mapped[bool | None] = mapped_column(Boolean)
+    dental_evaluation_date: Mapped[date | None] = mapped_column(Date)
+
+    # RECIST baseline (null baseline date = no RECIST record)
+    recist_baseline_date: Mapped[date | None] = mapped_column(Date)
+    recist_non_targets: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of strings
+
+    # Denormalised for the worklist; recomputed on every save.
+    subtype: Mapped[str] = mapped_column(String(40), default="")
+    stage: Mapped[str | None] = mapped_column(String(8))
+    distant_lesion_count: Mapped[int] = mapped_column(Integer, default=0)
+    window_opens: Mapped[date | None] = mapped_column(Date)
+    window_closes: Mapped[date | None] = mapped_column(Date)
+    window_assessed: Mapped[bool] = mapped_column(Boolean, default=False)
+    latest_response: Mapped[str | None] = mapped_column(String(16))
+    next_due: Mapped[date | None] = mapped_column(Date)
+    missing_items: Mapped[str] = mapped_column(String(400), default="")
+
+    patient: Mapped[PatientRow] = relationship(back_populates="cases")
+    lesions: Mapped[list[LesionRow]] = relationship(
+        order_by="LesionRow.position", cascade="all, delete-orphan")
+    therapies: Mapped[list[TherapyRow]] = relationship(
+        order_by="TherapyRow.position", cascade="all, delete-orphan")
+    targets: Mapped[list[RecistTargetRow]] = relationship(
+        order_by="RecistTargetRow.position", cascade="all, delete-orphan")
+    assessments: Mapped[list[RecistAssessmentRow]] = relationship(
+        order_by="RecistAssessmentRow.position", cascade="all, delete-orphan")
+    discussions: Mapped[list[MdtDiscussionRow]] = relationship(
+        order_by="MdtDiscussionRow.position", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        Index("ix_cases_status_next_due", "status", "next_due"),
+        Index("ix_cases_next_due", "next_due"),
+    )
+
+
+class _CaseChild:
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class LesionRow(_CaseChild, Base):
+    __tablename__ = "lesions"
+    organ: Mapped[str] = mapped_column(String(32))
+    bone_site: Mapped[str | None] = mapped_column(String(16))
+    site: Mapped[str | None] = mapped_column(String(200))
+    size_mm: Mapped[float | None] = mapped_column(Float)
+    detected: Mapped[date | None] = mapped_column(Date)
+
+
+class TherapyRow(_CaseChild, Base):
+    __tablename__ = "therapies"
+    kind: Mapped[str] = mapped_column(String(16))
+    regimen: Mapped[str | None] = mapped_column(String(200))
+    classes: Mapped[str] = mapped_column(String(200), default="")  # comma-separated
+    setting: Mapped[str | None] = mapped_column(String(16))
+    line: Mapped[int | None] = mapped_column(Integer)
+    agent: Mapped[str | None] = mapped_column(String(24))
+    target: Mapped[str | None] = mapped_column(String(16))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+
+
+class RecistTargetRow(_CaseChild, Base):
+    __tablename__ = "recist_targets"
+    name: Mapped[str] = mapped_column(String(200))
+    organ: Mapped[str | None] = mapped_column(String(60))
+    nodal: Mapped[bool] = mapped_column(Boolean)
+    baseline_mm: Mapped[float] = mapped_column(Float)
+
+
+class RecistAssessmentRow(_CaseChild, Base):
+    __tablename__ = "recist_assessments"
+    date: Mapped[date] = mapped_column(Date)
+    target_mm: Mapped[str] = mapped_column(Text)  # JSON list, one value (or null) per target
+    non_target: Mapped[str] = mapped_column(String(16))
+    new_lesions: Mapped[bool] = mapped_column(Boolean)
+
+
+class MdtDiscussionRow(_CaseChild, Base):
+    __tablename__ = "mdt_discussions"
+    date: Mapped[date] = mapped_column(Date)
+
+
+class AuditRow(Base):
+    """Who changed what and when; written in the same transaction as the change."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)

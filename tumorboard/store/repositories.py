@@ -1,0 +1,178 @@
+"""Repositories: reads and writes inside a unit of work. They never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from tumorboard.domain.case import Case
+from tumorboard.store.case_rows import case_from_rows, fill_case, fill_patient
+from tumorboard.store.errors import ConcurrentEdit, RecordExists, RecordNotFound
+from tumorboard.store.models import AuditRow, CaseRow, PatientRow
+from tumorboard.store.records import AuditEntry, Derived, StoredCase, WorklistRecord
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CaseRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self, mrn: str, *, full: bool = True) -> CaseRow | None:
+        stmt = select(CaseRow).join(PatientRow).where(PatientRow.mrn == mrn)
+        if full:
+            stmt = stmt.options(selectinload(CaseRow.lesions), selectinload(CaseRow.therapies),
+                                selectinload(CaseRow.targets), selectinload(CaseRow.assessments),
+                                selectinload(CaseRow.discussions))
+        return self.session.scalars(stmt).first()
+
+    def exists(self, mrn: str) -> bool:
+        return self.session.scalar(select(func.count()).select_from(PatientRow)
+                                   .where(PatientRow.mrn == mrn)) == 1
+
+    def get(self, mrn: str) -> StoredCase:
+        row = self._row(mrn)
+        if row is None:
+            raise RecordNotFound(f"no case with record number {mrn}")
+        return _stored(row)
+
+    def add(self, case: Case, status: str, derived: Derived, actor: str) -> StoredCase:
+        if self.exists(case.patient.mrn):
+            raise RecordExists(f"a case with record number {case.patient.mrn} already exists")
+        now = _now()
+        patient = PatientRow()
+        fill_patient(patient, case.patient)
+        row = CaseRow(patient=patient, status=status, version=1, created_at=now, updated_at=now,
+                      updated_by=actor)
+        fill_case(row, case)
+        _apply_derived(row, derived)
+        self.session.add(row)
+        self.session.flush()
+        return _stored(row)
+
+    def update(self, case: Case, derived: Derived, actor: str, expected_version: int | None,
+               status: str | None = None) -> StoredCase:
+        row = self._row(case.patient.mrn)
+        if row is None:
+            raise RecordNotFound(f"no case with record number {case.patient.mrn}")
+        _check_version(row, expected_version)
+        fill_patient(row.patient, case.patient)
+        fill_case(row, case)
+        _apply_derived(row, derived)
+        if status is not None:
+            row.status = status
+        row.version += 1
+        row.updated_at = _now()
+        row.updated_by = actor
+        self.session.flush()
+        return _stored(row)
+
+    def set_fields(self, mrn: str, actor: str, expected_version: int | None,
+                   derived: Derived | None = None, **values: object) -> StoredCase:
+        """Change workflow fields (status, next meeting, staging date) of a case."""
+        row = self._row(mrn)
+        if row is None:
+            raise RecordNotFound(f"no case with record number {mrn}")
+        _check_version(row, expected_version)
+        for key, value in values.items():
+            setattr(row, key, value)
+        if derived is not None:
+            _apply_derived(row, derived)
+        row.version += 1
+        row.updated_at = _now()
+        row.updated_by = actor
+        self.session.flush()
+        return _stored(row)
+
+    def worklist(self, *, text: str = "", statuses: Sequence[str] = (), subtypes: Sequence[str] = (),
+                 limit: int = 200, offset: int = 0) -> list[WorklistRecord]:
+        """Rows by next due date (cases with nothing due last), filtered as the worklist asks."""
+        def base() -> Select[CaseRow, PatientRow]:
+            stmt = select(CaseRow, PatientRow).join(PatientRow, CaseRow.patient_id == PatientRow.id)
+            if statuses:
+                stmt = stmt.where(CaseRow.status.in_(list(statuses)))
+            if subtypes:
+                stmt = stmt.where(CaseRow.subtype.in_(list(subtypes)))
+            if text.strip():
+                like = f"%{text.strip()}%"
+                stmt = stmt.where(or_(PatientRow.mrn.ilike(like), PatientRow.name.ilike(like)))
+            return stmt
+
+        # Two index-friendly queries instead of one "NULLS LAST" sort over the whole table.
+        due = self.session.execute(
+            base().where(CaseRow.next_due.is_not(None))
+            .order_by(CaseRow.next_due, CaseRow.id).limit(limit + offset)).all()
+        rows = list(due)
+        if len(rows) < limit + offset:
+            rest = self.session.execute(
+                base().where(CaseRow.next_due.is_(None)).order_by(CaseRow.id)
+                .limit(limit + offset - len(rows))).all()
+            rows.extend(rest)
+        return [_worklist_record(c, p) for c, p in rows[offset:offset + limit]]
+
+    def counts_by_status(self) -> dict[str, int]:
+        result = self.session.execute(select(CaseRow.status, func.count()).group_by(CaseRow.status))
+        return {status: count for status, count in result.tuples()}
+
+    def all_mrns(self) -> list[str]:
+        return list(self.session.scalars(select(PatientRow.mrn).order_by(PatientRow.mrn)))
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, actor: str, action: str, entity: str, entity_id: str,
+               changes: Sequence[tuple[str | None, str | None, str | None]]) -> None:
+        now = _now()
+        self.session.add_all([
+            AuditRow(at=now, actor=actor, action=action, entity=entity, entity_id=entity_id,
+                     field=field, old_value=old, new_value=new)
+            for field, old, new in changes
+        ])
+
+    def history(self, entity: str, entity_id: str) -> list[AuditEntry]:
+        rows = self.session.scalars(
+            select(AuditRow).where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
+            .order_by(AuditRow.at, AuditRow.id))
+        return [AuditEntry(r.at, r.actor, r.action, r.entity, r.entity_id, r.field, r.old_value,
+                           r.new_value) for r in rows]
+
+
+def _check_version(row: CaseRow, expected: int | None) -> None:
+    if expected is not None and row.version != expected:
+        raise ConcurrentEdit(
+            f"case {row.patient.mrn} was changed by {row.updated_by} at "
+            f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you opened it (version {row.version}, "
+            f"yours {expected}); reload it to see their changes")
+
+
+def _apply_derived(row: CaseRow, d: Derived) -> None:
+    row.subtype = d.subtype
+    row.stage = d.stage
+    row.distant_lesion_count = d.distant_lesion_count
+    row.window_opens = d.window_opens
+    row.window_closes = d.window_closes
+    row.window_assessed = d.window_assessed
+    row.latest_response = d.latest_response
+    row.next_due = d.next_due
+    row.missing_items = d.missing_items
+
+
+def _stored(row: CaseRow) -> StoredCase:
+    return StoredCase(case_from_rows(row), row.status, row.version, row.created_at, row.updated_at,
+                      row.updated_by, row.staging_date, row.next_meeting)
+
+
+def _worklist_record(c: CaseRow, p: PatientRow) -> WorklistRecord:
+    return WorklistRecord(
+        mrn=p.mrn, name=p.name, birth_date=p.birth_date, status=c.status, subtype=c.subtype,
+        stage=c.stage, distant_lesion_count=c.distant_lesion_count, window_opens=c.window_opens,
+        window_closes=c.window_closes, window_assessed=c.window_assessed,
+        latest_response=c.latest_response, next_due=c.next_due, next_meeting=c.next_meeting,
+        missing_items=c.missing_items, updated_at=c.updated_at)

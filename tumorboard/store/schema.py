@@ -1,0 +1,153 @@
+"""Opening a database safely: recognise it, refuse what we must not touch, back up, migrate.
+
+On open: a database older than the app is backed up (SQLite online backup) and upgraded; one
+newer than the app is refused with the app version it needs; a file that is not a tumorboard
+database, or is corrupt, is refused and left untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from tumorboard import __version__
+from tumorboard.store.backup import backup_sqlite
+from tumorboard.store.errors import (
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    NotATumorboardDatabase,
+    StoreError,
+)
+from tumorboard.store.location import sqlite_path
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# The app version that introduced each schema revision: a newer database names what it needs.
+REVISION_APP_VERSION = {
+    "0001": "0.1.0",
+}
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def precheck_sqlite_file(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not a healthy SQLite database."""
+    if not path.exists():
+        if not os.access(path.parent if path.parent.exists() else path.parent.parent, os.W_OK):
+            raise DatabaseReadOnly(f"cannot create the database {path}: the folder is not writable")
+        return
+    if path.is_dir():
+        raise NotATumorboardDatabase(f"{path} is a folder, not a tumorboard database")
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header and header != SQLITE_MAGIC:
+        raise NotATumorboardDatabase(
+            f"{path} is not a tumorboard database (not an SQLite file); it was left untouched")
+    if not header:
+        return  # an empty file is an empty database
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = con.execute("PRAGMA quick_check").fetchone()
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotATumorboardDatabase(
+            f"{path} is damaged or not a database ({exc}); it was left untouched") from None
+    if result is None or result[0] != "ok":
+        raise NotATumorboardDatabase(
+            f"{path} failed the integrity check ({result[0] if result else 'no answer'}); it was left "
+            "untouched - restore it from a backup")
+    if tables and "alembic_version" not in tables:
+        raise NotATumorboardDatabase(
+            f"{path} is an SQLite database of another program (tables: "
+            f"{', '.join(sorted(tables)[:5])}); it was left untouched")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise DatabaseReadOnly(
+            f"{path} is read-only for this user; tumorboard needs to write to the file and its folder")
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _required_version(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT value FROM tumorboard_meta WHERE key = 'min_app_version'"))
+            value = row.scalar()
+            return str(value) if value is not None else None
+    except SQLAlchemyError:  # a newer schema may lack the table; the message copes without it
+        return None
+
+
+def check_not_newer(engine: Engine, revision: str | None) -> None:
+    if revision is not None and revision not in known_revisions():
+        needed = _required_version(engine)
+        wanted = f"tumorboard {needed} or newer" if needed else "a newer version of tumorboard"
+        raise DatabaseTooNew(
+            f"this database was written by a newer tumorboard (schema {revision}); it needs {wanted}. "
+            f"This is tumorboard {__version__}. The database was left untouched.", needed)
+
+
+def automatic_backup_path(db_path: Path, revision: str | None) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return db_path.parent / "backups" / f"{db_path.stem}-before-upgrade-{revision or 'new'}-{stamp}.sqlite3"
+
+
+def upgrade(engine: Engine, url: str) -> str | None:
+    """Bring the schema to the head revision; returns the backup path taken, if any."""
+    from alembic import command
+
+    revision = current_revision(engine)
+    check_not_newer(engine, revision)
+    head = head_revision()
+    if revision == head:
+        return None
+    backup = None
+    path = sqlite_path(url)
+    if path is not None and revision is not None:
+        backup = str(backup_sqlite(path, automatic_backup_path(path, revision)))
+    cfg = alembic_config(url)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.execute(text("DELETE FROM tumorboard_meta WHERE key IN ('min_app_version', 'written_by')"))
+            conn.execute(text("INSERT INTO tumorboard_meta (key, value) VALUES ('min_app_version', :v), "
+                              "('written_by', :w)"),
+                         {"v": REVISION_APP_VERSION.get(head, __version__), "w": __version__})
+    except Exception as exc:
+        raise StoreError(f"upgrading the database failed and was rolled back: {exc}") from exc
+    return backup
+
+
+def has_tables(engine: Engine) -> bool:
+    return bool(inspect(engine).get_table_names())
