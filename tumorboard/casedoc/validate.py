@@ -74,7 +74,7 @@ def _schema_problems(doc: Any) -> list[DocumentProblem]:
         problems = [DocumentProblem(_pointer(err.absolute_path), _describe(err))
                     for err in _validator().iter_errors(doc)]
         if not problems:  # the two disagree: refuse rather than let a doubtful document in
-            problems = [DocumentProblem("", str(fast_error.message))]
+            problems = [DocumentProblem("", str(fast_error))]
     problems.sort(key=lambda p: (p.pointer, p.message))
     return problems
 

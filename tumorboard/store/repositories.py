@@ -117,7 +117,7 @@ class CaseRepository:
 
     def counts_by_status(self) -> dict[str, int]:
         result = self.session.execute(select(CaseRow.status, func.count()).group_by(CaseRow.status))
-        return {status: count for status, count in result.tuples()}
+        return {row[0]: int(row[1]) for row in result}
 
     def all_mrns(self) -> list[str]:
         return list(self.session.scalars(select(PatientRow.mrn).order_by(PatientRow.mrn)))

@@ -33,6 +33,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The app version that introduced each schema revision: a newer database names what it needs.
 REVISION_APP_VERSION = {
     "0001": "0.1.0",
+    "0002": "0.1.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -1,0 +1,133 @@
+"""The headless commands end to end: exit codes, messages on standard error, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tumorboard.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def dbfile(tmp_path: Path) -> str:
+    return str(tmp_path / "cli.sqlite3")
+
+
+def test_import_export_round_trip_through_files(capsys: pytest.CaptureFixture[str], dbfile: str,
+                                                tmp_path: Path, example_files: list[Path]) -> None:
+    code, out, err = run(capsys, "import", *map(str, example_files), "--database", dbfile)
+    assert code == 0, err
+    assert out.count("created:") == len(example_files)
+    target = tmp_path / "v01.json"
+    code, out, err = run(capsys, "export", "SYN-V01", "-o", str(target), "--database", dbfile)
+    assert code == 0, err
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    exported = json.loads(target.read_text())
+    code, _, err = run(capsys, "import", str(target), "--update", "--database", dbfile)
+    assert code == 0, err
+    code, out, _ = run(capsys, "export", "SYN-V01", "--database", dbfile)
+    assert json.loads(out) == exported
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("", "bad.json: /: the file is empty"),
+    ("[1, 2", "bad.json: /: not valid JSON"),
+    ('{"format": "tumorboard.case/1", "patient": {}, "tumour": {}, "metastatic": {"lesions": []}}',
+     "bad.json: /patient: 'mrn' is a required property"),
+])
+def test_import_refusals_exit_2_naming_file_and_path(capsys: pytest.CaptureFixture[str], dbfile: str,
+                                                     tmp_path: Path, content: str, expected: str) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    code, out, err = run(capsys, "import", str(bad), "--database", dbfile)
+    assert code == 2
+    assert expected in err
+    assert "Traceback" not in err
+    code, out, _ = run(capsys, "export", "anything", "--database", dbfile)
+    assert code == 2 and out == ""
+
+
+def test_schema_violation_message_is_the_contracts(capsys: pytest.CaptureFixture[str], dbfile: str,
+                                                   tmp_path: Path, example_files: list[Path]) -> None:
+    doc = json.loads(example_files[0].read_text())
+    doc["tumour"]["er_percent"] = 140
+    bad = tmp_path / "er.json"
+    bad.write_text(json.dumps(doc))
+    code, _, err = run(capsys, "import", str(bad), "--database", dbfile)
+    assert code == 2
+    assert f"error: {bad}: /tumour/er_percent: 140 is greater than the maximum of 100" in err
+
+
+def test_export_of_unknown_mrn_names_it(capsys: pytest.CaptureFixture[str], dbfile: str) -> None:
+    code, out, err = run(capsys, "export", "NOPE-1", "--database", dbfile)
+    assert code == 2 and out == ""
+    assert "NOPE-1" in err
+
+
+def test_db_commands(capsys: pytest.CaptureFixture[str], dbfile: str, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "db", "upgrade", "--database", dbfile)
+    assert code == 0 and "schema 0002" in out
+    code, out, _ = run(capsys, "db", "current", "--database", dbfile)
+    assert code == 0 and "up to date" in out
+    code, out, _ = run(capsys, "db", "backup", str(tmp_path / "b.sqlite3"), "--database", dbfile)
+    assert code == 0 and (tmp_path / "b.sqlite3").exists()
+
+
+def test_newer_database_refused_by_every_command(capsys: pytest.CaptureFixture[str], dbfile: str) -> None:
+    import sqlite3
+
+    run(capsys, "db", "upgrade", "--database", dbfile)
+    con = sqlite3.connect(dbfile)
+    con.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    con.commit()
+    con.close()
+    for args in (("db", "upgrade"), ("db", "current"), ("export", "X")):
+        code, _, err = run(capsys, *args, "--database", dbfile)
+        assert code == 2
+        assert "newer tumorboard" in err and "0.1.0" in err
+
+
+def test_demo_refuses_to_replace_a_real_database(capsys: pytest.CaptureFixture[str], dbfile: str,
+                                                 example_files: list[Path]) -> None:
+    run(capsys, "import", str(example_files[0]), "--database", dbfile)
+    code, _, err = run(capsys, "demo", "--database", dbfile)
+    assert code == 2 and "non-demo" in err
+    code, out, _ = run(capsys, "export", "SYN-V01", "--database", dbfile)
+    assert code == 0
+
+
+def test_demo_creates_thirty_cases(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = str(tmp_path / "demo.sqlite3")
+    code, out, _ = run(capsys, "demo", "--database", target)
+    assert code == 0 and "demo database ready" in out
+    code, out, _ = run(capsys, "export", "DEMO-0030", "--database", target)
+    assert code == 0 and json.loads(out)["patient"]["name"].endswith("Demo")
+
+
+def test_environment_variable_selects_the_database(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "env.sqlite3"
+    monkeypatch.setenv("TUMORBOARD_DATABASE_URL", f"sqlite:///{target}")
+    code, _, _ = run(capsys, "db", "upgrade")
+    assert code == 0 and target.exists()
+
+
+def test_console_script_runs_as_a_module_without_traceback(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "tumorboard", "export", "X", "--database",
+                           str(tmp_path / "nothing" / "deeper" / "x.sqlite3")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.startswith("error:")

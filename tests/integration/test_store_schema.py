@@ -1,0 +1,211 @@
+"""Opening databases: migrations, SQLite settings, refusals that leave files untouched, backups."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from tumorboard.store import (
+    Database,
+    DatabaseLocked,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    NotATumorboardDatabase,
+)
+from tumorboard.store.models import Base
+from tumorboard.store.schema import head_revision
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_is_built_by_migrations_to_head(db: Database) -> None:
+    assert db.revision() == head_revision()
+    with db.engine.connect() as conn:
+        tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
+    assert {"patients", "cases", "lesions", "therapies", "audit_log", "alembic_version"} <= tables
+
+
+def test_autogenerate_finds_nothing_pending(db: Database) -> None:
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_connections_use_the_safe_settings(db: Database) -> None:
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+def test_database_file_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "private.sqlite3"
+    Database.open(str(path)).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("meeting notes, not a database")
+    before = digest(path)
+    with pytest.raises(NotATumorboardDatabase, match="left untouched"):
+        Database.open(str(path))
+    assert digest(path) == before
+
+
+def test_another_programs_sqlite_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    con.commit()
+    con.close()
+    before = digest(path)
+    with pytest.raises(NotATumorboardDatabase, match="another program"):
+        Database.open(str(path))
+    assert digest(path) == before
+
+
+def test_a_corrupt_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "corrupt.sqlite3"
+    Database.open(str(path)).close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the header
+    path.write_bytes(bytes(data))
+    before = digest(path)
+    with pytest.raises(NotATumorboardDatabase):
+        Database.open(str(path))
+    assert digest(path) == before
+
+
+def test_a_database_from_a_newer_app_is_refused_naming_the_version(tmp_path: Path) -> None:
+    path = tmp_path / "newer.sqlite3"
+    Database.open(str(path)).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = '0099'")
+    con.execute("UPDATE tumorboard_meta SET value = '3.2.0' WHERE key = 'min_app_version'")
+    con.commit()
+    con.close()
+    before = digest(path)
+    with pytest.raises(DatabaseTooNew, match=r"tumorboard 3\.2\.0 or newer") as exc:
+        Database.open(str(path))
+    assert exc.value.required_version == "3.2.0"
+    assert digest(path) == before
+
+
+def test_an_older_database_is_backed_up_then_upgraded(tmp_path: Path) -> None:
+    from alembic import command
+
+    from tumorboard.store.schema import alembic_config
+
+    path = tmp_path / "old.sqlite3"
+    url = f"sqlite:///{path}"
+    command.upgrade(alembic_config(url), "0001")  # the schema an older install left behind
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO audit_log (at, actor, action, entity, entity_id) "
+                "VALUES ('2025-01-01 00:00:00', 'old app', 'create', 'case', 'X-1')")
+    con.commit()
+    con.close()
+    db = Database.open(url)
+    try:
+        assert db.revision() == head_revision()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT actor FROM audit_log")).scalar() == "old app"
+    finally:
+        db.close()
+    backups = list((tmp_path / "backups").glob("old-before-upgrade-0001-*.sqlite3"))
+    assert len(backups) == 1
+    con = sqlite3.connect(backups[0])
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 1
+    finally:
+        con.close()
+
+
+def test_the_audit_log_is_append_only_in_the_database(db: Database) -> None:
+    from sqlalchemy.exc import DatabaseError
+
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_log (at, actor, action, entity, entity_id) "
+                          "VALUES ('2025-01-01 00:00:00', 'a', 'create', 'case', 'X')"))
+    for statement in ("UPDATE audit_log SET actor = 'someone else'", "DELETE FROM audit_log"):
+        with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(text(statement))
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT actor FROM audit_log")).scalar() == "a"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_a_read_only_database_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ro.sqlite3"
+    Database.open(str(path)).close()
+    path.chmod(0o400)
+    with pytest.raises(DatabaseReadOnly, match="read-only"):
+        Database.open(str(path))
+
+
+def test_a_read_only_database_file_is_refused_even_for_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root bypasses permission bits, so the check is exercised through os.access."""
+    path = tmp_path / "ro.sqlite3"
+    Database.open(str(path)).close()
+    real_access = os.access
+
+    def fake_access(p: object, mode: int) -> bool:
+        if Path(str(p)) == path and mode == os.W_OK:
+            return False
+        return real_access(p, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", fake_access)
+    before = digest(path)
+    with pytest.raises(DatabaseReadOnly, match="read-only"):
+        Database.open(str(path))
+    assert digest(path) == before
+
+
+def test_a_locked_database_gives_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tumorboard.domain.case import Case, MetastaticDisease, Patient, Tumour
+    from tumorboard.domain.vocab import Sex
+    from tumorboard.services.cases import CaseService
+    from tumorboard.store import database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "locked.sqlite3"
+    db = Database.open(str(path))
+    locker = sqlite3.connect(path)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        from datetime import date
+
+        case = Case(Patient("L-1", date(1970, 1, 1), Sex.FEMALE),
+                    Tumour(date(2024, 1, 1), "T1", "N0", "M0", True), MetastaticDisease())
+        with pytest.raises(DatabaseLocked, match="locked"):
+            CaseService(db).create(case)
+    finally:
+        locker.rollback()
+        locker.close()
+        db.close()
+
+
+def test_online_backup_is_a_consistent_private_copy(db: Database, tmp_path: Path) -> None:
+    from tumorboard.services.demo import populate_demo
+
+    populate_demo(db)
+    target = db.backup(tmp_path / "backups" / "copy.sqlite3")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    con = sqlite3.connect(target)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT count(*) FROM patients").fetchone()[0] == 30
+    finally:
+        con.close()
