@@ -105,7 +105,7 @@ def test_demo_refuses_to_replace_a_real_database(capsys: pytest.CaptureFixture[s
     run(capsys, "import", str(example_files[0]), "--database", dbfile)
     code, _, err = run(capsys, "demo", "--database", dbfile)
     assert code == 2 and "non-demo" in err
-    code, out, _ = run(capsys, "export", "SYN-V01", "--database", dbfile)
+    code, _, _ = run(capsys, "export", "SYN-V01", "--database", dbfile)
     assert code == 0
 
 
