@@ -111,39 +111,50 @@ def _date_at(doc: Any, parts: tuple[Any, ...], problems: list[DocumentProblem]) 
         return False
 
 
-def _cross_field_problems(doc: dict[str, Any]) -> list[DocumentProblem]:
+def _list(node: Any, key: str) -> list[Any]:
+    value = node.get(key) if isinstance(node, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _cross_field_problems(doc: Any) -> list[DocumentProblem]:
+    """Rules the schema cannot express. Defensive about shapes: it also runs on documents the
+    schema refused, so that every problem is reported at once."""
     problems: list[DocumentProblem] = []
+    if not isinstance(doc, dict):
+        return problems
     d = _date_at
     d(doc, ("patient", "birth_date"), problems)
     d(doc, ("tumour", "diagnosis_date"), problems)
     d(doc, ("metastatic", "diagnosis_date"), problems)
     d(doc, ("metastatic", "current_state_date"), problems)
     d(doc, ("dental_evaluation_date",), problems)
-    metastatic = doc.get("metastatic", {})
-    lesions = metastatic.get("lesions", [])
+    metastatic = doc.get("metastatic")
+    lesions = _list(metastatic, "lesions")
     for i in range(len(lesions)):
         d(doc, ("metastatic", "lesions", i, "detected"), problems)
-    if lesions and "diagnosis_date" not in metastatic:
+    if lesions and isinstance(metastatic, dict) and "diagnosis_date" not in metastatic:
         problems.append(DocumentProblem(
             "/metastatic/diagnosis_date",
             "is required when metastatic lesions are listed (date of metastatic diagnosis)"))
-    for i, therapy in enumerate(doc.get("therapies", [])):
+    for i, therapy in enumerate(_list(doc, "therapies")):
         start = d(doc, ("therapies", i, "start"), problems)
         end = d(doc, ("therapies", i, "end"), problems)
         if start and end and end < start:
             problems.append(DocumentProblem(
                 _pointer(("therapies", i, "end")),
                 f"{therapy['end']} is before the start date {therapy['start']}"))
-    for i in range(len(doc.get("mdt_discussions", []))):
+    for i in range(len(_list(doc, "mdt_discussions"))):
         d(doc, ("mdt_discussions", i), problems)
     recist = doc.get("recist")
     if isinstance(recist, dict):
         d(doc, ("recist", "baseline_date"), problems)
-        n_targets = len(recist.get("targets", []))
-        for i, assessment in enumerate(recist.get("assessments", [])):
+        n_targets = len(_list(recist, "targets"))
+        for i, assessment in enumerate(_list(recist, "assessments")):
             d(doc, ("recist", "assessments", i, "date"), problems)
-            got = len(assessment.get("target_mm", []))
-            if got != n_targets:
+            values = _list(assessment, "target_mm")
+            if isinstance(assessment, dict) and isinstance(assessment.get("target_mm"), list) \
+                    and len(values) != n_targets:
+                got = len(values)
                 problems.append(DocumentProblem(
                     _pointer(("recist", "assessments", i, "target_mm")),
                     f"has {got} value{'s' if got != 1 else ''} but the baseline has "
@@ -155,10 +166,9 @@ def _cross_field_problems(doc: dict[str, Any]) -> list[DocumentProblem]:
 def validate_case_document(doc: Any) -> list[DocumentProblem]:
     """All problems with ``doc``; an empty list means it is a valid case document."""
     problems = _schema_problems(doc)
-    if problems:
-        # Cross-field rules assume the shapes the schema guarantees.
-        return problems
-    return _cross_field_problems(doc)
+    seen = {(p.pointer, p.message) for p in problems}
+    problems.extend(p for p in _cross_field_problems(doc) if (p.pointer, p.message) not in seen)
+    return problems
 
 
 class _NonFiniteNumber(ValueError):

@@ -24,6 +24,8 @@ from tumorboard.store.repositories import AuditRepository, CaseRepository
 
 Clock = Callable[[], date]
 
+__all__ = ["AuditEntry", "CaseRecord", "CaseService", "ImportOutcome", "WorklistQuery", "WorklistRow"]
+
 
 @dataclass(frozen=True, slots=True)
 class CaseRecord:

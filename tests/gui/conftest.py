@@ -1,0 +1,57 @@
+"""GUI fixtures: a demo database, a main window with its settings kept in a temporary folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+
+from tumorboard.services.cases import CaseService
+from tumorboard.services.demo import populate_demo
+from tumorboard.store import Database
+
+TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path: Path, qapp: object) -> None:
+    QCoreApplication.setOrganizationName("tumorboard-tests")
+    QCoreApplication.setApplicationName("tumorboard-tests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Iterator[Database]:
+    db = Database.open(str(tmp_path / "demo.sqlite3"))
+    populate_demo(db, TODAY)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def service(demo_db: Database) -> CaseService:
+    return CaseService(demo_db, actor="gui test", today=lambda: TODAY)
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A modal dialog would wait forever offscreen: answer it and keep what it said.
+
+    Questions are answered "Discard" (teardown closes windows that may hold edits); tests that
+    check a dialog replace these with their own.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    said: list[str] = []
+
+    def record(*args: object, **_kwargs: object) -> QMessageBox.StandardButton:
+        said.append(" | ".join(str(a) for a in args[1:3]))
+        return QMessageBox.StandardButton.Discard
+
+    for name in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, record)
+    return said

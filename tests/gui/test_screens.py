@@ -1,0 +1,207 @@
+"""The desktop app through its widgets (pytest-qt, offscreen; any Qt warning fails a test)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from tumorboard.casedoc import case_from_document
+from tumorboard.gui.case_view import CaseView
+from tumorboard.gui.dashboard import CaseListModel
+from tumorboard.gui.main_window import MainWindow
+from tumorboard.gui.recommendation_view import RecommendationView, recommendation_html
+from tumorboard.gui.timeline import CaseTimeline
+from tumorboard.gui.worklist_model import WorklistModel
+from tumorboard.recommend import evaluate, recommendation_to_document
+from tumorboard.services.cases import CaseService, WorklistQuery
+from tumorboard.services.demo import build_demo_cases
+
+from datetime import date
+
+TODAY = date(2026, 11, 28)  # the same day the demo fixture uses
+
+
+@pytest.fixture
+def window(qtbot: QtBot, service: CaseService) -> MainWindow:
+    w = MainWindow(service, "test database", today=TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_item_models_pass_the_model_tester(qtmodeltester: Any, service: CaseService) -> None:
+    model = WorklistModel()
+    model.set_rows(service.worklist(WorklistQuery(limit=100)))
+    qtmodeltester.check(model)
+    model.sort(3, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
+    lists = CaseListModel()
+    lists.set_items([("DEMO-0001", "Ada Demo")])
+    qtmodeltester.check(lists)
+
+
+def test_worklist_lists_the_demo_and_filters_instantly(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.model.rowCount() == 30
+    window.filter_text.setText("DEMO-0012")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.row_at(0).name == "Lena Demo"
+    window.filter_text.clear()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 30)
+    window.filter_window.setCurrentIndex(window.filter_window.findText("Overdue"))
+    qtbot.waitUntil(lambda: window.model.rowCount() < 30)
+    assert {window.model.row_at(i).window_status for i in range(window.model.rowCount())} == {"overdue"}
+    window.filter_window.setCurrentIndex(0)
+    window.filter_status.setCurrentIndex(window.filter_status.findText("Closed"))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+
+
+def test_dashboard_opens_an_overdue_case(qtbot: QtBot, window: MainWindow) -> None:
+    model = window.dashboard.models["overdue"]
+    assert model.rowCount() >= 1
+    mrn = model.index(0, 0).data(Qt.ItemDataRole.UserRole)
+    window.dashboard.case_requested.emit(mrn)
+    assert window.case_view.record is not None
+    assert window.case_view.record.case.patient.mrn == mrn
+    assert "Response window" in window.case_view.timeline.describe() or "window" in \
+        window.case_view.timeline.describe()
+
+
+def test_edit_and_save_a_case_through_the_widgets(qtbot: QtBot, window: MainWindow, service: CaseService) -> None:
+    window.open_case("DEMO-0009")
+    editor = window.case_view.editor
+    er = editor.widget_for("/tumour/er_percent")
+    assert isinstance(er, QLineEdit)
+    er.clear()
+    qtbot.keyClicks(er, "45")
+    assert editor.dirty and editor.valid
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: service.get("DEMO-0009").case.tumour.er_percent == 45)
+    assert not window.case_view.editor.dirty
+    assert any(h.field == "/tumour/er_percent" for h in service.history("DEMO-0009"))
+
+
+def test_an_invalid_field_blocks_save_and_keeps_the_input(qtbot: QtBot, window: MainWindow,
+                                                          service: CaseService,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: shown.append(text))
+    window.open_case("DEMO-0009")
+    before = service.get("DEMO-0009")
+    editor = window.case_view.editor
+    dob = editor.widget_for("/patient/birth_date")
+    assert isinstance(dob, QLineEdit)
+    dob.clear()
+    qtbot.keyClicks(dob, "1970-02-30")
+    assert "not a valid calendar date" in editor.message_for("/patient/birth_date")
+    assert "border" in dob.styleSheet()
+    assert window.save_case() is False
+    assert shown and "birth_date" in shown[0]
+    assert dob.text() == "1970-02-30"  # nothing typed is lost
+    assert service.get("DEMO-0009").version == before.version
+
+
+def test_the_recommendation_follows_a_field_that_matters(qtbot: QtBot, window: MainWindow) -> None:
+    """Age 54 -> 55 at metastatic diagnosis takes a selected-subgroup case out of the subgroup."""
+    window.open_case("DEMO-0010")
+    view = window.case_view
+    assert view.recommendation is not None
+    assert view.recommendation["primary_tumour"]["verdict"] == "consider_selected"
+    met_dx = view.record.case.metastatic.diagnosis_date  # type: ignore[union-attr]
+    born_55_years_before = met_dx.replace(year=met_dx.year - 55).isoformat()  # type: ignore[union-attr]
+    dob = view.editor.widget_for("/patient/birth_date")
+    assert isinstance(dob, QLineEdit)
+    with qtbot.waitSignal(view.recommendation_changed):
+        dob.clear()
+        qtbot.keyClicks(dob, born_55_years_before)
+    assert view.recommendation["patient"]["age_at_metastatic_diagnosis"] == 55
+    assert view.recommendation["primary_tumour"]["verdict"] == "not_routine"
+    assert "not routinely recommended" in view.recommendation_view.toPlainText().lower()
+
+
+def test_closing_with_unsaved_changes_asks(qtbot: QtBot, window: MainWindow,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+
+    def answer(*args: Any, **kwargs: Any) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    window.open_case("DEMO-0011")
+    combo = window.case_view.editor.widget_for("/tumour/her2_ihc")
+    assert isinstance(combo, QComboBox)
+    combo.setCurrentText("2+")
+    assert window.close() is False
+    assert asked and "unsaved" in asked[0].lower()
+    assert window.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    assert window.close() is True
+
+
+def test_timeline_paints_every_demo_case_without_warnings(qtbot: QtBot) -> None:
+    timeline = CaseTimeline()
+    qtbot.addWidget(timeline)
+    timeline.resize(900, 220)
+    for demo in build_demo_cases(TODAY):
+        rec = recommendation_to_document(evaluate(demo.case, TODAY))
+        timeline.set_case(demo.case, rec, TODAY)
+        image = timeline.grab()
+        assert not image.isNull()
+    assert timeline.describe().startswith("Primary diagnosed")
+
+
+def test_timeline_hover_names_the_therapy_under_the_pointer(qtbot: QtBot) -> None:
+    demo = build_demo_cases(TODAY)[21]  # on treatment, assessed twice
+    timeline = CaseTimeline()
+    qtbot.addWidget(timeline)
+    timeline.resize(900, 220)
+    timeline.set_case(demo.case, recommendation_to_document(evaluate(demo.case, TODAY)), TODAY)
+    timeline.grab()
+    bar = next(h for h in timeline._hits if "letrozole" in h.text)
+    assert "letrozole" in (timeline.item_at(bar.rect.center()) or "")
+    assert timeline.item_at(QPointF(-50, -50)) is None
+
+
+def test_recommendation_view_shows_verdicts_criteria_warnings_and_disclaimer(qtbot: QtBot) -> None:
+    demo = build_demo_cases(TODAY)[9]
+    rec = recommendation_to_document(evaluate(demo.case, TODAY))
+    view = RecommendationView()
+    qtbot.addWidget(view)
+    opened: list[str] = []
+    view.open_url = lambda url: opened.append(url.toString())  # type: ignore[assignment,method-assign]
+    view.show_recommendation(rec)
+    text = view.toPlainText()
+    assert "does not replace the judgement" in text
+    assert rec["primary_tumour"]["label"] in text
+    assert "✓" in text
+    assert f"Ruleset {rec['ruleset']['id']} version {rec['ruleset']['version']}" in text
+    html = recommendation_html(rec)
+    assert html.index("Warnings") < html.index("For information")
+    from PySide6.QtCore import QUrl
+
+    with qtbot.waitSignal(view.reference_opened) as signal:
+        view.anchorClicked.emit(QUrl("https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"))
+    assert signal.args == ["https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"]
+    assert opened == ["https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"]
+
+
+def test_case_view_live_recommendation_without_saving(qtbot: QtBot, service: CaseService) -> None:
+    view = CaseView(TODAY)
+    qtbot.addWidget(view)
+    record = service.get("DEMO-0013")
+    view.show_case(record, [])
+    assert view.recommendation is not None
+    assert view.recommendation["disease"]["oligometastatic"] is False
+    assert case_from_document(view.editor.candidate or {}) == record.case
+
+
+def test_keyboard_shortcuts_exist(window: MainWindow) -> None:
+    assert window.act_new.shortcut().toString() == "Ctrl+N"
+    assert window.act_find.shortcut().toString() == "Ctrl+F"
+    assert window.act_save.shortcut().toString() == "Ctrl+S"
+    assert window.act_next.shortcut().toString() and window.act_prev.shortcut().toString()
+    assert "test database" in window.statusBar().currentMessage()

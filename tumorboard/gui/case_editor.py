@@ -1,0 +1,145 @@
+"""Case editor: sections of fields with inline validation; nothing typed is ever lost.
+
+The widget only shows fields and messages; the document logic lives in ``editor_fields``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tumorboard.gui.editor_fields import FIELDS, EditState, FieldSpec
+
+ERROR_STYLE = "border: 2px solid #d32f2f;"
+
+
+class CaseEditor(QWidget):
+    """Edits the fields of one case document."""
+
+    changed = Signal()
+    """Emitted after every edit, once the candidate document and its problems are recomputed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state: EditState | None = None
+        self.problems: dict[str, str] = {}
+        self.candidate: dict[str, Any] | None = None
+        self._widgets: dict[str, QWidget] = {}
+        self._messages: dict[str, QLabel] = {}
+        self._loading = False
+        layout = QVBoxLayout(self)
+        sections: dict[str, QFormLayout] = {}
+        for spec in FIELDS:
+            if spec.section not in sections:
+                box = QGroupBox(spec.section)
+                form = QFormLayout(box)
+                sections[spec.section] = form
+                layout.addWidget(box)
+            widget = self._make(spec)
+            message = QLabel("")
+            message.setStyleSheet("color: #d32f2f;")
+            message.setWordWrap(True)
+            message.setVisible(False)
+            message.setAccessibleName(f"{spec.label} problem")
+            holder = QWidget()
+            col = QVBoxLayout(holder)
+            col.setContentsMargins(0, 0, 0, 0)
+            col.addWidget(widget)
+            col.addWidget(message)
+            sections[spec.section].addRow(spec.label, holder)
+            self._widgets[spec.pointer] = widget
+            self._messages[spec.pointer] = message
+        self.general = QLabel("")
+        self.general.setStyleSheet("color: #d32f2f;")
+        self.general.setWordWrap(True)
+        self.general.setAccessibleName("Other problems")
+        layout.addWidget(self.general)
+        note = QLabel("Lesions, therapies and RECIST measurements are shown on the timeline and in "
+                      "the recommendation; edit them by importing an updated case document.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addStretch(1)
+
+    def _make(self, spec: FieldSpec) -> QWidget:
+        widget: QWidget
+        if spec.kind == "flag":
+            box = QCheckBox()
+            box.toggled.connect(lambda value, p=spec.pointer: self._on_field_edited(p, value))
+            widget = box
+        elif spec.kind in ("choice", "tristate"):
+            combo = QComboBox()
+            combo.addItems(list(spec.options))
+            combo.currentTextChanged.connect(lambda text, p=spec.pointer: self._on_field_edited(p, text))
+            widget = combo
+        else:
+            edit = QLineEdit()
+            if spec.kind == "date":
+                edit.setPlaceholderText("YYYY-MM-DD")
+            edit.textEdited.connect(lambda text, p=spec.pointer: self._on_field_edited(p, text))
+            widget = edit
+        widget.setAccessibleName(spec.label)
+        return widget
+
+    def load(self, doc: dict[str, Any]) -> None:
+        self._loading = True
+        self.state = EditState.start(doc)
+        for spec in FIELDS:
+            widget = self._widgets[spec.pointer]
+            value = self.state.texts[spec.pointer]
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, QComboBox):
+                if widget.findText(str(value)) < 0:
+                    widget.addItem(str(value))
+                widget.setCurrentText(str(value))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(str(value))
+        self._loading = False
+        self._recompute()
+
+    def widget_for(self, pointer: str) -> QWidget:
+        return self._widgets[pointer]
+
+    def message_for(self, pointer: str) -> str:
+        label = self._messages[pointer]
+        return label.text() if label.isVisible() or label.text() else ""
+
+    @property
+    def dirty(self) -> bool:
+        return self.state is not None and self.state.dirty
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def _on_field_edited(self, pointer: str, value: str | bool) -> None:
+        if self._loading or self.state is None:
+            return
+        self.state.texts[pointer] = value
+        self._recompute()
+
+    def _recompute(self) -> None:
+        assert self.state is not None
+        self.candidate, self.problems = self.state.candidate()
+        other = []
+        for pointer, widget in self._widgets.items():
+            message = self.problems.get(pointer, "")
+            widget.setStyleSheet(ERROR_STYLE if message else "")
+            self._messages[pointer].setText(message)
+            self._messages[pointer].setVisible(bool(message))
+        for pointer, message in self.problems.items():
+            if pointer not in self._widgets:
+                other.append(f"{pointer}: {message}")
+        self.general.setText("\n".join(other))
+        self.changed.emit()

@@ -1,0 +1,331 @@
+"""Main window: menus and shortcuts, dashboard and worklist on the left, the open case on the right."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tumorboard.casedoc import case_from_document
+from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
+from tumorboard.gui.case_view import CaseView
+from tumorboard.gui.dashboard import Dashboard
+from tumorboard.gui.worklist_model import WorklistModel
+from tumorboard.services.cases import CaseService, WorklistQuery
+from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
+
+WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
+                  ("Open or overdue", ("open", "overdue")), ("Assessed", ("assessed",)),
+                  ("Not yet open", ("before_window",))]
+SUBTYPES = ["HR+/HER2-0", "HR+/HER2-low", "HR+/HER2+", "HR-/HER2+", "HR-/HER2-0", "HR-/HER2-low"]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, service: CaseService, database_location: str, today: date | None = None) -> None:
+        super().__init__()
+        self.service = service
+        self.database_location = database_location
+        self.today = today or date.today()
+        self.setWindowTitle("tumorboard")
+        self.settings = QSettings()
+
+        self.dashboard = Dashboard()
+        self.model = WorklistModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setAccessibleName("Worklist")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.filter_text = QLineEdit()
+        self.filter_text.setPlaceholderText("Find by record number or name (Ctrl+F)")
+        self.filter_text.setAccessibleName("Find case")
+        self.filter_text.setClearButtonEnabled(True)
+        self.filter_status = QComboBox()
+        self.filter_status.setAccessibleName("Status filter")
+        self.filter_status.addItem("Any status", None)
+        for s in WorkflowStatus:
+            self.filter_status.addItem(s.label, s.value)
+        self.filter_subtype = QComboBox()
+        self.filter_subtype.setAccessibleName("Subtype filter")
+        self.filter_subtype.addItem("Any subtype", None)
+        for sub in SUBTYPES:
+            self.filter_subtype.addItem(sub, sub)
+        self.filter_window = QComboBox()
+        self.filter_window.setAccessibleName("Response window filter")
+        for label, values in WINDOW_FILTERS:
+            self.filter_window.addItem(label, values)
+
+        worklist_page = QWidget()
+        wl = QVBoxLayout(worklist_page)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_text, 2)
+        filters.addWidget(self.filter_status, 1)
+        filters.addWidget(self.filter_subtype, 1)
+        filters.addWidget(self.filter_window, 1)
+        wl.addLayout(filters)
+        wl.addWidget(self.table, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.dashboard, "Home")
+        self.tabs.addTab(worklist_page, "Worklist")
+        self.case_view = CaseView(self.today)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.case_view)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.setCentralWidget(self.splitter)
+        self.statusBar().showMessage(f"Database: {database_location}")
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self.refresh_worklist)
+        self.filter_text.textChanged.connect(self._on_filter_changed)
+        for combo in (self.filter_status, self.filter_subtype, self.filter_window):
+            combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self.table.activated.connect(self._on_table_activated)
+        self.dashboard.case_requested.connect(self.open_case)
+        self._make_actions()
+        self._restore_state()
+        self.refresh_worklist()
+        self.refresh_dashboard()
+
+    # -- actions ------------------------------------------------------------------------------
+    def _make_actions(self) -> None:
+        def action(text: str, shortcut: QKeySequence | str | QKeySequence.StandardKey, slot: object,
+                   tip: str) -> QAction:
+            a = QAction(text, self)
+            a.setShortcut(QKeySequence(shortcut))
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            return a
+
+        self.act_new = action("&New case...", QKeySequence.StandardKey.New, self._on_new_case,
+                              "Create a case by importing a case document")
+        self.act_find = action("&Find", QKeySequence.StandardKey.Find, self._on_find, "Find a case")
+        self.act_save = action("&Save", QKeySequence.StandardKey.Save, self.save_case,
+                               "Save the open case")
+        self.act_next = action("&Next case", "Ctrl+PgDown", lambda: self._step(1), "Open the next case")
+        self.act_prev = action("&Previous case", "Ctrl+PgUp", lambda: self._step(-1),
+                               "Open the previous case")
+        self.act_refresh = action("&Refresh", QKeySequence.StandardKey.Refresh, self._on_refresh,
+                                  "Reload the worklist and dashboard")
+        self.act_quit = action("&Quit", QKeySequence.StandardKey.Quit, self.close, "Quit tumorboard")
+        self.act_about = action("&About tumorboard", "F1", self._on_about, "Version and disclaimer")
+        file_menu = self.menuBar().addMenu("&File")
+        for a in (self.act_new, self.act_save, self.act_refresh):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.act_find)
+        go_menu = self.menuBar().addMenu("&Go")
+        go_menu.addAction(self.act_next)
+        go_menu.addAction(self.act_prev)
+        self.status_menu = self.menuBar().addMenu("&Case")
+        for s in WorkflowStatus:
+            a = QAction(f"Move to: {s.label}", self)
+            a.triggered.connect(lambda _checked=False, st=s: self.change_status(st))
+            self.status_menu.addAction(a)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.act_about)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        for a in (self.act_new, self.act_save, self.act_find, self.act_prev, self.act_next, self.act_refresh):
+            toolbar.addAction(a)
+
+    def _on_find(self) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.filter_text.setFocus()
+        self.filter_text.selectAll()
+
+    def _on_refresh(self) -> None:
+        self.refresh_worklist()
+        self.refresh_dashboard()
+
+    def _on_new_case(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        names, _ = QFileDialog.getOpenFileNames(self, "Import case documents", "", "Case documents (*.json)")
+        if not names:
+            return
+        from pathlib import Path
+
+        outcomes = self.service.import_documents([(n, Path(n).read_bytes()) for n in names])
+        refused = [o for o in outcomes if o.action == "refused"]
+        if refused:
+            self.error("Some files were not imported",
+                       "\n".join(f"{Path(o.source).name}: {p}" for o in refused for p in o.problems))
+        self._on_refresh()
+
+    def _on_about(self) -> None:
+        try:
+            from tumorboard.gui.about import AboutDialog
+        except ImportError:
+            QMessageBox.about(self, "About tumorboard", "tumorboard")
+            return
+        AboutDialog(self.database_location, self).exec()
+
+    # -- worklist -----------------------------------------------------------------------------
+    def current_query(self) -> WorklistQuery:
+        status = self.filter_status.currentData()
+        subtype = self.filter_subtype.currentData()
+        return WorklistQuery(text=self.filter_text.text(),
+                             statuses=(WorkflowStatus(status),) if status else (),
+                             subtypes=(subtype,) if subtype else (),
+                             window_statuses=tuple(self.filter_window.currentData() or ()),
+                             limit=500)
+
+    def _on_filter_changed(self) -> None:
+        self._debounce.start()
+
+    def refresh_worklist(self) -> None:
+        try:
+            rows = self.service.worklist(self.current_query())
+        except StoreError as exc:
+            self.error("The worklist could not be loaded", str(exc))
+            return
+        self.model.set_rows(rows)
+        self.statusBar().showMessage(f"Database: {self.database_location} · {len(rows)} case(s) listed")
+
+    def refresh_dashboard(self) -> None:
+        try:
+            rows = self.service.worklist(WorklistQuery(limit=2000))
+            counts = self.service.counts_by_status()
+        except StoreError as exc:
+            self.error("The dashboard could not be loaded", str(exc))
+            return
+        self.dashboard.show_rows(rows, counts)
+
+    def _on_table_current_changed(self, current: object, _previous: object) -> None:
+        from PySide6.QtCore import QModelIndex
+
+        if isinstance(current, QModelIndex) and current.isValid():
+            self.open_case(self.model.row_at(current.row()).mrn)
+
+    def _on_table_activated(self, index: object) -> None:
+        self._on_table_current_changed(index, None)
+
+    def _step(self, delta: int) -> None:
+        if self.model.rowCount() == 0:
+            return
+        current = self.table.currentIndex().row()
+        row = min(max(current + delta, 0), self.model.rowCount() - 1) if current >= 0 else 0
+        self.tabs.setCurrentIndex(1)
+        self.table.selectRow(row)
+
+    # -- the open case ------------------------------------------------------------------------
+    def open_case(self, mrn: str) -> None:
+        current = self.case_view.record
+        if current is not None and current.case.patient.mrn == mrn:
+            return
+        if not self.confirm_discard():
+            return
+        try:
+            record = self.service.get(mrn)
+            history = self.service.history(mrn)
+        except (RecordNotFound, StoreError) as exc:
+            self.error("The case could not be opened", str(exc))
+            return
+        self.case_view.show_case(record, history)
+        self.setWindowTitle(f"tumorboard - {record.case.patient.name or mrn}")
+
+    def save_case(self) -> bool:
+        view = self.case_view
+        if view.record is None:
+            return True
+        editor = view.editor
+        if not editor.valid or editor.candidate is None:
+            self.error("The case was not saved",
+                       "Some fields need attention (marked in red):\n" +
+                       "\n".join(f"{k}: {v}" for k, v in editor.problems.items()))
+            return False
+        try:
+            record = self.service.save(case_from_document(editor.candidate), view.record.version)
+        except ConcurrentEdit as exc:
+            answer = QMessageBox.question(
+                self, "Changed by someone else",
+                f"{exc}\n\nReload the case now? Your unsaved edits will be shown again only if you "
+                "retype them.", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+            if answer == QMessageBox.StandardButton.Yes:
+                view.record = None
+                self.open_case(editor.candidate["patient"]["mrn"])
+            return False
+        except StoreError as exc:
+            self.error("The case was not saved", str(exc))
+            return False
+        view.show_case(record, self.service.history(record.case.patient.mrn))
+        self.statusBar().showMessage(f"Saved {record.case.patient.mrn} (version {record.version})", 5000)
+        self.refresh_worklist()
+        return True
+
+    def change_status(self, status: WorkflowStatus) -> None:
+        record = self.case_view.record
+        if record is None:
+            return
+        try:
+            updated = self.service.change_status(record.case.patient.mrn, status, record.version)
+        except (WorkflowError, ConcurrentEdit, StoreError) as exc:
+            self.error("The status was not changed", str(exc))
+            return
+        self.case_view.show_case(updated, self.service.history(updated.case.patient.mrn))
+        self._on_refresh()
+
+    def confirm_discard(self) -> bool:
+        """Unsaved edits are never dropped silently: save, discard or stay."""
+        if not self.case_view.editor.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", "The open case has unsaved changes. Save them?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_case()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    # -- window state -------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        for key, target in (("main/splitter", self.splitter), ("case/splitter", self.case_view.splitter)):
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray):
+                target.restoreState(state)
+        header = self.settings.value("worklist/header")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/splitter", self.splitter.saveState())
+        self.settings.setValue("case/splitter", self.case_view.splitter.saveState())
+        self.settings.setValue("worklist/header", self.table.horizontalHeader().saveState())
+        event.accept()
