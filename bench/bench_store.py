@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_recommend import typical_documents  # noqa: E402
+from bench_recommend import typical_documents
 
-from tumorboard.domain.workflow import WorkflowStatus  # noqa: E402
-from tumorboard.services.cases import CaseService, WorklistQuery  # noqa: E402
-from tumorboard.store import Database  # noqa: E402
+from tumorboard.domain.workflow import WorkflowStatus
+from tumorboard.services.cases import CaseService, WorklistQuery
+from tumorboard.store import Database
 
 TODAY = date(2025, 6, 10)
 

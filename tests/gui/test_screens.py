@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -19,8 +20,6 @@ from tumorboard.gui.worklist_model import WorklistModel
 from tumorboard.recommend import evaluate, recommendation_to_document
 from tumorboard.services.cases import CaseService, WorklistQuery
 from tumorboard.services.demo import build_demo_cases
-
-from datetime import date
 
 TODAY = date(2026, 11, 28)  # the same day the demo fixture uses
 
