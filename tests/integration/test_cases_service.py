@@ -154,5 +154,35 @@ def test_import_of_arbitrary_input_stores_whole_or_refuses(service: CaseService,
     if outcome.action == "refused":
         assert outcome.problems and all("/" in p for p in outcome.problems)
     else:
-        stored = service.get("HYP-1").case
+        stored = service.get(doc["patient"]["mrn"]).case
         assert stored == case_from_document(doc)  # whole case, exactly as sent
+
+
+def test_the_same_record_number_twice_in_one_import(service: CaseService, example_files: list[Path]) -> None:
+    data = example_files[0].read_bytes()
+    outcomes = service.import_documents([("a.json", data), ("b.json", data)])
+    assert [o.action for o in outcomes] == ["created", "refused"]
+    outcomes = service.import_documents([("c.json", data)], update=True)
+    assert [o.action for o in outcomes] == ["updated"]
+
+
+def test_a_batch_the_database_refuses_is_retried_case_by_case(
+        service: CaseService, example_files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from tumorboard.store import StoreError
+    from tumorboard.store.repositories import CaseRepository
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise StoreError("simulated refusal of the bulk insert")
+
+    monkeypatch.setattr(CaseRepository, "add_many", refuse)
+    outcomes = service.import_documents([(f.name, f.read_bytes()) for f in example_files])
+    assert [o.action for o in outcomes] == ["created"] * len(example_files)
+    assert len(service.worklist()) == len(example_files)
+
+
+def test_outcomes_keep_the_order_of_the_files(service: CaseService, example_files: list[Path]) -> None:
+    sources = [(f.name, f.read_bytes()) for f in example_files]
+    sources.insert(2, ("broken.json", b"{"))
+    outcomes = service.import_documents(sources)
+    assert [o.source for o in outcomes] == [name for name, _ in sources]
+    assert outcomes[2].action == "refused"

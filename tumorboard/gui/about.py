@@ -27,7 +27,8 @@ NO_WARRANTY = (
     "tumorboard is free software: you may redistribute and modify it under the terms of that "
     "licence. It comes with ABSOLUTELY NO WARRANTY."
 )
-DISCLAIMER_HEADING = "Decision support, not decision making"
+DISCLAIMER_HEADING = "About the recommendations"
+MIN_WIDTH = 560
 
 _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
 
@@ -55,7 +56,6 @@ class AboutDialog(QDialog):
         self.setAccessibleName("About tumorboard")
         self.setWindowIcon(app_icon())
         self.setModal(True)
-        self.setMinimumWidth(520)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(14)
@@ -67,7 +67,7 @@ class AboutDialog(QDialog):
         form.setHorizontalSpacing(12)
         self.version_label = _label(__version__, "Version", selectable=True)
         self.ruleset_label = _label(
-            f"{self.ruleset.title}\n{self.ruleset.id} {self.ruleset.version}", "Guideline ruleset",
+            f"{self.ruleset.id}, version {self.ruleset.version}\n{self.ruleset.title}", "Guideline ruleset",
             selectable=True)
         self.database_label = _label(database_location, "Database location", selectable=True)
         self.licence_label = _label(f"{LICENCE_NAME} ({LICENCE_ID}).\n{NO_WARRANTY}", "Licence")
@@ -85,7 +85,8 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = QPushButton("&Copy details")
         self.copy_button.setAccessibleName("Copy details")
-        self.copy_button.setToolTip("Copy the version, ruleset and database location, e.g. for a support request")
+        self.copy_button.setToolTip(
+            "Copy the version, ruleset and database location, e.g. for a support request")
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_details)
         buttons.rejected.connect(self.reject)
@@ -93,6 +94,17 @@ class AboutDialog(QDialog):
         close.setAccessibleName("Close")
         close.setDefault(True)
         layout.addWidget(buttons)
+        self._fit_height(layout, MIN_WIDTH)
+
+    def _fit_height(self, layout: QVBoxLayout, width: int) -> None:
+        """Tall enough for every wrapped line at this width: Qt sizes a dialog by its labels'
+        one-line hints, which would clip the licence and the disclaimer."""
+        if layout.hasHeightForWidth():
+            height = layout.totalHeightForWidth(width)
+        else:
+            height = layout.sizeHint().height()
+        self.setMinimumSize(width, height)
+        self.resize(width, height)
 
     def _header(self) -> QHBoxLayout:
         header = QHBoxLayout()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,7 +19,7 @@ from tumorboard.domain.dates import completed_years
 from tumorboard.domain.workflow import WorkflowStatus, check_transition
 from tumorboard.services.audit import field_changes
 from tumorboard.services.derived import derive, window_status
-from tumorboard.store import Database, RecordExists
+from tumorboard.store import Database, RecordExists, StoreError
 from tumorboard.store.records import AuditEntry, StoredCase
 from tumorboard.store.repositories import AuditRepository, CaseRepository
 
@@ -159,8 +160,8 @@ class CaseService:
     def create(self, case: Case, status: WorkflowStatus = WorkflowStatus.REFERRED) -> CaseRecord:
         with self.db.session() as s:
             stored = CaseRepository(s).add(case, status.value, derive(case, self.today()), self.actor)
-            AuditRepository(s).record(self.actor, "create", "case", case.patient.mrn,
-                                      field_changes(None, case_to_document(case)))
+            AuditRepository(s).record_many(self.actor, "create", "case",
+                                           [(case.patient.mrn, _canonical(case))])
             s.commit()
         return _record(stored)
 
@@ -207,17 +208,55 @@ class CaseService:
 
     def import_documents(self, sources: Sequence[tuple[str, bytes]], *,
                          update: bool = False) -> list[ImportOutcome]:
-        """Validate and store each document: all of a case or nothing, file by file."""
-        outcomes: list[ImportOutcome] = []
-        for name, data in sources:
+        """Validate and store each document: all of a case or nothing, file by file.
+
+        New cases are written in batches (one transaction per batch of up to IMPORT_BATCH); a
+        batch the database refuses is retried case by case, so one bad case never costs the
+        others. Existing record numbers go one by one (update or refusal)."""
+        outcomes: list[ImportOutcome | None] = [None] * len(sources)
+        parsed: list[tuple[int, str, Case]] = []
+        for i, (name, data) in enumerate(sources):
             try:
                 doc = load_case_document(data)
             except InvalidCaseDocument as exc:
-                outcomes.append(ImportOutcome(name, None, "refused", tuple(str(p) for p in exc.problems)))
+                outcomes[i] = ImportOutcome(name, None, "refused", tuple(str(p) for p in exc.problems))
                 continue
-            case = case_from_document(doc)
-            outcomes.append(self._store_imported(name, case, update))
-        return outcomes
+            parsed.append((i, name, case_from_document(doc)))
+        for start in range(0, len(parsed), IMPORT_BATCH):
+            for i, outcome in self._import_batch(parsed[start:start + IMPORT_BATCH], update):
+                outcomes[i] = outcome
+        return [o for o in outcomes if o is not None]
+
+    def _import_batch(self, batch: list[tuple[int, str, Case]],
+                      update: bool) -> list[tuple[int, ImportOutcome]]:
+        today = self.today()
+        results: list[tuple[int, ImportOutcome]] = []
+        with self.db.session() as s:
+            existing = CaseRepository(s).existing_mrns([c.patient.mrn for _, _, c in batch])
+        new: list[tuple[int, str, Case]] = []
+        one_by_one: list[tuple[int, str, Case]] = []
+        seen: set[str] = set()
+        for item in batch:
+            mrn = item[2].patient.mrn
+            (one_by_one if mrn in existing or mrn in seen else new).append(item)
+            seen.add(mrn)
+        try:
+            with self.db.session() as s:
+                CaseRepository(s).add_many(
+                    [(case, WorkflowStatus.REFERRED.value, derive(case, today)) for _, _, case in new],
+                    self.actor)
+                AuditRepository(s).record_many(self.actor, "import", "case", [
+                    (case.patient.mrn, _canonical(case)) for _, _, case in new])
+                s.commit()
+            results.extend((i, ImportOutcome(name, case.patient.mrn, "created")) for i, name, case in new)
+        except StoreError:
+            one_by_one = new + one_by_one  # find the case the database refused; keep the others
+        for i, name, case in sorted(one_by_one):
+            try:
+                results.append((i, self._store_imported(name, case, update)))
+            except StoreError as exc:
+                results.append((i, ImportOutcome(name, case.patient.mrn, "refused", (f"database: {exc}",))))
+        return results
 
     def _store_imported(self, name: str, case: Case, update: bool) -> ImportOutcome:
         mrn = case.patient.mrn
@@ -238,13 +277,20 @@ class CaseService:
                     action = "updated"
                 else:
                     repo.add(case, WorkflowStatus.REFERRED.value, derive(case, self.today()), self.actor)
-                    audit.record(self.actor, "import", "case", mrn,
-                                 field_changes(None, case_to_document(case)))
+                    audit.record_many(self.actor, "import", "case", [(mrn, _canonical(case))])
                     action = "created"
                 s.commit()
         except RecordExists as exc:  # another program added the MRN between check and insert
             return ImportOutcome(name, mrn, "refused", (f"/patient/mrn: {exc}",))
         return ImportOutcome(name, mrn, action)
+
+
+IMPORT_BATCH = 500
+
+
+def _canonical(case: Case) -> str:
+    """The whole case document as one audit value (what a case was created with)."""
+    return json.dumps(case_to_document(case), ensure_ascii=False, sort_keys=True)
 
 
 def _iso(value: date | None) -> str | None:

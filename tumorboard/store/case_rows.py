@@ -57,65 +57,78 @@ def _opt(enum: Any, value: str | None) -> Any:
     return None if value is None else enum(value)
 
 
+def patient_columns(p: Patient) -> dict[str, Any]:
+    return {"mrn": p.mrn, "name": p.name, "birth_date": p.birth_date, "sex": p.sex.value,
+            "menopausal_status": p.menopausal_status.value if p.menopausal_status else None,
+            "ecog": p.ecog}
+
+
+def case_columns(case: Case) -> dict[str, Any]:
+    """The clinical columns of the ``cases`` row for ``case``."""
+    t, m = case.tumour, case.metastatic
+    r = case.recist
+    return {
+        "tumour_diagnosis_date": t.diagnosis_date, "histology": t.histology, "grade": t.grade,
+        "er_percent": t.er_percent, "pr_percent": t.pr_percent,
+        "her2_ihc": t.her2_ihc.value if t.her2_ihc else None,
+        "her2_ish": t.her2_ish.value if t.her2_ish else None,
+        "germline_brca": t.germline_brca.value if t.germline_brca else None,
+        "tnm_basis": t.tnm_basis.value if t.tnm_basis else None,
+        "t": t.t, "n": t.n, "m": t.m, "primary_intact": t.primary_intact,
+        "primary_symptoms": _csv(t.primary_symptoms),
+        "complete_clearance_feasible": t.complete_clearance_feasible,
+        "metastatic_diagnosis_date": m.diagnosis_date, "current_state_date": m.current_state_date,
+        "diffuse": m.diffuse, "visceral_crisis": m.visceral_crisis,
+        "staging_modalities": _csv(m.staging_modalities), "biopsy_done": m.biopsy_done,
+        "prior_polymetastatic": m.prior_polymetastatic, "prior_oligometastatic": m.prior_oligometastatic,
+        "dental_evaluation_date": case.dental_evaluation_date,
+        "recist_baseline_date": r.baseline_date if r else None,
+        "recist_non_targets": json.dumps(list(r.non_targets) if r else []),
+    }
+
+
+def child_rows(case: Case) -> dict[type[Any], list[dict[str, Any]]]:
+    """Rows of the child tables for ``case`` (without case_id), by ORM class."""
+    r = case.recist
+    return {
+        LesionRow: [
+            {"position": i, "organ": les.organ.value,
+             "bone_site": les.bone_site.value if les.bone_site else None, "site": les.site,
+             "size_mm": les.size_mm, "detected": les.detected}
+            for i, les in enumerate(case.metastatic.lesions)],
+        TherapyRow: [
+            {"position": i, "kind": th.kind.value, "regimen": th.regimen, "classes": _csv(th.classes),
+             "setting": th.setting.value if th.setting else None, "line": th.line,
+             "agent": th.agent.value if th.agent else None,
+             "target": th.target.value if th.target else None, "start": th.start, "end": th.end}
+            for i, th in enumerate(case.therapies)],
+        MdtDiscussionRow: [{"position": i, "date": d} for i, d in enumerate(case.mdt_discussions)],
+        RecistTargetRow: [
+            {"position": i, "name": x.name, "organ": x.organ, "nodal": x.nodal,
+             "baseline_mm": x.baseline_mm}
+            for i, x in enumerate(r.targets if r else ())],
+        RecistAssessmentRow: [
+            {"position": i, "date": a.date, "target_mm": json.dumps(list(a.target_mm)),
+             "non_target": a.non_target.value, "new_lesions": a.new_lesions}
+            for i, a in enumerate(r.assessments if r else ())],
+    }
+
+
 def fill_patient(row: PatientRow, p: Patient) -> None:
-    row.mrn = p.mrn
-    row.name = p.name
-    row.birth_date = p.birth_date
-    row.sex = p.sex.value
-    row.menopausal_status = p.menopausal_status.value if p.menopausal_status else None
-    row.ecog = p.ecog
+    for key, value in patient_columns(p).items():
+        setattr(row, key, value)
 
 
 def fill_case(row: CaseRow, case: Case) -> None:
     """Write the clinical content of ``case`` into ``row`` and replace its child rows."""
-    t, m = case.tumour, case.metastatic
-    row.tumour_diagnosis_date = t.diagnosis_date
-    row.histology = t.histology
-    row.grade = t.grade
-    row.er_percent = t.er_percent
-    row.pr_percent = t.pr_percent
-    row.her2_ihc = t.her2_ihc.value if t.her2_ihc else None
-    row.her2_ish = t.her2_ish.value if t.her2_ish else None
-    row.germline_brca = t.germline_brca.value if t.germline_brca else None
-    row.tnm_basis = t.tnm_basis.value if t.tnm_basis else None
-    row.t, row.n, row.m = t.t, t.n, t.m
-    row.primary_intact = t.primary_intact
-    row.primary_symptoms = _csv(t.primary_symptoms)
-    row.complete_clearance_feasible = t.complete_clearance_feasible
-    row.metastatic_diagnosis_date = m.diagnosis_date
-    row.current_state_date = m.current_state_date
-    row.diffuse = m.diffuse
-    row.visceral_crisis = m.visceral_crisis
-    row.staging_modalities = _csv(m.staging_modalities)
-    row.biopsy_done = m.biopsy_done
-    row.prior_polymetastatic = m.prior_polymetastatic
-    row.prior_oligometastatic = m.prior_oligometastatic
-    row.dental_evaluation_date = case.dental_evaluation_date
-    row.lesions = [
-        LesionRow(position=i, organ=les.organ.value, bone_site=les.bone_site.value if les.bone_site else None,
-                  site=les.site, size_mm=les.size_mm, detected=les.detected)
-        for i, les in enumerate(m.lesions)
-    ]
-    row.therapies = [
-        TherapyRow(position=i, kind=th.kind.value, regimen=th.regimen, classes=_csv(th.classes),
-                   setting=th.setting.value if th.setting else None, line=th.line,
-                   agent=th.agent.value if th.agent else None,
-                   target=th.target.value if th.target else None, start=th.start, end=th.end)
-        for i, th in enumerate(case.therapies)
-    ]
-    row.discussions = [MdtDiscussionRow(position=i, date=d) for i, d in enumerate(case.mdt_discussions)]
-    r = case.recist
-    row.recist_baseline_date = r.baseline_date if r else None
-    row.recist_non_targets = json.dumps(list(r.non_targets) if r else [])
-    row.targets = [
-        RecistTargetRow(position=i, name=x.name, organ=x.organ, nodal=x.nodal, baseline_mm=x.baseline_mm)
-        for i, x in enumerate(r.targets if r else ())
-    ]
-    row.assessments = [
-        RecistAssessmentRow(position=i, date=a.date, target_mm=json.dumps(list(a.target_mm)),
-                            non_target=a.non_target.value, new_lesions=a.new_lesions)
-        for i, a in enumerate(r.assessments if r else ())
-    ]
+    for key, value in case_columns(case).items():
+        setattr(row, key, value)
+    children = child_rows(case)
+    row.lesions = [LesionRow(**d) for d in children[LesionRow]]
+    row.therapies = [TherapyRow(**d) for d in children[TherapyRow]]
+    row.discussions = [MdtDiscussionRow(**d) for d in children[MdtDiscussionRow]]
+    row.targets = [RecistTargetRow(**d) for d in children[RecistTargetRow]]
+    row.assessments = [RecistAssessmentRow(**d) for d in children[RecistAssessmentRow]]
 
 
 def case_from_rows(row: CaseRow) -> Case:

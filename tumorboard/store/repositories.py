@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tumorboard.domain.case import Case
-from tumorboard.store.case_rows import case_from_rows, fill_case, fill_patient
+from tumorboard.store.case_rows import (
+    case_columns,
+    case_from_rows,
+    child_rows,
+    fill_case,
+    fill_patient,
+    patient_columns,
+)
 from tumorboard.store.errors import ConcurrentEdit, RecordExists, RecordNotFound
 from tumorboard.store.models import AuditRow, CaseRow, PatientRow
 from tumorboard.store.records import AuditEntry, Derived, StoredCase, WorklistRecord
@@ -54,6 +61,40 @@ class CaseRepository:
         self.session.add(row)
         self.session.flush()
         return _stored(row)
+
+    def existing_mrns(self, mrns: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(mrns), 500):  # keep under every driver's parameter limit
+            chunk = list(mrns[start:start + 500])
+            found.update(self.session.scalars(select(PatientRow.mrn).where(PatientRow.mrn.in_(chunk))))
+        return found
+
+    def add_many(self, items: Sequence[tuple[Case, str, Derived]], actor: str) -> None:
+        """Insert new cases in bulk (import): a few multi-row INSERTs instead of one per row.
+
+        The caller has checked that none of the record numbers exists.
+        """
+        if not items:
+            return
+        now = _now()
+        patient_ids = list(self.session.scalars(
+            insert(PatientRow).returning(PatientRow.id, sort_by_parameter_order=True),
+            [patient_columns(case.patient) for case, _, _ in items]))
+        case_values = []
+        for (case, status, derived), patient_id in zip(items, patient_ids, strict=True):
+            values = case_columns(case)
+            values.update(_derived_columns(derived), patient_id=patient_id, status=status, version=1,
+                          created_at=now, updated_at=now, updated_by=actor)
+            case_values.append(values)
+        case_ids = list(self.session.scalars(
+            insert(CaseRow).returning(CaseRow.id, sort_by_parameter_order=True), case_values))
+        children: dict[type[object], list[dict[str, object]]] = {}
+        for (case, _, _), case_id in zip(items, case_ids, strict=True):
+            for table, rows in child_rows(case).items():
+                children.setdefault(table, []).extend({**row, "case_id": case_id} for row in rows)
+        for table, rows in children.items():
+            if rows:
+                self.session.execute(insert(table), rows)
 
     def update(self, case: Case, derived: Derived, actor: str, expected_version: int | None,
                status: str | None = None) -> StoredCase:
@@ -136,6 +177,17 @@ class AuditRepository:
             for field, old, new in changes
         ])
 
+    def record_many(self, actor: str, action: str, entity: str,
+                    created: Sequence[tuple[str, str]]) -> None:
+        """One row per created record, holding its whole content as the new value."""
+        if not created:
+            return
+        now = _now()
+        self.session.execute(insert(AuditRow), [
+            {"at": now, "actor": actor, "action": action, "entity": entity, "entity_id": entity_id,
+             "field": None, "old_value": None, "new_value": content}
+            for entity_id, content in created])
+
     def history(self, entity: str, entity_id: str) -> list[AuditEntry]:
         rows = self.session.scalars(
             select(AuditRow).where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
@@ -152,16 +204,16 @@ def _check_version(row: CaseRow, expected: int | None) -> None:
             f"yours {expected}); reload it to see their changes")
 
 
+def _derived_columns(d: Derived) -> dict[str, object]:
+    return {"subtype": d.subtype, "stage": d.stage, "distant_lesion_count": d.distant_lesion_count,
+            "window_opens": d.window_opens, "window_closes": d.window_closes,
+            "window_assessed": d.window_assessed, "latest_response": d.latest_response,
+            "next_due": d.next_due, "missing_items": d.missing_items}
+
+
 def _apply_derived(row: CaseRow, d: Derived) -> None:
-    row.subtype = d.subtype
-    row.stage = d.stage
-    row.distant_lesion_count = d.distant_lesion_count
-    row.window_opens = d.window_opens
-    row.window_closes = d.window_closes
-    row.window_assessed = d.window_assessed
-    row.latest_response = d.latest_response
-    row.next_due = d.next_due
-    row.missing_items = d.missing_items
+    for key, value in _derived_columns(d).items():
+        setattr(row, key, value)
 
 
 def _stored(row: CaseRow) -> StoredCase:
