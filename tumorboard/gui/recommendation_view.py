@@ -50,8 +50,7 @@ def recommendation_html(rec: dict[str, Any] | None) -> str:
     latest = rec["recist"]["latest"] if rec.get("recist") else None
     disclaimer = escape(rec.get("disclaimer") or DEFAULT_DISCLAIMER)
     parts = [
-        f'<p style="background:#fff4d6; color:#3b2f00; padding:4px"><b>Decision support.</b> '
-        f"{disclaimer}</p>",
+        f'<p style="background:#fff4d6; color:#3b2f00; padding:4px">{disclaimer}</p>',
         "<p>"
         f"Age at metastatic diagnosis <b>{rec['patient']['age_at_metastatic_diagnosis'] or '?'}</b> · "
         f"HR <b>{bio['hormone_receptor']}</b> · HER2 <b>{bio['her2']}</b> · "

@@ -202,7 +202,9 @@ def build_demo_cases(today: date, seed: int = 2026) -> list[DemoCase]:
         next_meeting = None
         if plan.status in (S.READY_FOR_MDT, S.REASSESSMENT_DUE):
             next_meeting = today + timedelta(days=(3 - today.weekday()) % 7 or 7)  # next Thursday
-        cases.append(DemoCase(case, plan.status, next_meeting, met_dx))
+        # Cases coming to the board were restaged recently; the others keep their first staging.
+        staged = today - timedelta(days=10) if next_meeting else met_dx
+        cases.append(DemoCase(case, plan.status, next_meeting, staged))
     return cases
 
 
