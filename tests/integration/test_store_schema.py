@@ -209,3 +209,10 @@ def test_online_backup_is_a_consistent_private_copy(db: Database, tmp_path: Path
         assert con.execute("SELECT count(*) FROM patients").fetchone()[0] == 30
     finally:
         con.close()
+
+
+def test_a_new_database_in_folders_that_do_not_exist_yet(tmp_path: Path) -> None:
+    """A first start: the user data folder and its parents are created."""
+    path = tmp_path / "home" / ".local" / "share" / "tumorboard" / "tumorboard.sqlite3"
+    Database.open(str(path)).close()
+    assert path.exists()

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from tumorboard.gui.main_window import MainWindow
+    from tumorboard.store import Database
 
 
-def run_app(*, demo: bool = False, database: str | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+def application() -> QApplication:
+    from PySide6.QtWidgets import QApplication
 
     from tumorboard import __version__
-    from tumorboard.gui.main_window import MainWindow
-    from tumorboard.services.cases import CaseService
-    from tumorboard.store import Database, StoreError
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
@@ -24,6 +28,17 @@ def run_app(*, demo: bool = False, database: str | None = None) -> int:
         app.setWindowIcon(app_icon())
     except ImportError:
         pass
+    return app
+
+
+def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainWindow, Database] | None:
+    """Open the database and show the main window; None (after telling the user) if refused."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tumorboard.gui.main_window import MainWindow
+    from tumorboard.services.cases import CaseService
+    from tumorboard.store import Database, StoreError
+
     try:
         if demo:
             from tumorboard.services.demo import ensure_demo_database
@@ -31,12 +46,21 @@ def run_app(*, demo: bool = False, database: str | None = None) -> int:
             database = ensure_demo_database()
         db = Database.open(database)
     except StoreError as exc:
+        print(f"error: database: {exc}", file=sys.stderr)  # seen at once when started from a shell
         QMessageBox.critical(None, "tumorboard cannot open the database", str(exc))
-        print(f"error: database: {exc}", file=sys.stderr)
-        return 2
+        return None
     actor = "demo user" if demo else "local user"
     window = MainWindow(CaseService(db, actor=actor), db.location + (" (demo)" if demo else ""))
     window.show()
+    return window, db
+
+
+def run_app(*, demo: bool = False, database: str | None = None) -> int:
+    app = application()
+    started = start_app(demo=demo, database=database)
+    if started is None:
+        return 2
+    _window, db = started
     try:
         return int(app.exec())
     finally:

@@ -59,8 +59,11 @@ def known_revisions() -> set[str]:
 def precheck_sqlite_file(path: Path) -> None:
     """Refuse, without writing a byte, a file that is not a healthy SQLite database."""
     if not path.exists():
-        if not os.access(path.parent if path.parent.exists() else path.parent.parent, os.W_OK):
-            raise DatabaseReadOnly(f"cannot create the database {path}: the folder is not writable")
+        existing = path.parent
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent  # the folders below it will be created
+        if not os.access(existing, os.W_OK):
+            raise DatabaseReadOnly(f"cannot create the database {path}: {existing} is not writable")
         return
     if path.is_dir():
         raise NotATumorboardDatabase(f"{path} is a folder, not a tumorboard database")
