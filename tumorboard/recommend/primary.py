@@ -18,11 +18,11 @@ def _selected_subgroup_criteria(f: CaseFacts, rs: Ruleset,
     count = f.extent.distant_lesion_count
     if f.extent.bone_only:
         bone_only = criterion(rs, GROUP, "bone_only", True, count=count)
-    elif count:
-        non_bone = sorted({humanise(les.organ) for les in f.lesions if les.organ != "bone"})
-        bone_only = criterion(rs, GROUP, "bone_only", False, organs=join_words(non_bone))
     else:
-        bone_only = criterion(rs, GROUP, "bone_only", None)
+        # Bone-only needs at least one distant lesion: with none recorded it is not met.
+        non_bone = sorted({humanise(les.organ) for les in f.lesions if les.organ != "bone"})
+        bone_only = criterion(rs, GROUP, "bone_only", False,
+                              organs=join_words(non_bone) if count else "no distant lesion recorded")
     hr_met = {"positive": True, "negative": False}.get(f.hormone_receptor)
     hr = criterion(rs, GROUP, "hormone_receptor_positive", hr_met,
                    er=show_percent(t.er_percent), pr=show_percent(t.pr_percent))

@@ -215,3 +215,10 @@ def test_every_warning_is_sourced_and_every_reference_resolves() -> None:
         assert cited <= set(out["references"])
         assert all(ref["citation"] for ref in out["references"].values())
         assert len(out["warnings"]) == len(codes(out))  # each code at most once
+
+
+def test_bone_only_is_not_met_without_any_distant_lesion() -> None:
+    out = run({"metastatic/lesions": []})
+    assert criteria(out)["bone_only"] is False
+    assert out["disease"]["bone_only"] is False
+    assert "no distant lesion" in out["primary_tumour"]["criteria"][0]["detail"]
