@@ -33,7 +33,8 @@ def bone_health(f: CaseFacts, rs: Ruleset) -> BoneHealth:
     ortho = "required" if required else "advisory" if advisory else "not_needed"
 
     spec = rs.bone_health
-    current = in_place[-1] if in_place else None
+    # The most recently started agent; ties broken by name so the order of entry never matters.
+    current = max(in_place, key=lambda th: (th.start, th.agent or "")) if in_place else None
     notes = [
         Counsel("bone_modifying_agent", fill(
             str(spec["bone_modifying_agent"][agent]),
