@@ -17,12 +17,12 @@ from tumorboard.recommend.result import RecistSummary, RecistTimepoint, Response
 
 def anchor_therapy(case: Case, as_of: date) -> Therapy | None:
     """The metastatic systemic therapy with the latest start on or before ``as_of``."""
-    anchor: Therapy | None = None
-    for th in case.therapies:
-        if (th.kind is TherapyKind.SYSTEMIC and th.setting is TherapySetting.METASTATIC
-                and th.start <= as_of and (anchor is None or th.start > anchor.start)):
-            anchor = th
-    return anchor
+    candidates = [th for th in case.therapies
+                  if th.kind is TherapyKind.SYSTEMIC and th.setting is TherapySetting.METASTATIC
+                  and th.start <= as_of]
+    # Two lines started the same day give the same window; the regimen name breaks the tie so the
+    # order of entry never changes what the board reads.
+    return max(candidates, key=lambda th: (th.start, th.regimen or ""), default=None)
 
 
 def assessments_as_of(recist: RecistRecord | None, as_of: date) -> list[RecistAssessment]:
