@@ -204,3 +204,39 @@ def test_keyboard_shortcuts_exist(window: MainWindow) -> None:
     assert window.act_save.shortcut().toString() == "Ctrl+S"
     assert window.act_next.shortcut().toString() and window.act_prev.shortcut().toString()
     assert "test database" in window.statusBar().currentMessage()
+
+
+def test_import_runs_in_the_background_and_refreshes(qtbot: QtBot, window: MainWindow, tmp_path: Any,
+                                                      no_modal_dialogs: list[str]) -> None:
+    import json
+
+    from tumorboard.casedoc import case_to_document
+
+    files = []
+    for i, demo in enumerate(build_demo_cases(TODAY)[:3]):
+        doc = case_to_document(demo.case)
+        doc["patient"]["mrn"] = f"BG-{i}"
+        path = tmp_path / f"bg{i}.json"
+        path.write_text(json.dumps(doc))
+        files.append(str(path))
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    with qtbot.waitSignal(window.import_finished, timeout=10000) as signal:
+        window.import_files([*files, str(bad), str(tmp_path / "missing.json")])
+    assert signal.args == [3, 2]
+    assert any("bad.json" in said and "missing.json" in said for said in no_modal_dialogs)
+    window.filter_text.setText("BG-")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+
+
+def test_a_cancelled_import_stores_nothing_more_and_says_so(service: CaseService) -> None:
+    import json
+
+    from tumorboard.casedoc import case_to_document
+
+    doc = case_to_document(build_demo_cases(TODAY)[0].case)
+    doc["patient"]["mrn"] = "CANCEL-1"
+    outcomes = service.import_documents([("c.json", json.dumps(doc).encode())],
+                                        progress=lambda done, total: False)
+    assert outcomes[0].action == "refused" and "cancelled" in outcomes[0].problems[0]
+    assert service.worklist(WorklistQuery(text="CANCEL-1")) == []

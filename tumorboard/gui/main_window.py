@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from tumorboard.casedoc import case_from_document
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
+from tumorboard.gui.background import run_with_progress
 from tumorboard.gui.case_view import CaseView
 from tumorboard.gui.dashboard import Dashboard
 from tumorboard.gui.worklist_model import WorklistModel
-from tumorboard.services.cases import CaseService, WorklistQuery
+from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
 from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
 
 WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
@@ -35,6 +37,9 @@ SUBTYPES = ["HR+/HER2-0", "HR+/HER2-low", "HR+/HER2+", "HR-/HER2+", "HR-/HER2-0"
 
 
 class MainWindow(QMainWindow):
+    import_finished = Signal(int, int)
+    """Emitted after a background import with (stored, refused)."""
+
     def __init__(self, service: CaseService, database_location: str, today: date | None = None) -> None:
         super().__init__()
         self.service = service
@@ -169,16 +174,36 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QFileDialog
 
         names, _ = QFileDialog.getOpenFileNames(self, "Import case documents", "", "Case documents (*.json)")
-        if not names:
-            return
+        if names:
+            self.import_files(names)
+
+    def import_files(self, names: list[str]) -> None:
+        """Import in the background with progress; the UI stays responsive and can cancel."""
         from pathlib import Path
 
-        outcomes = self.service.import_documents([(n, Path(n).read_bytes()) for n in names])
-        refused = [o for o in outcomes if o.action == "refused"]
-        if refused:
-            self.error("Some files were not imported",
-                       "\n".join(f"{Path(o.source).name}: {p}" for o in refused for p in o.problems))
-        self._on_refresh()
+        def work(progress: Callable[[int, int], bool]) -> list[ImportOutcome]:
+            sources, unreadable = [], []
+            for n in names:
+                try:
+                    sources.append((n, Path(n).read_bytes()))
+                except OSError as exc:
+                    unreadable.append(ImportOutcome(n, None, "refused",
+                                                    (f"cannot read the file ({exc.strerror or exc})",)))
+            return unreadable + self.service.import_documents(sources, progress=progress)
+
+        def done(outcomes: list[ImportOutcome]) -> None:
+            refused = [o for o in outcomes if o.action == "refused"]
+            stored = len(outcomes) - len(refused)
+            self.statusBar().showMessage(f"Imported {stored} case(s), refused {len(refused)}", 8000)
+            if refused:
+                self.error("Some files were not imported",
+                           "\n".join(f"{Path(o.source).name}: {p}" for o in refused[:50] for p in o.problems))
+            self._on_refresh()
+            self.import_finished.emit(stored, len(refused))
+
+        self._runner = run_with_progress(self, "Importing case documents", work, done,
+                                         lambda message: self.error("The import stopped", message),
+                                         (StoreError,))
 
     def _on_about(self) -> None:
         try:

@@ -206,8 +206,8 @@ class CaseService:
             s.commit()
         return _record(stored)
 
-    def import_documents(self, sources: Sequence[tuple[str, bytes]], *,
-                         update: bool = False) -> list[ImportOutcome]:
+    def import_documents(self, sources: Sequence[tuple[str, bytes]], *, update: bool = False,
+                         progress: Callable[[int, int], bool] | None = None) -> list[ImportOutcome]:
         """Validate and store each document: all of a case or nothing, file by file.
 
         New cases are written in batches (one transaction per batch of up to IMPORT_BATCH); a
@@ -223,8 +223,15 @@ class CaseService:
                 continue
             parsed.append((i, name, case_from_document(doc)))
         for start in range(0, len(parsed), IMPORT_BATCH):
+            if progress is not None and not progress(start, len(parsed)):
+                for i, name, case in parsed[start:]:  # cancelled: say so for every file not stored
+                    outcomes[i] = ImportOutcome(name, case.patient.mrn, "refused",
+                                                ("not imported: the import was cancelled",))
+                break
             for i, outcome in self._import_batch(parsed[start:start + IMPORT_BATCH], update):
                 outcomes[i] = outcome
+        if progress is not None:
+            progress(len(parsed), len(parsed))
         return [o for o in outcomes if o is not None]
 
     def _import_batch(self, batch: list[tuple[int, str, Case]],
