@@ -108,6 +108,9 @@ class RecommendationView(QTextBrowser):
         self.show_recommendation(None)
 
     def show_recommendation(self, rec: dict[str, Any] | None) -> None:
+        # Links readable on light and dark palettes alike (Qt's default link blue is not).
+        dark = self.palette().base().color().lightness() < 128
+        self.document().setDefaultStyleSheet(f"a {{ color: {'#8ab4f8' if dark else '#0b57d0'}; }}")
         self.setHtml(recommendation_html(rec))
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
