@@ -140,8 +140,11 @@ class CaseRepository:
             if subtypes:
                 stmt = stmt.where(CaseRow.subtype.in_(list(subtypes)))
             if text.strip():
+                # Match the small patients table first; the cases are then fetched by key.
                 like = f"%{text.strip()}%"
-                stmt = stmt.where(or_(PatientRow.mrn.ilike(like), PatientRow.name.ilike(like)))
+                matching = select(PatientRow.id).where(
+                    or_(PatientRow.mrn.ilike(like), PatientRow.name.ilike(like)))
+                stmt = stmt.where(CaseRow.patient_id.in_(matching))
             return stmt
 
         # Two index-friendly queries instead of one "NULLS LAST" sort over the whole table.
