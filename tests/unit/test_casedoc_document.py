@@ -176,3 +176,8 @@ def test_the_fast_and_the_reference_validators_agree(path: tuple[Any, ...], key:
     except fastjsonschema.JsonSchemaException:
         fast_ok = False
     assert fast_ok == reference_ok
+
+
+def test_absurdly_nested_json_is_refused_not_crashed() -> None:
+    with pytest.raises(InvalidCaseDocument, match="nested far too deeply"):
+        parse_case_text("[" * 100_000 + "]" * 100_000)

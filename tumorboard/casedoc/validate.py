@@ -189,6 +189,9 @@ def parse_case_text(text: str) -> dict[str, Any]:
     except _NonFiniteNumber as exc:
         raise InvalidCaseDocument([DocumentProblem(
             "", f"not valid JSON: {exc} is not a number JSON allows")]) from None
+    except RecursionError:
+        raise InvalidCaseDocument([DocumentProblem(
+            "", "not a case document: the JSON is nested far too deeply")]) from None
     except json.JSONDecodeError as exc:
         raise InvalidCaseDocument([DocumentProblem(
             "", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]) from None
