@@ -1,0 +1,86 @@
+"""Desktop-app benchmark, offscreen (run by hand; results go to bench/RESULTS.md).
+
+    python bench/bench_gui.py [--cases 100000] [--repeats 5]
+
+Each measurement runs in a fresh process (median of --repeats): time from interpreter start to
+the main window shown with its worklist filled, on the demo database and on a database of
+--cases generated cases; then, in the large database, a filter change to the updated view, opening
+a case (editor, timeline and recommendation filled), and the peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+PROBE = r"""
+import os, sys, time, json, resource
+t0 = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from tumorboard.gui.main_window import MainWindow
+from tumorboard.services.cases import CaseService
+from tumorboard.store import Database
+db = Database.open(sys.argv[1])
+window = MainWindow(CaseService(db), "bench")
+window.show()
+app.processEvents()
+shown = time.perf_counter() - t0
+result = {"start_s": shown, "rows": window.model.rowCount()}
+if len(sys.argv) > 2:
+    t = time.perf_counter(); window.filter_text.setText("BENCH-0004"); window.refresh_worklist(); app.processEvents()
+    result["filter_ms"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter(); window.open_case("BENCH-000421"); app.processEvents()
+    result["open_ms"] = (time.perf_counter() - t) * 1000
+result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(result))
+"""
+
+
+def probe(db: Path, *extra: str) -> dict[str, float]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(db.parent / "config"))
+    out = subprocess.run([sys.executable, "-c", PROBE, str(db), *extra], capture_output=True, text=True,
+                         env=env, check=True, timeout=600).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--repeats", type=int, default=5)
+    args = ap.parse_args()
+    sys.path.insert(0, str(HERE))
+    from bench_store import fill
+
+    from tumorboard.services.demo import populate_demo
+    from tumorboard.store import Database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        demo = Path(tmp) / "demo.sqlite3"
+        db = Database.open(str(demo))
+        populate_demo(db)
+        db.close()
+        runs = [probe(demo) for _ in range(args.repeats)]
+        print(f"demo database: start to window shown, median {statistics.median(r['start_s'] for r in runs):.2f} s")
+        big = Path(tmp) / "big.sqlite3"
+        db = Database.open(str(big))
+        fill(db, args.cases)
+        db.close()
+        runs = [probe(big, "more") for _ in range(args.repeats)]
+        for key, label in (("start_s", "start to usable worklist (s)"), ("filter_ms", "filter change to updated view (ms)"),
+                           ("open_ms", "open a case (ms)"), ("maxrss_mb", "peak memory (MB)")):
+            print(f"{args.cases} cases: {label}: median {statistics.median(r[key] for r in runs):.2f}")
+
+
+if __name__ == "__main__":
+    main()
