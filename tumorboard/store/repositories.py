@@ -142,8 +142,12 @@ class CaseRepository:
             if text.strip():
                 # Match the small patients table first; the cases are then fetched by key.
                 like = f"%{text.strip()}%"
-                matching = select(PatientRow.id).where(
-                    or_(PatientRow.mrn.ilike(like), PatientRow.name.ilike(like)))
+                if self.session.get_bind().dialect.name == "sqlite":
+                    # SQLite's LIKE already ignores ASCII case; ilike() would add lower() per row.
+                    match = or_(PatientRow.mrn.like(like), PatientRow.name.like(like))
+                else:
+                    match = or_(PatientRow.mrn.ilike(like), PatientRow.name.ilike(like))
+                matching = select(PatientRow.id).where(match)
                 stmt = stmt.where(CaseRow.patient_id.in_(matching))
             return stmt
 
