@@ -131,3 +131,30 @@ def test_console_script_runs_as_a_module_without_traceback(tmp_path: Path) -> No
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("error:")
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("nosuchdb://somewhere/x", "not a database URL"),
+])
+def test_unusable_database_urls_are_refused_with_a_message(capsys: pytest.CaptureFixture[str],
+                                                           url: str, expected: str) -> None:
+    code, out, err = run(capsys, "db", "current", "--database", url)
+    assert code == 2 and out == ""
+    assert expected in err and "Traceback" not in err
+
+
+def test_postgresql_without_its_driver_names_the_extra(capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_psycopg(name: str, *args: object, **kwargs: object) -> object:
+        if name.split(".")[0] == "psycopg":
+            raise ModuleNotFoundError("No module named 'psycopg'", name="psycopg")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_psycopg)
+    code, _, err = run(capsys, "db", "current", "--database", "postgresql://user@localhost/tb")
+    assert code == 2
+    assert "tumorboard[postgresql]" in err and "Traceback" not in err

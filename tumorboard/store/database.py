@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tumorboard.store import schema
@@ -98,7 +98,14 @@ class Database:
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except ImportError as exc:
+            raise DatabaseUnavailable(
+                f"the database driver for this URL is not installed ({exc.name}); for PostgreSQL "
+                "install tumorboard with its extra: pip install 'tumorboard[postgresql]'") from None
+        except ArgumentError as exc:
+            raise DatabaseUnavailable(f"not a database URL tumorboard understands: {exc}") from None
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
