@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -79,6 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # the last resort: a user sees one line, a developer can ask for more
+        if os.environ.get("TUMORBOARD_DEBUG"):
+            raise
+        print(f"error: internal error ({type(exc).__name__}): {exc}. Nothing was changed by the "
+              "failed step; please report it (set TUMORBOARD_DEBUG=1 to see the details)",
+              file=sys.stderr)
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":

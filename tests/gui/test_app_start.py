@@ -38,3 +38,21 @@ def test_a_file_that_is_not_a_database_is_refused_with_a_message(
     assert any("not a tumorboard database" in said for said in no_modal_dialogs)
     assert "not a tumorboard database" in capsys.readouterr().err
     assert bogus.read_text() == "not a database"
+
+
+def test_an_unexpected_error_in_a_screen_shows_a_dialog(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from tumorboard.gui.app import install_error_dialog
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    install_error_dialog()
+    try:
+        raise ValueError("simulated slot failure")
+    except ValueError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert shown and "simulated slot failure" in shown[0] and "unsaved edits" in shown[0]

@@ -158,3 +158,21 @@ def test_postgresql_without_its_driver_names_the_extra(capsys: pytest.CaptureFix
     code, _, err = run(capsys, "db", "current", "--database", "postgresql://user@localhost/tb")
     assert code == 2
     assert "tumorboard[postgresql]" in err and "Traceback" not in err
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch, dbfile: str) -> None:
+    from tumorboard.services import cases
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("simulated bug")
+
+    monkeypatch.setattr(cases.CaseService, "export_document", broken)
+    monkeypatch.delenv("TUMORBOARD_DEBUG", raising=False)
+    code, out, err = run(capsys, "export", "X", "--database", dbfile)
+    assert code == 1 and out == ""
+    assert err.startswith("error: internal error (ZeroDivisionError): simulated bug")
+    assert "Traceback" not in err
+    monkeypatch.setenv("TUMORBOARD_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["export", "X", "--database", dbfile])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -55,8 +56,30 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
     return window, db
 
 
+def install_error_dialog() -> None:
+    """An unexpected error in a screen shows a dialog instead of a traceback on a terminal that
+    nobody watches; the app keeps running, and nothing unsaved is thrown away."""
+    import traceback
+
+    from PySide6.QtWidgets import QMessageBox
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        details = "".join(traceback.format_exception(kind, value, tb))
+        box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
+                          f"tumorboard hit an internal error ({kind.__name__}: {value}). The action "
+                          "did not complete; your open case and its unsaved edits are still there.")
+        box.setDetailedText(details)
+        box.exec()
+
+    sys.excepthook = hook
+
+
 def run_app(*, demo: bool = False, database: str | None = None) -> int:
     app = application()
+    install_error_dialog()
     started = start_app(demo=demo, database=database)
     if started is None:
         return 2
