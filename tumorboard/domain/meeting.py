@@ -212,6 +212,7 @@ class SignedState:
 
     def require_open(self, action: str) -> None:
         if self.signed:
-            raise MeetingError(f"the meeting was signed off by {self.signed_by} on "
-                               f"{self.signed_at:%Y-%m-%d %H:%M} UTC and is read-only; "
-                               f"{action} is refused - record an amendment with a reason instead")
+            when = f" on {self.signed_at:%Y-%m-%d %H:%M} UTC" if self.signed_at else ""
+            raise MeetingError(f"the meeting was signed off by {self.signed_by or 'the chair'}{when} "
+                               f"and is read-only; {action} is refused - record an amendment with a "
+                               "reason instead")
