@@ -240,3 +240,44 @@ def test_a_cancelled_import_stores_nothing_more_and_says_so(service: CaseService
                                         progress=lambda done, total: False)
     assert outcomes[0].action == "refused" and "cancelled" in outcomes[0].problems[0]
     assert service.worklist(WorklistQuery(text="CANCEL-1")) == []
+
+
+def test_lesion_table_model_passes_the_model_tester(qtmodeltester: Any, window: MainWindow) -> None:
+    window.open_case("DEMO-0010")
+    model = window.case_view.editor.lesions
+    assert model.rowCount() == 2
+    qtmodeltester.check(model)
+
+
+def test_adding_a_liver_lesion_changes_the_recommendation_and_saves(
+        qtbot: QtBot, window: MainWindow, service: CaseService) -> None:
+    window.open_case("DEMO-0010")
+    view = window.case_view
+    assert view.recommendation is not None and view.recommendation["disease"]["bone_only"] is True
+    model = view.editor.lesions
+    with qtbot.waitSignal(view.recommendation_changed):
+        model.add_lesion()
+    row = model.rowCount() - 1
+    with qtbot.waitSignal(view.recommendation_changed):
+        assert model.setData(model.index(row, 0), "liver", Qt.ItemDataRole.EditRole)
+    assert view.recommendation["disease"]["bone_only"] is False
+    assert view.recommendation["primary_tumour"]["verdict"] == "not_routine"
+    assert window.save_case() is True
+    stored = service.get("DEMO-0010").case.metastatic.lesions
+    assert len(stored) == 3 and stored[-1].organ == "liver"
+
+
+def test_an_impossible_lesion_date_is_marked_and_blocks_save(qtbot: QtBot, window: MainWindow,
+                                                            service: CaseService) -> None:
+    window.open_case("DEMO-0010")
+    editor = window.case_view.editor
+    model = editor.lesions
+    model.setData(model.index(0, 4), "2026-02-30", Qt.ItemDataRole.EditRole)
+    assert not editor.valid
+    assert "not a valid calendar date" in (model.problem_at(0, 4) or "")
+    assert model.index(0, 4).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "Lesion 1" in editor.general.text()
+    before = service.get("DEMO-0010").version
+    assert window.save_case() is False
+    assert model.index(0, 4).data(Qt.ItemDataRole.EditRole) == "2026-02-30"  # kept as typed
+    assert service.get("DEMO-0010").version == before

@@ -13,13 +13,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from tumorboard.gui.editor_fields import FIELDS, EditState, FieldSpec
+from tumorboard.gui.lesion_table import ChoiceDelegate, LesionTableModel
 
 ERROR_STYLE = "border: 2px solid #d32f2f;"
 
@@ -60,12 +64,35 @@ class CaseEditor(QWidget):
             sections[spec.section].addRow(spec.label, holder)
             self._widgets[spec.pointer] = widget
             self._messages[spec.pointer] = message
+        self.lesions = LesionTableModel(self)
+        self.lesions.on_edit = self._on_lesions_edited
+        box = QGroupBox("Metastatic lesions")
+        inner = QVBoxLayout(box)
+        self.lesion_view = QTableView()
+        self.lesion_view.setModel(self.lesions)
+        self.lesion_view.setItemDelegate(ChoiceDelegate(self.lesion_view))
+        self.lesion_view.setAccessibleName("Metastatic lesions")
+        self.lesion_view.horizontalHeader().setStretchLastSection(True)
+        self.lesion_view.setMinimumHeight(self.fontMetrics().height() * 8)
+        inner.addWidget(self.lesion_view)
+        buttons = QHBoxLayout()
+        add = QPushButton("Add lesion")
+        add.setAccessibleName("Add lesion")
+        add.clicked.connect(self.lesions.add_lesion)
+        remove = QPushButton("Remove selected lesion")
+        remove.setAccessibleName("Remove selected lesion")
+        remove.clicked.connect(self._on_remove_clicked)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        inner.addLayout(buttons)
+        layout.insertWidget(layout.count() - 1, box)  # before the bone-health section
         self.general = QLabel("")
         self.general.setStyleSheet("color: #d32f2f;")
         self.general.setWordWrap(True)
         self.general.setAccessibleName("Other problems")
         layout.addWidget(self.general)
-        note = QLabel("Lesions, therapies and RECIST measurements are shown on the timeline and in "
+        note = QLabel("Therapies, RECIST measurements and MDT dates are shown on the timeline and in "
                       "the recommendation; edit them by importing an updated case document.")
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -105,6 +132,7 @@ class CaseEditor(QWidget):
                 widget.setCurrentText(str(value))
             elif isinstance(widget, QLineEdit):
                 widget.setText(str(value))
+        self.lesions.set_rows(self.state.lesions)
         self._loading = False
         self._recompute()
 
@@ -123,6 +151,13 @@ class CaseEditor(QWidget):
     def valid(self) -> bool:
         return not self.problems
 
+    def _on_lesions_edited(self) -> None:
+        if not self._loading and self.state is not None:
+            self._recompute()
+
+    def _on_remove_clicked(self) -> None:
+        self.lesions.remove_lesion(self.lesion_view.currentIndex().row())
+
     def _on_field_edited(self, pointer: str, value: str | bool) -> None:
         if self._loading or self.state is None:
             return
@@ -138,8 +173,11 @@ class CaseEditor(QWidget):
             widget.setStyleSheet(ERROR_STYLE if message else "")
             self._messages[pointer].setText(message)
             self._messages[pointer].setVisible(bool(message))
+        self.lesions.set_problems(self.problems)
         for pointer, message in self.problems.items():
-            if pointer not in self._widgets:
+            if pointer.startswith("/metastatic/lesions/"):
+                other.append(f"Lesion {int(pointer.split('/')[3]) + 1}: {message}")
+            elif pointer not in self._widgets:
                 other.append(f"{pointer}: {message}")
         self.general.setText("\n".join(other))
         self.changed.emit()

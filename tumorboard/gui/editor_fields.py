@@ -4,7 +4,7 @@ document values, and which problems belong to which field. Testable without Qt."
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tumorboard.casedoc import DocumentProblem, validate_case_document
@@ -121,6 +121,8 @@ class EditState:
     original: dict[str, Any]
     texts: dict[str, str | bool]
     initial: dict[str, str | bool]
+    lesions: list[dict[str, str]] = field(default_factory=list)
+    initial_lesions: list[dict[str, str]] = field(default_factory=list)
 
     @classmethod
     def start(cls, doc: dict[str, Any]) -> EditState:
@@ -128,7 +130,9 @@ class EditState:
         for spec in FIELDS:
             value = get_at(doc, spec.pointer)
             texts[spec.pointer] = bool(value) if spec.kind == "flag" else display(spec, value)
-        return cls(copy.deepcopy(doc), texts, dict(texts))
+        lesions = [{key: _lesion_text(key, les.get(key)) for key in LESION_KEYS}
+                   for les in (get_at(doc, "/metastatic/lesions") or [])]
+        return cls(copy.deepcopy(doc), texts, dict(texts), lesions, copy.deepcopy(lesions))
 
     def candidate(self) -> tuple[dict[str, Any], dict[str, str]]:
         """The document as typed, and per-field problems (field pointer -> message).
@@ -144,15 +148,51 @@ class EditState:
                 set_at(doc, spec.pointer, parse(spec, self.texts[spec.pointer]))
             except FieldError as exc:
                 problems[spec.pointer] = str(exc)
+        if self.lesions != self.initial_lesions:
+            doc.setdefault("metastatic", {})["lesions"] = [
+                _lesion_value(i, row, problems) for i, row in enumerate(self.lesions)]
         for problem in validate_case_document(doc):
-            field = _field_for(problem)
-            if field not in problems:
-                problems[field] = problem.message
+            target = _field_for(problem)
+            if target not in problems:
+                problems[target] = problem.message
         return doc, problems
 
     @property
     def dirty(self) -> bool:
-        return self.texts != self.initial
+        return self.texts != self.initial or self.lesions != self.initial_lesions
+
+
+LESION_KEYS = ("organ", "bone_site", "site", "size_mm", "detected")
+LESION_LABELS = ("Organ", "Bone site", "Site / description", "Size (mm)", "Detected")
+ORGANS = ("bone", "liver", "lung", "pleura", "brain", "distant_lymph_node", "adrenal",
+          "skin_soft_tissue", "peritoneum", "other")
+BONE_SITES = ("", "vertebra", "femur", "tibia", "pelvis", "humerus", "rib", "sternum", "scapula",
+              "clavicle", "skull", "other")
+
+
+def _lesion_text(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if key == "size_mm" and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _lesion_value(i: int, row: dict[str, str], problems: dict[str, str]) -> dict[str, Any]:
+    """One lesion row as typed -> a document lesion; unparsable cells become problems."""
+    lesion: dict[str, Any] = {"organ": row["organ"].strip()}
+    if row["bone_site"].strip() or lesion["organ"] == "bone":
+        lesion["bone_site"] = row["bone_site"].strip() or None
+    if row["site"].strip():
+        lesion["site"] = row["site"].strip()
+    if row["size_mm"].strip():
+        try:
+            lesion["size_mm"] = parse(FieldSpec("", "Size", "number"), row["size_mm"])
+        except FieldError as exc:
+            problems[f"/metastatic/lesions/{i}/size_mm"] = str(exc)
+    if row["detected"].strip():
+        lesion["detected"] = row["detected"].strip()
+    return lesion
 
 
 def _field_for(problem: DocumentProblem) -> str:
