@@ -256,7 +256,7 @@ def test_adding_a_liver_lesion_changes_the_recommendation_and_saves(
     assert view.recommendation is not None and view.recommendation["disease"]["bone_only"] is True
     model = view.editor.lesions
     with qtbot.waitSignal(view.recommendation_changed):
-        model.add_lesion()
+        model.add_row()
     row = model.rowCount() - 1
     with qtbot.waitSignal(view.recommendation_changed):
         assert model.setData(model.index(row, 0), "liver", Qt.ItemDataRole.EditRole)
@@ -281,3 +281,26 @@ def test_an_impossible_lesion_date_is_marked_and_blocks_save(qtbot: QtBot, windo
     assert window.save_case() is False
     assert model.index(0, 4).data(Qt.ItemDataRole.EditRole) == "2026-02-30"  # kept as typed
     assert service.get("DEMO-0010").version == before
+
+
+def test_therapies_are_edited_in_their_table(qtbot: QtBot, window: MainWindow, service: CaseService,
+                                             qtmodeltester: Any) -> None:
+    """Ending the bone-modifying agent makes it 'indicated' again, live and once saved."""
+    window.open_case("DEMO-0010")
+    view = window.case_view
+    model = view.editor.therapies
+    qtmodeltester.check(model)
+    assert view.recommendation is not None
+    assert view.recommendation["bone_health"]["bone_modifying_agent"] == "in_place"
+    bma_row = next(r for r in range(model.rowCount())
+                   if model.index(r, 0).data(Qt.ItemDataRole.EditRole) == "bone_modifying")
+    with qtbot.waitSignal(view.recommendation_changed):
+        model.setData(model.index(bma_row, 8), "2026-11-01", Qt.ItemDataRole.EditRole)
+    assert view.recommendation["bone_health"]["bone_modifying_agent"] == "indicated"
+    model.setData(model.index(bma_row, 4), "first", Qt.ItemDataRole.EditRole)  # line is a number
+    assert "not a whole number" in (model.problem_at(bma_row, 4) or "")
+    assert window.save_case() is False
+    model.setData(model.index(bma_row, 4), "", Qt.ItemDataRole.EditRole)
+    assert window.save_case() is True
+    saved = [t for t in service.get("DEMO-0010").case.therapies if t.kind == "bone_modifying"]
+    assert saved[0].end is not None and saved[0].end.isoformat() == "2026-11-01"

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tumorboard.gui.editor_fields import FIELDS, EditState, FieldSpec
-from tumorboard.gui.lesion_table import ChoiceDelegate, LesionTableModel
+from tumorboard.gui.editor_fields import FIELDS, LESIONS, LISTS, THERAPIES, EditState, FieldSpec, ListSpec
+from tumorboard.gui.list_table import ChoiceDelegate, ListTableModel
 
 ERROR_STYLE = "border: 2px solid #d32f2f;"
 
@@ -64,36 +64,16 @@ class CaseEditor(QWidget):
             sections[spec.section].addRow(spec.label, holder)
             self._widgets[spec.pointer] = widget
             self._messages[spec.pointer] = message
-        self.lesions = LesionTableModel(self)
-        self.lesions.on_edit = self._on_lesions_edited
-        box = QGroupBox("Metastatic lesions")
-        inner = QVBoxLayout(box)
-        self.lesion_view = QTableView()
-        self.lesion_view.setModel(self.lesions)
-        self.lesion_view.setItemDelegate(ChoiceDelegate(self.lesion_view))
-        self.lesion_view.setAccessibleName("Metastatic lesions")
-        self.lesion_view.horizontalHeader().setStretchLastSection(True)
-        self.lesion_view.setMinimumHeight(self.fontMetrics().height() * 8)
-        inner.addWidget(self.lesion_view)
-        buttons = QHBoxLayout()
-        add = QPushButton("Add lesion")
-        add.setAccessibleName("Add lesion")
-        add.clicked.connect(self.lesions.add_lesion)
-        remove = QPushButton("Remove selected lesion")
-        remove.setAccessibleName("Remove selected lesion")
-        remove.clicked.connect(self._on_remove_clicked)
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        inner.addLayout(buttons)
-        layout.insertWidget(layout.count() - 1, box)  # before the bone-health section
+        self.tables: dict[str, tuple[ListTableModel, QTableView]] = {}
+        for list_spec, title in ((LESIONS, "Metastatic lesions"), (THERAPIES, "Therapies")):
+            layout.insertWidget(layout.count() - 1, self._make_table(list_spec, title))  # before bone health
         self.general = QLabel("")
         self.general.setStyleSheet("color: #d32f2f;")
         self.general.setWordWrap(True)
         self.general.setAccessibleName("Other problems")
         layout.addWidget(self.general)
-        note = QLabel("Therapies, RECIST measurements and MDT dates are shown on the timeline and in "
-                      "the recommendation; edit them by importing an updated case document.")
+        note = QLabel("RECIST measurements and MDT dates are shown on the timeline and in the "
+                      "recommendation; edit them by importing an updated case document.")
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addStretch(1)
@@ -132,7 +112,8 @@ class CaseEditor(QWidget):
                 widget.setCurrentText(str(value))
             elif isinstance(widget, QLineEdit):
                 widget.setText(str(value))
-        self.lesions.set_rows(self.state.lesions)
+        for pointer, (model, _view) in self.tables.items():
+            model.set_rows(self.state.lists[pointer])
         self._loading = False
         self._recompute()
 
@@ -151,12 +132,43 @@ class CaseEditor(QWidget):
     def valid(self) -> bool:
         return not self.problems
 
-    def _on_lesions_edited(self) -> None:
+    @property
+    def lesions(self) -> ListTableModel:
+        return self.tables[LESIONS.pointer][0]
+
+    @property
+    def therapies(self) -> ListTableModel:
+        return self.tables[THERAPIES.pointer][0]
+
+    def _make_table(self, spec: ListSpec, title: str) -> QGroupBox:
+        model = ListTableModel(spec, self)
+        model.on_edit = self._on_list_edited
+        box = QGroupBox(title)
+        inner = QVBoxLayout(box)
+        view = QTableView()
+        view.setModel(model)
+        view.setItemDelegate(ChoiceDelegate(spec, view))
+        view.setAccessibleName(title)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.setMinimumHeight(self.fontMetrics().height() * 8)
+        inner.addWidget(view)
+        buttons = QHBoxLayout()
+        add = QPushButton(f"Add {spec.item.lower()}")
+        add.setAccessibleName(f"Add {spec.item.lower()}")
+        add.clicked.connect(model.add_row)
+        remove = QPushButton(f"Remove selected {spec.item.lower()}")
+        remove.setAccessibleName(f"Remove selected {spec.item.lower()}")
+        remove.clicked.connect(lambda: model.remove_row(view.currentIndex().row()))
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        inner.addLayout(buttons)
+        self.tables[spec.pointer] = (model, view)
+        return box
+
+    def _on_list_edited(self) -> None:
         if not self._loading and self.state is not None:
             self._recompute()
-
-    def _on_remove_clicked(self) -> None:
-        self.lesions.remove_lesion(self.lesion_view.currentIndex().row())
 
     def _on_field_edited(self, pointer: str, value: str | bool) -> None:
         if self._loading or self.state is None:
@@ -173,10 +185,13 @@ class CaseEditor(QWidget):
             widget.setStyleSheet(ERROR_STYLE if message else "")
             self._messages[pointer].setText(message)
             self._messages[pointer].setVisible(bool(message))
-        self.lesions.set_problems(self.problems)
+        for model, _view in self.tables.values():
+            model.set_problems(self.problems)
         for pointer, message in self.problems.items():
-            if pointer.startswith("/metastatic/lesions/"):
-                other.append(f"Lesion {int(pointer.split('/')[3]) + 1}: {message}")
+            spec = next((ls for ls in LISTS if pointer.startswith(ls.pointer + "/")), None)
+            if spec is not None:
+                number = int(pointer[len(spec.pointer) + 1:].split("/")[0]) + 1
+                other.append(f"{spec.item} {number}: {message}")
             elif pointer not in self._widgets:
                 other.append(f"{pointer}: {message}")
         self.general.setText("\n".join(other))

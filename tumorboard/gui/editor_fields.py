@@ -121,8 +121,8 @@ class EditState:
     original: dict[str, Any]
     texts: dict[str, str | bool]
     initial: dict[str, str | bool]
-    lesions: list[dict[str, str]] = field(default_factory=list)
-    initial_lesions: list[dict[str, str]] = field(default_factory=list)
+    lists: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    initial_lists: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, doc: dict[str, Any]) -> EditState:
@@ -130,9 +130,14 @@ class EditState:
         for spec in FIELDS:
             value = get_at(doc, spec.pointer)
             texts[spec.pointer] = bool(value) if spec.kind == "flag" else display(spec, value)
-        lesions = [{key: _lesion_text(key, les.get(key)) for key in LESION_KEYS}
-                   for les in (get_at(doc, "/metastatic/lesions") or [])]
-        return cls(copy.deepcopy(doc), texts, dict(texts), lesions, copy.deepcopy(lesions))
+        lists = {ls.pointer: [{key: _cell_text(item.get(key)) for key in ls.keys}
+                              for item in (get_at(doc, ls.pointer) or [])]
+                 for ls in LISTS}
+        return cls(copy.deepcopy(doc), texts, dict(texts), lists, copy.deepcopy(lists))
+
+    @property
+    def lesions(self) -> list[dict[str, str]]:
+        return self.lists[LESIONS.pointer]
 
     def candidate(self) -> tuple[dict[str, Any], dict[str, str]]:
         """The document as typed, and per-field problems (field pointer -> message).
@@ -148,9 +153,11 @@ class EditState:
                 set_at(doc, spec.pointer, parse(spec, self.texts[spec.pointer]))
             except FieldError as exc:
                 problems[spec.pointer] = str(exc)
-        if self.lesions != self.initial_lesions:
-            doc.setdefault("metastatic", {})["lesions"] = [
-                _lesion_value(i, row, problems) for i, row in enumerate(self.lesions)]
+        for ls in LISTS:
+            rows = self.lists[ls.pointer]
+            if rows != self.initial_lists[ls.pointer]:
+                set_at(doc, ls.pointer, [ls.to_value(f"{ls.pointer}/{i}", row, problems)
+                                         for i, row in enumerate(rows)])
         for problem in validate_case_document(doc):
             target = _field_for(problem)
             if target not in problems:
@@ -159,26 +166,34 @@ class EditState:
 
     @property
     def dirty(self) -> bool:
-        return self.texts != self.initial or self.lesions != self.initial_lesions
+        return self.texts != self.initial or self.lists != self.initial_lists
 
 
-LESION_KEYS = ("organ", "bone_site", "site", "size_mm", "detected")
-LESION_LABELS = ("Organ", "Bone site", "Site / description", "Size (mm)", "Detected")
 ORGANS = ("bone", "liver", "lung", "pleura", "brain", "distant_lymph_node", "adrenal",
           "skin_soft_tissue", "peritoneum", "other")
 BONE_SITES = ("", "vertebra", "femur", "tibia", "pelvis", "humerus", "rib", "sternum", "scapula",
               "clavicle", "skull", "other")
 
 
-def _lesion_text(key: str, value: Any) -> str:
+def _cell_text(value: Any) -> str:
     if value is None:
         return ""
-    if key == "size_mm" and isinstance(value, float) and value.is_integer():
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def _lesion_value(i: int, row: dict[str, str], problems: dict[str, str]) -> dict[str, Any]:
+def _number(pointer: str, text: str, problems: dict[str, str], kind: str = "number") -> Any:
+    try:
+        return parse(FieldSpec(pointer, "", kind), text)
+    except FieldError as exc:
+        problems[pointer] = str(exc)
+        return None
+
+
+def _lesion_value(at: str, row: dict[str, str], problems: dict[str, str]) -> dict[str, Any]:
     """One lesion row as typed -> a document lesion; unparsable cells become problems."""
     lesion: dict[str, Any] = {"organ": row["organ"].strip()}
     if row["bone_site"].strip() or lesion["organ"] == "bone":
@@ -186,13 +201,53 @@ def _lesion_value(i: int, row: dict[str, str], problems: dict[str, str]) -> dict
     if row["site"].strip():
         lesion["site"] = row["site"].strip()
     if row["size_mm"].strip():
-        try:
-            lesion["size_mm"] = parse(FieldSpec("", "Size", "number"), row["size_mm"])
-        except FieldError as exc:
-            problems[f"/metastatic/lesions/{i}/size_mm"] = str(exc)
+        lesion["size_mm"] = _number(f"{at}/size_mm", row["size_mm"], problems)
     if row["detected"].strip():
         lesion["detected"] = row["detected"].strip()
     return lesion
+
+
+def _therapy_value(at: str, row: dict[str, str], problems: dict[str, str]) -> dict[str, Any]:
+    """One therapy row as typed -> a document therapy."""
+    therapy: dict[str, Any] = {"kind": row["kind"].strip(), "start": row["start"].strip()}
+    for key in ("regimen", "setting", "agent", "target"):
+        if row[key].strip():
+            therapy[key] = row[key].strip()
+    if row["classes"].strip():
+        therapy["classes"] = [c.strip() for c in row["classes"].split(",") if c.strip()]
+    if row["line"].strip():
+        therapy["line"] = _number(f"{at}/line", row["line"], problems, "int")
+    therapy["end"] = row["end"].strip() or None
+    return therapy
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A list of the case document edited as a table."""
+
+    pointer: str
+    item: str
+    keys: tuple[str, ...]
+    labels: tuple[str, ...]
+    choices: dict[str, tuple[str, ...]]
+    blank: dict[str, str]
+    to_value: Any  # Callable[[str, dict[str, str], dict[str, str]], dict[str, Any]]
+
+
+LESIONS = ListSpec(
+    "/metastatic/lesions", "Lesion", ("organ", "bone_site", "site", "size_mm", "detected"),
+    ("Organ", "Bone site", "Site / description", "Size (mm)", "Detected"),
+    {"organ": ORGANS, "bone_site": BONE_SITES}, {"organ": "bone"}, _lesion_value)
+THERAPIES = ListSpec(
+    "/therapies", "Therapy", ("kind", "regimen", "classes", "setting", "line", "agent", "target", "start",
+                              "end"),
+    ("Kind", "Regimen", "Classes", "Setting", "Line", "Agent", "Target", "Start", "End"),
+    {"kind": ("systemic", "bone_modifying", "surgery", "radiotherapy", "ablation"),
+     "setting": ("", "neoadjuvant", "adjuvant", "metastatic"),
+     "agent": ("", "denosumab", "zoledronic_acid", "pamidronate", "other"),
+     "target": ("", "primary", "metastasis")},
+    {"kind": "systemic", "setting": "metastatic"}, _therapy_value)
+LISTS = (LESIONS, THERAPIES)
 
 
 def _field_for(problem: DocumentProblem) -> str:

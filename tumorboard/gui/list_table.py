@@ -1,4 +1,4 @@
-"""The metastatic lesions of the open case as an editable table (model, combo-box delegate)."""
+"""A list of the open case (lesions, therapies) as an editable table: model and combo delegate."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from tumorboard.gui.editor_fields import BONE_SITES, LESION_KEYS, LESION_LABELS, ORGANS
+from tumorboard.gui.editor_fields import ListSpec
 
 Index = QModelIndex | QPersistentModelIndex
-CHOICES = {"organ": ORGANS, "bone_site": BONE_SITES}
 
 
-class LesionTableModel(QAbstractTableModel):
-    """Rows are the editor's typed lesion rows; every edit is reported to ``on_edit``."""
+class ListTableModel(QAbstractTableModel):
+    """Rows are the editor's typed rows of one list; every edit is reported to ``on_edit``."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, spec: ListSpec, parent: Any = None) -> None:
         super().__init__(parent)
+        self.spec = spec
         self._rows: list[dict[str, str]] = []
         self._problems: dict[str, str] = {}
         self.on_edit: Callable[[], None] = lambda: None
@@ -31,25 +31,27 @@ class LesionTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_problems(self, problems: dict[str, str]) -> None:
-        self._problems = {k: v for k, v in problems.items() if k.startswith("/metastatic/lesions/")}
+        prefix = self.spec.pointer + "/"
+        self._problems = {k: v for k, v in problems.items() if k.startswith(prefix)}
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(LESION_KEYS) - 1))
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._rows) - 1, len(self.spec.keys) - 1))
 
     def problem_at(self, row: int, column: int) -> str | None:
-        key = LESION_KEYS[column]
-        return (self._problems.get(f"/metastatic/lesions/{row}/{key}")
-                or (self._problems.get(f"/metastatic/lesions/{row}") if column == 0 else None))
+        at = f"{self.spec.pointer}/{row}"
+        return (self._problems.get(f"{at}/{self.spec.keys[column]}")
+                or (self._problems.get(at) if column == 0 else None))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(LESION_KEYS)
+        return 0 if parent.isValid() else len(self.spec.keys)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        value = self._rows[index.row()][LESION_KEYS[index.column()]]
+        value = self._rows[index.row()][self.spec.keys[index.column()]]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return value.replace("_", " ") if role == Qt.ItemDataRole.DisplayRole else value
         problem = self.problem_at(index.row(), index.column())
@@ -62,7 +64,7 @@ class LesionTableModel(QAbstractTableModel):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
-        self._rows[index.row()][LESION_KEYS[index.column()]] = str(value)
+        self._rows[index.row()][self.spec.keys[index.column()]] = str(value)
         self.dataChanged.emit(index, index)
         self.on_edit()
         return True
@@ -74,18 +76,18 @@ class LesionTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(LESION_LABELS)):
-            return LESION_LABELS[section]
+                and 0 <= section < len(self.spec.labels)):
+            return self.spec.labels[section]
         return None
 
-    def add_lesion(self) -> None:
+    def add_row(self) -> None:
         row = len(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append({key: "" for key in LESION_KEYS} | {"organ": "bone"})
+        self._rows.append({key: "" for key in self.spec.keys} | self.spec.blank)
         self.endInsertRows()
         self.on_edit()
 
-    def remove_lesion(self, row: int) -> None:
+    def remove_row(self, row: int) -> None:
         if 0 <= row < len(self._rows):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
@@ -94,15 +96,19 @@ class LesionTableModel(QAbstractTableModel):
 
 
 class ChoiceDelegate(QStyledItemDelegate):
-    """Organ and bone site are chosen from the case document's lists; other cells are text."""
+    """Cells with a fixed vocabulary are chosen from the case document's lists; others are text."""
+
+    def __init__(self, spec: ListSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        key = LESION_KEYS[index.column()]
-        if key not in CHOICES:
+        key = self.spec.keys[index.column()]
+        if key not in self.spec.choices:
             return super().createEditor(parent, option, index)
         combo = QComboBox(parent)
-        combo.setAccessibleName(LESION_LABELS[index.column()])
-        for choice in CHOICES[key]:
+        combo.setAccessibleName(self.spec.labels[index.column()])
+        for choice in self.spec.choices[key]:
             combo.addItem(choice.replace("_", " ") or "(none)", choice)
         return combo
 
