@@ -304,3 +304,21 @@ def test_therapies_are_edited_in_their_table(qtbot: QtBot, window: MainWindow, s
     assert window.save_case() is True
     saved = [t for t in service.get("DEMO-0010").case.therapies if t.kind == "bone_modifying"]
     assert saved[0].end is not None and saved[0].end.isoformat() == "2026-11-01"
+
+
+def test_mdt_discussion_dates_are_edited_as_a_list(qtbot: QtBot, window: MainWindow, service: CaseService) -> None:
+    window.open_case("DEMO-0001")  # referred: no discussion yet, so NO_MDT_DISCUSSION fires
+    view = window.case_view
+    assert view.recommendation is not None
+    assert "NO_MDT_DISCUSSION" in {w["code"] for w in view.recommendation["warnings"]}
+    field = view.editor.widget_for("/mdt_discussions")
+    assert isinstance(field, QLineEdit)
+    qtbot.keyClicks(field, "2026-11-19, 2026-11-26")
+    assert "NO_MDT_DISCUSSION" not in {w["code"] for w in view.recommendation["warnings"]}
+    field.setText("")
+    qtbot.keyClicks(field, "2026-11-31")
+    assert "not a valid calendar date" in view.editor.message_for("/mdt_discussions")
+    field.setText("")
+    qtbot.keyClicks(field, "2026-11-26")
+    assert window.save_case() is True
+    assert [d.isoformat() for d in service.get("DEMO-0001").case.mdt_discussions] == ["2026-11-26"]

@@ -72,7 +72,7 @@ class CaseEditor(QWidget):
         self.general.setWordWrap(True)
         self.general.setAccessibleName("Other problems")
         layout.addWidget(self.general)
-        note = QLabel("RECIST measurements and MDT dates are shown on the timeline and in the "
+        note = QLabel("RECIST measurements are shown on the timeline and in the "
                       "recommendation; edit them by importing an updated case document.")
         note.setWordWrap(True)
         layout.addWidget(note)

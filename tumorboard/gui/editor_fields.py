@@ -45,6 +45,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("/metastatic/visceral_crisis", "Visceral crisis", "flag", section="Metastatic disease"),
     FieldSpec("/metastatic/biopsy_done", "Metastasis biopsied", "flag", section="Metastatic disease"),
     FieldSpec("/dental_evaluation_date", "Dental evaluation", "date", section="Bone health"),
+    FieldSpec("/mdt_discussions", "MDT discussions (dates, comma-separated)", "datelist",
+              section="MDT history"),
 )
 
 
@@ -81,6 +83,8 @@ def display(spec: FieldSpec, value: Any) -> str:
         return "unknown" if spec.kind == "tristate" else ""
     if spec.kind == "tristate":
         return "yes" if value else "no"
+    if spec.kind == "datelist":
+        return ", ".join(str(v) for v in value)
     if spec.kind == "number" and isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -98,6 +102,8 @@ def parse(spec: FieldSpec, text: str | bool) -> Any:
     raw = text.strip()
     if spec.kind == "tristate":
         return {"unknown": None, "yes": True, "no": False}[raw or "unknown"]
+    if spec.kind == "datelist":
+        return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
     if raw == "":
         return None
     if spec.kind == "number":
