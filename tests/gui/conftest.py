@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+# Offscreen before the first Qt import, also when this folder is run on its own (tests/conftest.py
+# says the same for the whole suite).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 from PySide6.QtCore import QCoreApplication, QSettings
 
 from tumorboard.services.cases import CaseService

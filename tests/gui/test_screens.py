@@ -14,8 +14,9 @@ from tumorboard.casedoc import case_from_document
 from tumorboard.gui.case_view import CaseView
 from tumorboard.gui.dashboard import CaseListModel
 from tumorboard.gui.main_window import MainWindow
-from tumorboard.gui.recommendation_view import RecommendationView, recommendation_html
+from tumorboard.gui.recommendation_panel import RecommendationPanel
 from tumorboard.gui.timeline import CaseTimeline
+from tumorboard.gui.timeline_layout import Kind
 from tumorboard.gui.worklist_model import WorklistModel
 from tumorboard.recommend import evaluate, recommendation_to_document
 from tumorboard.services.cases import CaseService, WorklistQuery
@@ -118,7 +119,7 @@ def test_the_recommendation_follows_a_field_that_matters(qtbot: QtBot, window: M
         qtbot.keyClicks(dob, born_55_years_before)
     assert view.recommendation["patient"]["age_at_metastatic_diagnosis"] == 55
     assert view.recommendation["primary_tumour"]["verdict"] == "not_routine"
-    assert "not routinely recommended" in view.recommendation_view.toPlainText().lower()
+    assert "not routinely recommended" in view.recommendation_panel.plain_text().lower()
 
 
 def test_closing_with_unsaved_changes_asks(qtbot: QtBot, window: MainWindow,
@@ -160,32 +161,35 @@ def test_timeline_hover_names_the_therapy_under_the_pointer(qtbot: QtBot) -> Non
     timeline.resize(900, 220)
     timeline.set_case(demo.case, recommendation_to_document(evaluate(demo.case, TODAY)), TODAY)
     timeline.grab()
-    bar = next(h for h in timeline._hits if "letrozole" in h.text)
-    assert "letrozole" in (timeline.item_at(bar.rect.center()) or "")
+    layout = timeline.timeline_layout()
+    assert layout is not None
+    bar = next(i for i in layout.of_kind(Kind.THERAPY) if "letrozole" in i.label)
+    assert "letrozole" in (timeline.tooltip_at(QPointF(*bar.box.center)) or "")
     assert timeline.item_at(QPointF(-50, -50)) is None
 
 
-def test_recommendation_view_shows_verdicts_criteria_warnings_and_disclaimer(qtbot: QtBot) -> None:
+def test_recommendation_panel_shows_verdicts_criteria_warnings_and_disclaimer(qtbot: QtBot) -> None:
     demo = build_demo_cases(TODAY)[9]
     rec = recommendation_to_document(evaluate(demo.case, TODAY))
-    view = RecommendationView()
-    qtbot.addWidget(view)
     opened: list[str] = []
-    view.open_url = lambda url: opened.append(url.toString())  # type: ignore[assignment,method-assign]
-    view.show_recommendation(rec)
-    text = view.toPlainText()
+    panel = RecommendationPanel(open_url=lambda url: opened.append(url.toString()))
+    qtbot.addWidget(panel)
+    panel.set_recommendation(rec)
+    text = panel.plain_text()
     assert "does not replace the judgement" in text
     assert rec["primary_tumour"]["label"] in text
     assert "✓" in text
     assert f"Ruleset {rec['ruleset']['id']} version {rec['ruleset']['version']}" in text
-    html = recommendation_html(rec)
-    assert html.index("Warnings") < html.index("For information")
-    from PySide6.QtCore import QUrl
-
-    with qtbot.waitSignal(view.reference_opened) as signal:
-        view.anchorClicked.emit(QUrl("https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"))
-    assert signal.args == ["https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"]
-    assert opened == ["https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"]
+    if any(w["severity"] == "warning" for w in rec["warnings"]) and any(
+            w["severity"] == "info" for w in rec["warnings"]):
+        assert text.index("Warning (") < text.index("For information (")
+    link = panel.reference_labels()[0]
+    href = link.text().split('href="', 1)[1].split('"', 1)[0]
+    with qtbot.waitSignal(panel.reference_opened) as signal:
+        link.linkActivated.emit(href)
+    url = rec["references"][href.removeprefix("ref:")]["url"]
+    assert signal.args == [url]
+    assert opened == [url]
 
 
 def test_case_view_live_recommendation_without_saving(qtbot: QtBot, service: CaseService) -> None:

@@ -73,3 +73,19 @@ def test_parse_iso_date_refuses_impossible_or_malformed_dates(text: str) -> None
 @given(dates)
 def test_parse_iso_date_round_trips(day: date) -> None:
     assert parse_iso_date(day.isoformat()) == day
+
+
+@pytest.mark.parametrize(("start", "months", "expected"), [
+    (date(9999, 12, 1), 3, date.max),
+    (date(9999, 8, 1), 6, date.max),
+    (date(9999, 9, 30), 3, date(9999, 12, 30)),
+    (date(1, 2, 1), -3, date.min),
+])
+def test_add_months_saturates_at_the_ends_of_the_calendar(start: date, months: int, expected: date) -> None:
+    assert add_months(start, months) == expected
+
+
+@given(st.dates(), st.integers(min_value=-240, max_value=240))
+def test_add_months_never_raises_and_keeps_direction(start: date, months: int) -> None:
+    result = add_months(start, months)
+    assert (result >= start) if months >= 0 else (result <= start)

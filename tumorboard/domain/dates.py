@@ -13,8 +13,13 @@ def add_months(day: date, months: int) -> date:
     """``day`` plus whole calendar months; a day missing in the target month clamps to its last day.
 
     2025-08-31 + 3 months = 2025-11-30 (recommend-v1 contract, response window).
+    A result past the ends of the calendar saturates at ``date.max`` / ``date.min``: a schema-valid
+    document dated in year 9999 still gets an answer rather than an exception.
     """
-    result: date = day + relativedelta(months=months)
+    try:
+        result: date = day + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        return date.max if months > 0 else date.min
     return result
 
 

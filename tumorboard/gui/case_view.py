@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from tumorboard.casedoc import case_from_document, case_to_document
 from tumorboard.gui.case_editor import CaseEditor
-from tumorboard.gui.recommendation_view import RecommendationView
+from tumorboard.gui.recommendation_panel import RecommendationPanel
 from tumorboard.gui.timeline import CaseTimeline
 from tumorboard.recommend import evaluate, recommendation_to_document
 from tumorboard.services.cases import AuditEntry, CaseRecord
@@ -41,8 +41,7 @@ class CaseView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         layout.addWidget(self.splitter, 1)
         left = QSplitter(Qt.Orientation.Vertical)
-        self.timeline = CaseTimeline()
-        self.timeline.setMaximumHeight(self.fontMetrics().height() * 14)
+        self.timeline = CaseTimeline()  # as tall as its lanes need; the editor below takes the rest
         left.addWidget(self.timeline)
         self.tabs = QTabWidget()
         self.editor = CaseEditor()
@@ -57,8 +56,8 @@ class CaseView(QWidget):
         left.addWidget(self.tabs)
         left.setStretchFactor(1, 1)
         self.splitter.addWidget(left)
-        self.recommendation_view = RecommendationView()
-        self.splitter.addWidget(self.recommendation_view)
+        self.recommendation_panel = RecommendationPanel()
+        self.splitter.addWidget(self.recommendation_panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.editor.changed.connect(self._on_editor_changed)
@@ -85,6 +84,6 @@ class CaseView(QWidget):
             return  # keep the last valid recommendation while the user fixes a field
         case = case_from_document(doc)
         self.recommendation = recommendation_to_document(evaluate(case, self.today))
-        self.recommendation_view.show_recommendation(self.recommendation)
+        self.recommendation_panel.set_recommendation(self.recommendation)
         self.timeline.set_case(case, self.recommendation, self.today)
         self.recommendation_changed.emit(self.recommendation)
