@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "export": "cases",
     "db": "db",
     "demo": "demo",
+    "meetings": "meetings",
+    "minutes": "meetings",
 }
 
 EXIT_OK = 0

@@ -13,6 +13,7 @@ from tumorboard.store.errors import (
     NotATumorboardDatabase,
     RecordExists,
     RecordNotFound,
+    SignedRecord,
     StoreError,
 )
 
@@ -26,5 +27,6 @@ __all__ = [
     "NotATumorboardDatabase",
     "RecordExists",
     "RecordNotFound",
+    "SignedRecord",
     "StoreError",
 ]

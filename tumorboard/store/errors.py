@@ -39,3 +39,7 @@ class RecordExists(StoreError):
 
 class ConcurrentEdit(StoreError):
     """Someone else saved the record since it was opened (optimistic locking)."""
+
+
+class SignedRecord(StoreError):
+    """The database refused to change a signed meeting, its attendance, agenda or decisions."""

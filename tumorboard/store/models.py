@@ -17,9 +17,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -189,5 +191,145 @@ class AuditRow(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
     field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
+# -- MDT meetings (revision 0003). A signed meeting, its attendance, agenda and decisions are
+# read-only in the database itself: triggers refuse UPDATE and DELETE once meetings.signed_at is set.
+
+
+class BoardRow(Base):
+    __tablename__ = "boards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    site: Mapped[str] = mapped_column(String(32))
+    quorum: Mapped[str] = mapped_column(String(400))  # comma-separated disciplines
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    members: Mapped[list[BoardMemberRow]] = relationship(order_by="BoardMemberRow.id",
+                                                          cascade="all, delete-orphan")
+
+
+class BoardMemberRow(Base):
+    __tablename__ = "board_members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    discipline: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    __table_args__ = (UniqueConstraint("board_id", "name"),)
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="RESTRICT"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    start_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", local time of the board
+    place: Mapped[str | None] = mapped_column(String(200))
+    video_link: Mapped[str | None] = mapped_column(String(400))
+    chair: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    quorum_override_by: Mapped[str | None] = mapped_column(String(200))
+    quorum_override_reason: Mapped[str | None] = mapped_column(Text)
+    quorum_override_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    carried_over_to_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
+    signed_by: Mapped[str | None] = mapped_column(String(200))
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    minutes_sha256: Mapped[str | None] = mapped_column(String(64))
+    minutes_pdf: Mapped[bytes | None] = mapped_column(LargeBinary)  # the signed document itself
+    board: Mapped[BoardRow] = relationship(foreign_keys=[board_id])
+    attendance: Mapped[list[AttendanceRow]] = relationship(order_by="AttendanceRow.id",
+                                                            cascade="all, delete-orphan")
+    agenda: Mapped[list[AgendaItemRow]] = relationship(order_by="AgendaItemRow.position",
+                                                        foreign_keys="AgendaItemRow.meeting_id",
+                                                        cascade="all, delete-orphan")
+
+
+class AttendanceRow(Base):
+    __tablename__ = "attendance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    discipline: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16))
+    present: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (UniqueConstraint("meeting_id", "name"),)
+
+
+class AgendaItemRow(Base):
+    __tablename__ = "agenda_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    triage: Mapped[str] = mapped_column(String(24))
+    question: Mapped[str | None] = mapped_column(Text)
+    presenter: Mapped[str | None] = mapped_column(String(200))
+    responsible_clinician: Mapped[str | None] = mapped_column(String(200))
+    discussed: Mapped[bool] = mapped_column(Boolean, default=False)
+    carried_over_from_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
+    case: Mapped[CaseRow] = relationship()
+    decision: Mapped[DecisionRow | None] = relationship(back_populates="agenda_item", uselist=False)
+    __table_args__ = (UniqueConstraint("meeting_id", "case_id"),)
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="RESTRICT"),
+                                                unique=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    category: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    concordant: Mapped[bool] = mapped_column(Boolean)
+    deviation_reason: Mapped[str | None] = mapped_column(String(32))
+    deviation_text: Mapped[str | None] = mapped_column(Text)
+    actions: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{description, owner, due}]
+    patient_preferences: Mapped[str | None] = mapped_column(Text)
+    counselling_delivered: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of texts
+    quorum_override: Mapped[str | None] = mapped_column(Text)
+    recommendation: Mapped[str] = mapped_column(Text)  # the engine's full output (JSON) at that moment
+    ruleset_id: Mapped[str] = mapped_column(String(32))
+    ruleset_version: Mapped[str] = mapped_column(String(32))
+    follow_up_due: Mapped[date | None] = mapped_column(Date, index=True)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    agenda_item: Mapped[AgendaItemRow] = relationship(back_populates="decision")
+
+
+class ImplementationCheckRow(Base):
+    """Whether a decision was carried out; recorded weeks after the (signed) meeting, so it lives
+    outside the signed decision row."""
+
+    __tablename__ = "implementation_checks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    checked_by: Mapped[str] = mapped_column(String(64))
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AmendmentRow(Base):
+    """A correction to a signed meeting: the original stays, the amendment says what and why."""
+
+    __tablename__ = "amendments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(64))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)

@@ -34,6 +34,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 REVISION_APP_VERSION = {
     "0001": "0.1.0",
     "0002": "0.1.0",
+    "0003": "0.2.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -1,0 +1,313 @@
+"""MDT meetings on a real database: agenda, attendance and quorum, decisions with concordance,
+carry-over, sign-off immutability (service and database), amendments, follow-up."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from hashlib import sha256
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tumorboard.domain.meeting import (
+    AgendaTriage,
+    BoardRole,
+    DecisionAction,
+    DecisionCategory,
+    DeviationReason,
+    Discipline,
+    ImplementationOutcome,
+    MeetingError,
+    NonImplementationReason,
+)
+from tumorboard.domain.minutes import Minutes
+from tumorboard.domain.workflow import WorkflowStatus
+from tumorboard.services.cases import CaseService
+from tumorboard.services.meetings import DecisionInput, MeetingService
+from tumorboard.store import ConcurrentEdit, Database, SignedRecord, StoreError
+
+DAY = date(2025, 6, 10)
+BOARD = "Breast MDT"
+QUORUM_MEMBERS = [("Dr Sánchez", Discipline.BREAST_SURGERY, BoardRole.CHAIR),
+                  ("Dr Okafor", Discipline.MEDICAL_ONCOLOGY, BoardRole.MEMBER),
+                  ("Dr Lindqvist", Discipline.RADIATION_ONCOLOGY, BoardRole.MEMBER),
+                  ("Dr Novák", Discipline.RADIOLOGY, BoardRole.MEMBER),
+                  ("Dr Haddad", Discipline.PATHOLOGY, BoardRole.MEMBER),
+                  ("Ms Byrne", Discipline.COORDINATION, BoardRole.COORDINATOR)]
+
+
+def fake_render(minutes: Minutes) -> bytes:
+    """A stand-in PDF whose bytes depend on what the minutes say (the real renderer is tested apart)."""
+    lines = [minutes.document_id, minutes.board, str(minutes.sign_off), str(minutes.copy_of_sha256)]
+    lines += [f"{c.identity.label}|{c.decision.text if c.decision else ''}" for c in minutes.cases]
+    return ("%PDF-fake\n" + "\n".join(lines)).encode()
+
+
+@pytest.fixture
+def cases(db: Database, example_files: list[Path]) -> list[str]:
+    service = CaseService(db, actor="coordinator", today=lambda: DAY)
+    outcomes = service.import_documents([(f.name, f.read_bytes()) for f in example_files])
+    return [o.mrn for o in outcomes if o.mrn]
+
+
+@pytest.fixture
+def meetings(db: Database) -> MeetingService:
+    service = MeetingService(db, actor="coordinator", today=lambda: DAY, render=fake_render)
+    service.ensure_board(BOARD)
+    for name, discipline, role in QUORUM_MEMBERS:
+        service.add_member(BOARD, name, discipline, role)
+    return service
+
+
+def _all_present(service: MeetingService, meeting_id: int) -> None:
+    for name, *_ in QUORUM_MEMBERS:
+        service.set_attendance(meeting_id, name, True)
+
+
+def _concordant(text_: str = "Continue endocrine therapy with CDK4/6 inhibitor; reassess in 3 months.") -> DecisionInput:
+    return DecisionInput(DecisionCategory.SYSTEMIC_THERAPY, text_, concordant=True,
+                         actions=(DecisionAction("Book CT thorax/abdomen/pelvis", "Dr Okafor", DAY + timedelta(days=80)),))
+
+
+def test_new_board_gets_the_default_breast_quorum_and_members_are_listed_absent(
+        meetings: MeetingService) -> None:
+    board = meetings.ensure_board(BOARD)
+    assert set(board.quorum) == {"breast_surgery", "medical_oncology", "radiation_oncology", "radiology",
+                                 "pathology"}
+    meeting_id = meetings.create_meeting(BOARD, DAY, "08:30", chair="Dr Sánchez")
+    meeting = meetings.get(meeting_id)
+    assert [a.name for a in meeting.attendance] == [m[0] for m in QUORUM_MEMBERS]
+    assert not any(a.present for a in meeting.attendance)
+    assert meeting.start_time == "08:30"
+
+
+def test_a_bad_time_is_refused_naming_the_field(meetings: MeetingService) -> None:
+    with pytest.raises(MeetingError, match="time: '25:00'"):
+        meetings.create_meeting(BOARD, DAY, "25:00")
+
+
+def test_quorum_follows_attendance(meetings: MeetingService) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
+    status = meetings.quorum(meeting_id)
+    assert not status.met and len(status.missing) == 5
+    for name, discipline, _ in QUORUM_MEMBERS[:4]:
+        status = meetings.set_attendance(meeting_id, name, True)
+    assert status.missing == (Discipline.PATHOLOGY,)
+    assert "Pathology" in status.text
+    status = meetings.set_attendance(meeting_id, "Dr Haddad", True)
+    assert status.met
+    status = meetings.set_attendance(meeting_id, "Dr Okafor", False)
+    assert status.missing == (Discipline.MEDICAL_ONCOLOGY,)
+    # A guest from a required discipline restores it.
+    status = meetings.set_attendance(meeting_id, "Dr Guest", True, discipline=Discipline.MEDICAL_ONCOLOGY)
+    assert status.met
+
+
+def test_decision_without_quorum_needs_the_chairs_override(meetings: MeetingService, cases: list[str]) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
+    meetings.add_cases(meeting_id, cases[:1])
+    meetings.set_attendance(meeting_id, "Dr Sánchez", True)
+    with pytest.raises(MeetingError, match="quorum not met"):
+        meetings.record_decision(meeting_id, cases[0], _concordant())
+    with pytest.raises(MeetingError, match="only the chair"):
+        meetings.record_quorum_override(meeting_id, "Dr Okafor", "urgent case")
+    meetings.record_quorum_override(meeting_id, "Dr Sánchez", "Spinal cord compression risk: cannot wait a week")
+    decision_id = meetings.record_decision(meeting_id, cases[0], _concordant())
+    decision = meetings.get(meeting_id).agenda[0].decision
+    assert decision is not None and decision.id == decision_id
+    assert decision.quorum_override and "Spinal cord" in decision.quorum_override
+
+
+@pytest.mark.parametrize(("reason", "why", "message"), [
+    (None, None, "needs a reason"),
+    (DeviationReason.CLINICIAN_JUDGEMENT, "  ", "reasoning written out"),
+])
+def test_deviation_needs_a_reason(meetings: MeetingService, cases: list[str], reason: DeviationReason | None,
+                                  why: str | None, message: str) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
+    meetings.add_cases(meeting_id, cases[:1])
+    _all_present(meetings, meeting_id)
+    decision = DecisionInput(DecisionCategory.PRIMARY_TUMOUR_SURGERY, "Mastectomy", concordant=False,
+                             deviation_reason=reason, deviation_text=why)
+    with pytest.raises(MeetingError, match=message):
+        meetings.record_decision(meeting_id, cases[0], decision)
+    assert meetings.get(meeting_id).agenda[0].decision is None  # nothing half-written
+
+
+def test_decision_stores_the_engine_output_and_moves_the_case_on(
+        db: Database, meetings: MeetingService, cases: list[str]) -> None:
+    case_service = CaseService(db, actor="coordinator", today=lambda: DAY)
+    mrn = cases[0]
+    case_service.change_status(mrn, WorkflowStatus.READY_FOR_MDT)
+    meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
+    meetings.add_cases(meeting_id, [mrn], question="Locoregional surgery?", presenter="Dr Okafor")
+    assert case_service.get(mrn).next_meeting == DAY
+    _all_present(meetings, meeting_id)
+    deviation = DecisionInput(DecisionCategory.PRIMARY_TUMOUR_SURGERY, "Offer surgery of the primary",
+                              concordant=False, deviation_reason=DeviationReason.PATIENT_PREFERENCE,
+                              patient_preferences="Wishes surgery after full counselling",
+                              counselling_delivered=("Overall survival benefit unproven",))
+    meetings.record_decision(meeting_id, mrn, deviation)
+    item = meetings.get(meeting_id).agenda[0]
+    assert item.discussed and item.decision is not None
+    rec = json.loads(item.decision.recommendation_json)
+    assert rec["as_of"] == DAY.isoformat() and rec["ruleset"]["id"] == item.decision.ruleset_id == "ombc"
+    assert item.decision.deviation_reason == "patient_preference"
+    assert item.decision.follow_up_due == DAY + timedelta(weeks=6)
+    record = case_service.get(mrn)
+    assert record.status is WorkflowStatus.DISCUSSED
+    assert DAY in record.case.mdt_discussions
+    history = case_service.history(mrn)
+    assert any(h.field == "status" and h.new_value == "discussed" for h in history)
+
+
+def test_revising_a_decision_with_a_stale_version_is_refused(meetings: MeetingService, cases: list[str]) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
+    meetings.add_cases(meeting_id, cases[:1])
+    _all_present(meetings, meeting_id)
+    meetings.record_decision(meeting_id, cases[0], _concordant())
+    meetings.record_decision(meeting_id, cases[0], _concordant("Revised by colleague"), expected_version=1)
+    with pytest.raises(ConcurrentEdit, match="changed by"):
+        meetings.record_decision(meeting_id, cases[0], _concordant("My stale edit"), expected_version=1)
+    decision = meetings.get(meeting_id).agenda[0].decision
+    assert decision is not None and decision.text == "Revised by colleague" and decision.version == 2
+
+
+def test_closing_carries_undiscussed_cases_to_next_weeks_meeting(meetings: MeetingService, cases: list[str]) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, "08:30", place="Room 4", chair="Dr Sánchez")
+    meetings.add_cases(meeting_id, cases[:3], question="Next step?")
+    _all_present(meetings, meeting_id)
+    meetings.record_decision(meeting_id, cases[0], _concordant())
+    with pytest.raises(MeetingError, match="responsible clinician"):
+        meetings.update_agenda_item(meeting_id, cases[1], triage=AgendaTriage.LISTED_NOT_DISCUSSED)
+    meetings.update_agenda_item(meeting_id, cases[1], triage=AgendaTriage.LISTED_NOT_DISCUSSED,
+                                responsible_clinician="Dr Okafor")
+    target = meetings.close(meeting_id)
+    assert target is not None
+    closed = meetings.get(meeting_id)
+    assert closed.closed_at is not None and closed.carried_over_to_day == DAY + timedelta(days=7)
+    following = meetings.get(target)
+    assert following.day == DAY + timedelta(days=7) and following.start_time == "08:30"
+    assert following.place == "Room 4"
+    assert [(a.mrn, a.carried_over_from, a.question) for a in following.agenda] == [
+        (cases[2], meeting_id, "Next step?")]
+    with pytest.raises(MeetingError, match="closed"):
+        meetings.add_cases(meeting_id, cases[3:4])
+    minutes = meetings.minutes(meeting_id)
+    assert [c.identity.mrn for c in minutes.carried_over] == [cases[2]]
+    assert [c.identity.mrn for c in minutes.listed_not_discussed] == [cases[1]]
+    assert minutes.carried_over_to == DAY + timedelta(days=7)
+
+
+def test_signed_meeting_refuses_edits_in_the_service_and_the_database(
+        db: Database, meetings: MeetingService, cases: list[str]) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
+    meetings.add_cases(meeting_id, cases[:2])
+    _all_present(meetings, meeting_id)
+    meetings.record_decision(meeting_id, cases[0], _concordant())
+    with pytest.raises(MeetingError, match="only the meeting's chair"):
+        meetings.sign_off(meeting_id, "Dr Okafor")
+    signed = meetings.sign_off(meeting_id, "Dr Sánchez")
+    assert signed.sha256 == sha256(signed.pdf).hexdigest()
+    meeting = meetings.get(meeting_id)
+    assert meeting.minutes_sha256 == signed.sha256 and meeting.signed_by == "Dr Sánchez"
+    assert meetings.signed_original(meeting_id) == signed.pdf
+    for attempt in (lambda: meetings.record_decision(meeting_id, cases[0], _concordant("changed")),
+                    lambda: meetings.set_attendance(meeting_id, "Dr Haddad", False),
+                    lambda: meetings.add_cases(meeting_id, cases[2:3]),
+                    lambda: meetings.sign_off(meeting_id, "Dr Sánchez")):
+        with pytest.raises(MeetingError, match="signed off"):
+            attempt()
+    # Below the service: the database itself refuses (triggers), whatever program writes.
+    for statement in ("UPDATE decisions SET text = 'tampered'",
+                      "DELETE FROM decisions",
+                      "UPDATE attendance SET present = false",
+                      f"UPDATE meetings SET chair = 'someone else' WHERE id = {meeting_id}",
+                      f"DELETE FROM agenda_items WHERE meeting_id = {meeting_id}"):
+        with pytest.raises(SignedRecord, match="signed off"), db.session() as s:
+            s.execute(text(statement))
+            s.commit()
+    decision = meetings.get(meeting_id).agenda[0].decision
+    assert decision is not None and decision.text.startswith("Continue endocrine")
+
+
+def test_a_signed_copy_says_it_is_a_copy_of_the_signed_hash(meetings: MeetingService, cases: list[str]) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
+    meetings.add_cases(meeting_id, cases[:1])
+    _all_present(meetings, meeting_id)
+    meetings.record_decision(meeting_id, cases[0], _concordant())
+    assert meetings.minutes(meeting_id).copy_of_sha256 is None
+    signed = meetings.sign_off(meeting_id, "Dr Sánchez")
+    copy = meetings.minutes(meeting_id)
+    assert copy.copy_of_sha256 == signed.sha256
+    assert copy.sign_off is not None and copy.sign_off.signed_by == "Dr Sánchez"
+
+
+def test_amendment_keeps_the_original(db: Database, meetings: MeetingService, cases: list[str]) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
+    meetings.add_cases(meeting_id, cases[:1])
+    _all_present(meetings, meeting_id)
+    meetings.record_decision(meeting_id, cases[0], _concordant("Start letrozole"))
+    with pytest.raises(MeetingError, match="not signed off yet"):
+        meetings.amend(meeting_id, cases[0], "text", "Start anastrozole", "typo")
+    meetings.sign_off(meeting_id, "Dr Sánchez")
+    with pytest.raises(MeetingError, match="needs a reason"):
+        meetings.amend(meeting_id, cases[0], "text", "Start anastrozole", " ")
+    with pytest.raises(MeetingError, match="category: 'surgery'"):
+        meetings.amend(meeting_id, cases[0], "category", "surgery", "wrong category")
+    meetings.amend(meeting_id, cases[0], "text", "Start anastrozole", "Drug name transcribed wrongly")
+    meetings.amend(meeting_id, cases[0], "text", "Start anastrozole 1 mg daily", "Dose added")
+    meeting = meetings.get(meeting_id)
+    decision = meeting.agenda[0].decision
+    assert decision is not None and decision.text == "Start letrozole"
+    assert [(a.old_value, a.new_value) for a in meeting.amendments] == [
+        ("Start letrozole", "Start anastrozole"), ("Start anastrozole", "Start anastrozole 1 mg daily")]
+    minutes = meetings.minutes(meeting_id)
+    assert minutes.cases[0].decision is not None and minutes.cases[0].decision.text == "Start letrozole"
+    assert "corrected to" in minutes.amendments[0].change
+    with pytest.raises(StoreError), db.session() as s:
+        s.execute(text("DELETE FROM amendments"))
+        s.commit()
+
+
+def test_pseudonymised_minutes_carry_no_identifiers(meetings: MeetingService, cases: list[str],
+                                                    db: Database) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
+    meetings.add_cases(meeting_id, cases)
+    minutes = meetings.minutes(meeting_id, pseudonymise=True)
+    assert [c.identity.label for c in minutes.cases] == [f"Case {i}" for i in range(1, len(cases) + 1)]
+    assert all(c.identity.mrn is None and c.identity.name is None for c in minutes.cases)
+
+
+def test_implementation_checks_come_due_and_close(meetings: MeetingService, cases: list[str]) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
+    meetings.add_cases(meeting_id, cases[:2])
+    _all_present(meetings, meeting_id)
+    first = meetings.record_decision(meeting_id, cases[0], _concordant())
+    meetings.record_decision(meeting_id, cases[1], _concordant())
+    assert meetings.follow_ups_due(DAY + timedelta(weeks=5)) == []
+    due = meetings.follow_ups_due(DAY + timedelta(weeks=6))
+    assert {d.mrn for d in due} == set(cases[:2])
+    with pytest.raises(MeetingError, match="needs the reason"):
+        meetings.record_implementation(first, ImplementationOutcome.NOT_DONE)
+    meetings.record_implementation(first, ImplementationOutcome.NOT_DONE, NonImplementationReason.PATIENT_WISH)
+    assert [d.mrn for d in meetings.follow_ups_due(DAY + timedelta(weeks=6))] == [cases[1]]
+
+
+def test_agenda_reorders_and_suggests_ready_cases(db: Database, meetings: MeetingService,
+                                                  cases: list[str]) -> None:
+    case_service = CaseService(db, actor="coordinator", today=lambda: DAY)
+    case_service.change_status(cases[3], WorkflowStatus.READY_FOR_MDT)
+    meeting_id = meetings.create_meeting(BOARD, DAY)
+    meetings.add_cases(meeting_id, cases[:3])
+    meetings.reorder(meeting_id, [cases[2], cases[0], cases[1]])
+    assert [a.mrn for a in meetings.get(meeting_id).agenda] == [cases[2], cases[0], cases[1]]
+    with pytest.raises(StoreError, match="exactly the cases"):
+        meetings.reorder(meeting_id, [cases[0]])
+    assert cases[3] in meetings.suggest_cases(meeting_id)
+    assert not set(cases[:3]) & set(meetings.suggest_cases(meeting_id))
+    with pytest.raises(StoreError, match="already on the agenda"):
+        meetings.add_cases(meeting_id, [cases[3], cases[0]])
+    assert len(meetings.get(meeting_id).agenda) == 3  # all or none

@@ -1,0 +1,331 @@
+"""``tumorboard meetings ...`` (plan, attend, decide, close, sign, amend) and ``tumorboard minutes``.
+
+For coordinators' scripts: every refusal is one line naming the field, exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tumorboard.cli import EXIT_OK, CliError
+from tumorboard.commands.common import add_database_option, open_database
+from tumorboard.domain.dates import parse_iso_date
+from tumorboard.domain.meeting import (
+    AgendaTriage,
+    BoardRole,
+    DecisionAction,
+    DecisionCategory,
+    DeviationReason,
+    Discipline,
+    MeetingError,
+)
+from tumorboard.domain.workflow import WorkflowError
+from tumorboard.services.meetings import DecisionInput, MeetingService
+from tumorboard.services.quorum import quorum_status
+from tumorboard.store import RecordExists, RecordNotFound, StoreError
+
+ACTOR = "cli"
+
+
+def register(sub: Any) -> None:
+    m = sub.add_parser("meetings", help="plan and run MDT meetings",
+                       description="Plan MDT meetings, keep attendance, record decisions, close and sign.")
+    msub = m.add_subparsers(dest="meetings_command", metavar="ACTION", required=True)
+
+    c = msub.add_parser("create", help="create a meeting; prints its id alone on standard output")
+    c.add_argument("--board", required=True, metavar="NAME",
+                   help="board name; a new board gets its tumour site's default quorum")
+    c.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    c.add_argument("--time", metavar="HH:MM")
+    c.add_argument("--place", metavar="TEXT")
+    c.add_argument("--video-link", metavar="URL")
+    c.add_argument("--chair", metavar="NAME")
+    c.set_defaults(handler=run_create)
+
+    a = msub.add_parser("add-case", help="put cases on a meeting's agenda (all or none)")
+    a.add_argument("meeting_id", metavar="MEETING_ID")
+    a.add_argument("mrns", nargs="+", metavar="MRN")
+    a.add_argument("--question", metavar="TEXT", help="the question put to the board")
+    a.add_argument("--presenter", metavar="NAME")
+    a.set_defaults(handler=run_add_case)
+
+    ls = msub.add_parser("list", help="meetings, newest first")
+    ls.add_argument("--board", metavar="NAME")
+    ls.set_defaults(handler=run_list)
+
+    sh = msub.add_parser("show", help="a meeting: attendance, quorum and agenda")
+    sh.add_argument("meeting_id", metavar="MEETING_ID")
+    sh.set_defaults(handler=run_show)
+
+    mem = msub.add_parser("add-member", help="add a member to a board")
+    mem.add_argument("--board", required=True, metavar="NAME")
+    mem.add_argument("--name", required=True)
+    mem.add_argument("--discipline", required=True, choices=[d.value for d in Discipline])
+    mem.add_argument("--role", default="member", choices=[r.value for r in BoardRole])
+    mem.set_defaults(handler=run_add_member)
+
+    at = msub.add_parser("attend", help="mark people present (or --absent)")
+    at.add_argument("meeting_id", metavar="MEETING_ID")
+    at.add_argument("names", nargs="+", metavar="NAME")
+    at.add_argument("--absent", action="store_true")
+    at.add_argument("--discipline", choices=[d.value for d in Discipline],
+                    help="for someone not on the list (a guest)")
+    at.set_defaults(handler=run_attend)
+
+    tr = msub.add_parser("triage", help="list a case as not for discussion (standard of care)")
+    tr.add_argument("meeting_id", metavar="MEETING_ID")
+    tr.add_argument("mrn", metavar="MRN")
+    tr.add_argument("--responsible", required=True, metavar="NAME",
+                    help="the clinician responsible for standard-of-care treatment")
+    tr.set_defaults(handler=run_triage)
+
+    d = msub.add_parser("decide", help="record the board's decision for a case")
+    d.add_argument("meeting_id", metavar="MEETING_ID")
+    d.add_argument("mrn", metavar="MRN")
+    d.add_argument("--category", required=True, choices=[c.value for c in DecisionCategory])
+    d.add_argument("--text", required=True)
+    concordance = d.add_mutually_exclusive_group(required=True)
+    concordance.add_argument("--concordant", action="store_true",
+                             help="the decision follows the guideline recommendation")
+    concordance.add_argument("--deviation", choices=[r.value for r in DeviationReason],
+                             help="the decision departs from the recommendation, for this reason")
+    d.add_argument("--deviation-text", metavar="TEXT")
+    d.add_argument("--action", action="append", default=[], metavar="DESCRIPTION|OWNER[|YYYY-MM-DD]")
+    d.add_argument("--preferences", metavar="TEXT", help="the patient's preferences")
+    d.add_argument("--counselling", action="append", default=[], metavar="TEXT")
+    d.set_defaults(handler=run_decide)
+
+    ov = msub.add_parser("override-quorum", help="the chair proceeds without quorum, with a reason")
+    ov.add_argument("meeting_id", metavar="MEETING_ID")
+    ov.add_argument("--chair", required=True)
+    ov.add_argument("--reason", required=True)
+    ov.set_defaults(handler=run_override)
+
+    cl = msub.add_parser("close", help="close the meeting; undiscussed cases carry over")
+    cl.add_argument("meeting_id", metavar="MEETING_ID")
+    cl.set_defaults(handler=run_close)
+
+    sg = msub.add_parser("sign", help="the chair signs the minutes off (read-only afterwards)")
+    sg.add_argument("meeting_id", metavar="MEETING_ID")
+    sg.add_argument("--chair", required=True)
+    sg.set_defaults(handler=run_sign)
+
+    am = msub.add_parser("amend", help="correct a signed meeting (the original is kept)")
+    am.add_argument("meeting_id", metavar="MEETING_ID")
+    am.add_argument("--mrn", metavar="MRN")
+    am.add_argument("--field", required=True, help="text, category, concordant, deviation_reason, "
+                                                   "deviation_text, patient_preferences or note")
+    am.add_argument("--value", required=True)
+    am.add_argument("--reason", required=True)
+    am.set_defaults(handler=run_amend)
+
+    for p in (c, a, ls, sh, mem, at, tr, d, ov, cl, sg, am):
+        add_database_option(p)
+
+    mi = sub.add_parser("minutes", help="write a meeting's minutes as PDF",
+                        description="Write the minutes of a meeting as PDF. A signed meeting gives a "
+                                    "copy that names the signed document's SHA-256; --signed-original "
+                                    "writes the signed document itself.")
+    mi.add_argument("meeting_id", metavar="MEETING_ID")
+    mi.add_argument("-o", "--output", required=True, metavar="FILE")
+    mi.add_argument("--pseudonymise", "--pseudonymize", action="store_true",
+                    help="no patient name, record number or birth date in the document")
+    mi.add_argument("--signed-original", action="store_true",
+                    help="write the document stored at sign-off, byte for byte")
+    add_database_option(mi)
+    mi.set_defaults(handler=run_minutes)
+
+
+@contextmanager
+def _service(args: argparse.Namespace) -> Iterator[MeetingService]:
+    db = open_database(args)
+    try:
+        yield MeetingService(db, actor=ACTOR)
+    except (MeetingError, WorkflowError) as exc:
+        raise CliError(str(exc)) from None
+    except (RecordNotFound, RecordExists) as exc:
+        raise CliError(str(exc)) from None
+    except StoreError as exc:
+        raise CliError(f"database: {exc}") from None
+    finally:
+        db.close()
+
+
+def _meeting_id(text: str) -> int:
+    if not text.isdigit():
+        raise CliError(f"MEETING_ID: {text!r} is not a meeting id (a number; see "
+                       "`tumorboard meetings list`)")
+    return int(text)
+
+
+def _day(text: str, name: str) -> date:
+    try:
+        return parse_iso_date(text)
+    except ValueError:
+        raise CliError(f"{name}: {text!r} is not a date as YYYY-MM-DD") from None
+
+
+def run_create(args: argparse.Namespace) -> int:
+    day = _day(args.date, "--date")
+    with _service(args) as meetings:
+        meeting_id = meetings.create_meeting(args.board, day, args.time, place=args.place,
+                                             video_link=args.video_link, chair=args.chair)
+    print(meeting_id)
+    return EXIT_OK
+
+
+def run_add_case(args: argparse.Namespace) -> int:
+    meeting_id = _meeting_id(args.meeting_id)
+    with _service(args) as meetings:
+        positions = meetings.add_cases(meeting_id, args.mrns, question=args.question,
+                                       presenter=args.presenter)
+    for mrn, position in zip(args.mrns, positions, strict=True):
+        print(f"{position}\t{mrn}")
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with _service(args) as meetings:
+        rows = meetings.listing(args.board)
+    for r in rows:
+        state = "signed" if r.signed else "closed" if r.closed else "open"
+        print(f"{r.id}\t{r.day.isoformat()}\t{r.start_time or '-'}\t{r.board}\t{r.cases} case(s)\t{state}")
+    return EXIT_OK
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with _service(args) as meetings:
+        meeting = meetings.get(_meeting_id(args.meeting_id))
+    when = f"{meeting.day.isoformat()} {meeting.start_time or ''}".rstrip()
+    print(f"Meeting {meeting.id}: {meeting.board.name}, {when}")
+    print(f"Chair: {meeting.chair or '-'}; place: {meeting.place or '-'}; video: {meeting.video_link or '-'}")
+    print(quorum_status(meeting).text)
+    for a in meeting.attendance:
+        print(f"  [{'x' if a.present else ' '}] {a.name} ({Discipline(a.discipline).label}, {a.role})")
+    for item in meeting.agenda:
+        state = "decided" if item.decision else "listed, not discussed" if item.triage == \
+            AgendaTriage.LISTED_NOT_DISCUSSED.value else "to discuss"
+        print(f"{item.position}. {item.mrn} {item.name or ''} - {state}")
+    if meeting.signed_at:
+        print(f"Signed by {meeting.signed_by} at {meeting.signed_at:%Y-%m-%d %H:%M} UTC; "
+              f"SHA-256 {meeting.minutes_sha256}")
+    return EXIT_OK
+
+
+def run_add_member(args: argparse.Namespace) -> int:
+    with _service(args) as meetings:
+        meetings.ensure_board(args.board)
+        meetings.add_member(args.board, args.name, Discipline(args.discipline), BoardRole(args.role))
+    return EXIT_OK
+
+
+def run_attend(args: argparse.Namespace) -> int:
+    meeting_id = _meeting_id(args.meeting_id)
+    with _service(args) as meetings:
+        status = None
+        for name in args.names:
+            discipline = Discipline(args.discipline) if args.discipline else None
+            status = meetings.set_attendance(meeting_id, name, not args.absent, discipline=discipline)
+    if status is not None:
+        print(status.text)
+    return EXIT_OK
+
+
+def run_triage(args: argparse.Namespace) -> int:
+    with _service(args) as meetings:
+        meetings.update_agenda_item(_meeting_id(args.meeting_id), args.mrn,
+                                    triage=AgendaTriage.LISTED_NOT_DISCUSSED,
+                                    responsible_clinician=args.responsible)
+    return EXIT_OK
+
+
+def _action(text: str) -> DecisionAction:
+    parts = [p.strip() for p in text.split("|")]
+    if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
+        raise CliError(f"--action: {text!r} should read DESCRIPTION|OWNER or "
+                       "DESCRIPTION|OWNER|YYYY-MM-DD")
+    due = _day(parts[2], "--action due date") if len(parts) == 3 and parts[2] else None
+    return DecisionAction(parts[0], parts[1], due)
+
+
+def run_decide(args: argparse.Namespace) -> int:
+    decision = DecisionInput(
+        category=DecisionCategory(args.category), text=args.text, concordant=bool(args.concordant),
+        deviation_reason=DeviationReason(args.deviation) if args.deviation else None,
+        deviation_text=args.deviation_text, actions=tuple(_action(a) for a in args.action),
+        patient_preferences=args.preferences, counselling_delivered=tuple(args.counselling))
+    with _service(args) as meetings:
+        decision_id = meetings.record_decision(_meeting_id(args.meeting_id), args.mrn, decision)
+    print(decision_id)
+    return EXIT_OK
+
+
+def run_override(args: argparse.Namespace) -> int:
+    with _service(args) as meetings:
+        meetings.record_quorum_override(_meeting_id(args.meeting_id), args.chair, args.reason)
+    return EXIT_OK
+
+
+def run_close(args: argparse.Namespace) -> int:
+    with _service(args) as meetings:
+        target = meetings.close(_meeting_id(args.meeting_id))
+    if target is not None:
+        print(f"undiscussed cases carried over to meeting {target}")
+    return EXIT_OK
+
+
+def run_sign(args: argparse.Namespace) -> int:
+    with _service(args) as meetings:
+        signed = meetings.sign_off(_meeting_id(args.meeting_id), args.chair)
+    print(signed.sha256)
+    return EXIT_OK
+
+
+def run_amend(args: argparse.Namespace) -> int:
+    with _service(args) as meetings:
+        meetings.amend(_meeting_id(args.meeting_id), args.mrn, args.field, args.value, args.reason)
+    return EXIT_OK
+
+
+def run_minutes(args: argparse.Namespace) -> int:
+    meeting_id = _meeting_id(args.meeting_id)
+    render: Callable[[MeetingService], bytes]
+    if args.signed_original:
+        if args.pseudonymise:
+            raise CliError("--signed-original: the signed document names the patients; it cannot be "
+                           "pseudonymised (drop one of the two options)")
+        render = lambda meetings: meetings.signed_original(meeting_id)  # noqa: E731
+    else:
+        render = lambda meetings: meetings.render_minutes(  # noqa: E731
+            meeting_id, pseudonymise=args.pseudonymise)
+    with _service(args) as meetings:
+        pdf = render(meetings)
+    try:
+        _write_private(Path(args.output), pdf)
+    except OSError as exc:
+        raise CliError(f"-o {args.output}: cannot write the file ({exc.strerror or exc})", code=1) from None
+    print(f"minutes written to {args.output} ({len(pdf):,} bytes)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Minutes name patients: owner-only, and never a half-written file."""
+    tmp = path.with_name(path.name + ".part")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

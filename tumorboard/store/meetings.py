@@ -1,0 +1,337 @@
+"""Meeting repository: boards, meetings, attendance, agenda, decisions, amendments. Never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from tumorboard.store.errors import ConcurrentEdit, RecordExists, RecordNotFound
+from tumorboard.store.meeting_records import (
+    AgendaRecord,
+    AmendmentRecord,
+    AttendanceRecord,
+    BoardRecord,
+    DecisionRecord,
+    FollowUpRecord,
+    MeetingListRecord,
+    MeetingRecord,
+)
+from tumorboard.store.models import (
+    AgendaItemRow,
+    AmendmentRow,
+    AttendanceRow,
+    BoardMemberRow,
+    BoardRow,
+    CaseRow,
+    DecisionRow,
+    ImplementationCheckRow,
+    MeetingRow,
+    PatientRow,
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class MeetingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- boards -------------------------------------------------------------------------------
+    def board(self, name: str) -> BoardRecord | None:
+        row = self.session.scalars(select(BoardRow).options(selectinload(BoardRow.members))
+                                   .where(func.lower(BoardRow.name) == name.strip().lower())).first()
+        return _board(row) if row else None
+
+    def boards(self) -> list[BoardRecord]:
+        rows = self.session.scalars(select(BoardRow).options(selectinload(BoardRow.members))
+                                    .order_by(BoardRow.name))
+        return [_board(r) for r in rows]
+
+    def add_board(self, name: str, site: str, quorum: Sequence[str]) -> BoardRecord:
+        row = BoardRow(name=name.strip(), site=site, quorum=",".join(quorum), created_at=_now())
+        self.session.add(row)
+        self.session.flush()
+        return _board(row)
+
+    def add_member(self, board_id: int, name: str, discipline: str, role: str) -> None:
+        exists = self.session.scalar(select(func.count()).select_from(BoardMemberRow).where(
+            BoardMemberRow.board_id == board_id, BoardMemberRow.name == name))
+        if exists:
+            raise RecordExists(f"{name} is already a member of this board")
+        self.session.add(BoardMemberRow(board_id=board_id, name=name, discipline=discipline, role=role,
+                                        active=True))
+        self.session.flush()
+
+    # -- meetings -----------------------------------------------------------------------------
+    def add_meeting(self, board: BoardRecord, day: date, start: str | None, place: str | None,
+                    video_link: str | None, chair: str | None, actor: str) -> int:
+        now = _now()
+        row = MeetingRow(board_id=board.id, day=day, start_time=start, place=place, video_link=video_link,
+                         chair=chair, version=1, created_at=now, updated_at=now, updated_by=actor)
+        # Everyone on the board is listed, absent until ticked: attendance is taken from the list.
+        row.attendance = [AttendanceRow(name=n, discipline=d, role=r, present=False)
+                          for n, d, r in board.members]
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def meeting_on(self, board_id: int, day: date) -> int | None:
+        return self.session.scalar(select(MeetingRow.id).where(MeetingRow.board_id == board_id,
+                                                              MeetingRow.day == day)
+                                   .order_by(MeetingRow.id))
+
+    def _meeting(self, meeting_id: int) -> MeetingRow:
+        row = self.session.scalars(select(MeetingRow).where(MeetingRow.id == meeting_id).options(
+            selectinload(MeetingRow.board).selectinload(BoardRow.members),
+            selectinload(MeetingRow.attendance),
+            selectinload(MeetingRow.agenda).selectinload(AgendaItemRow.case).selectinload(CaseRow.patient),
+            selectinload(MeetingRow.agenda).selectinload(AgendaItemRow.decision))).first()
+        if row is None:
+            raise RecordNotFound(f"no meeting with id {meeting_id}")
+        return row
+
+    def get(self, meeting_id: int) -> MeetingRecord:
+        row = self._meeting(meeting_id)
+        linked = [i for i in [row.carried_over_to_id, *(a.carried_over_from_id for a in row.agenda)] if i]
+        days = dict(self.session.execute(select(MeetingRow.id, MeetingRow.day)
+                                         .where(MeetingRow.id.in_(linked))).all())
+        amendments = self.session.execute(
+            select(AmendmentRow, PatientRow.mrn)
+            .outerjoin(DecisionRow, AmendmentRow.decision_id == DecisionRow.id)
+            .outerjoin(CaseRow, DecisionRow.case_id == CaseRow.id)
+            .outerjoin(PatientRow, CaseRow.patient_id == PatientRow.id)
+            .where(AmendmentRow.meeting_id == meeting_id).order_by(AmendmentRow.id)).all()
+        return MeetingRecord(
+            id=row.id, board=_board(row.board), day=row.day, start_time=row.start_time, place=row.place,
+            video_link=row.video_link, chair=row.chair, version=row.version,
+            quorum_override_by=row.quorum_override_by, quorum_override_reason=row.quorum_override_reason,
+            closed_at=row.closed_at, carried_over_to=row.carried_over_to_id,
+            carried_over_to_day=days.get(row.carried_over_to_id) if row.carried_over_to_id else None,
+            signed_by=row.signed_by, signed_at=row.signed_at, minutes_sha256=row.minutes_sha256,
+            attendance=tuple(AttendanceRecord(a.name, a.discipline, a.role, a.present)
+                             for a in row.attendance),
+            agenda=tuple(_agenda(a, days) for a in row.agenda),
+            amendments=tuple(AmendmentRecord(a.at, a.by, a.reason, a.decision_id, mrn, a.field, a.old_value,
+                                             a.new_value) for a, mrn in amendments))
+
+    def signed_pdf(self, meeting_id: int) -> bytes | None:
+        return self.session.scalar(select(MeetingRow.minutes_pdf).where(MeetingRow.id == meeting_id))
+
+    def listing(self, board: str | None = None, limit: int = 200) -> list[MeetingListRecord]:
+        counts = (select(AgendaItemRow.meeting_id, func.count().label("n"))
+                  .group_by(AgendaItemRow.meeting_id).subquery())
+        stmt = (select(MeetingRow.id, BoardRow.name, MeetingRow.day, MeetingRow.start_time, MeetingRow.chair,
+                       func.coalesce(counts.c.n, 0), MeetingRow.closed_at, MeetingRow.signed_at)
+                .join(BoardRow).outerjoin(counts, counts.c.meeting_id == MeetingRow.id)
+                .order_by(MeetingRow.day.desc(), MeetingRow.id.desc()).limit(limit))
+        if board:
+            stmt = stmt.where(func.lower(BoardRow.name) == board.strip().lower())
+        return [MeetingListRecord(i, b, d, t, c, n, closed is not None, signed is not None)
+                for i, b, d, t, c, n, closed, signed in self.session.execute(stmt).all()]
+
+    def update_meeting(self, meeting_id: int, actor: str, expected_version: int | None,
+                       **fields: Any) -> dict[str, Any]:
+        """Set fields; returns their previous values. Refused if saved since ``expected_version``."""
+        row = self._meeting(meeting_id)
+        if expected_version is not None and row.version != expected_version:
+            raise ConcurrentEdit(f"the meeting was changed by {row.updated_by} at "
+                                 f"{row.updated_at:%Y-%m-%d %H:%M} UTC since you opened it; reload it")
+        old = {k: getattr(row, k) for k in fields}
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.version += 1
+        row.updated_at = _now()
+        row.updated_by = actor
+        self.session.flush()
+        return old
+
+    def touch(self, meeting_id: int, actor: str, expected_version: int | None) -> None:
+        """Bump the meeting's version for a change of its agenda or attendance."""
+        self.update_meeting(meeting_id, actor, expected_version)
+
+    # -- attendance ---------------------------------------------------------------------------
+    def set_attendance(self, meeting_id: int, name: str, present: bool, discipline: str | None,
+                       role: str | None) -> bool | None:
+        """Mark someone present or absent (a guest is added); returns the previous state."""
+        row = self.session.scalars(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id,
+                                                               AttendanceRow.name == name)).first()
+        if row is None:
+            if discipline is None:  # a board member who joined after the meeting was planned
+                member = self.session.scalars(select(BoardMemberRow).join(
+                    MeetingRow, MeetingRow.board_id == BoardMemberRow.board_id).where(
+                    MeetingRow.id == meeting_id, BoardMemberRow.name == name)).first()
+                if member is None:
+                    raise RecordNotFound(f"{name} is not on this meeting's attendance list nor a member "
+                                         "of its board; give their discipline to add them as a guest")
+                discipline, role = member.discipline, member.role
+            self.session.add(AttendanceRow(meeting_id=meeting_id, name=name, discipline=discipline,
+                                           role=role or "member", present=present))
+            self.session.flush()
+            return None
+        before = row.present
+        row.present = present
+        self.session.flush()
+        return before
+
+    # -- agenda -------------------------------------------------------------------------------
+    def case_id(self, mrn: str) -> int:
+        case_id = self.session.scalar(select(CaseRow.id).join(PatientRow).where(PatientRow.mrn == mrn))
+        if case_id is None:
+            raise RecordNotFound(f"no case with record number {mrn}")
+        return case_id
+
+    def add_agenda(self, meeting_id: int, mrn: str, *, triage: str, question: str | None = None,
+                   presenter: str | None = None, carried_over_from: int | None = None) -> int:
+        case_id = self.case_id(mrn)
+        if self._agenda_row(meeting_id, mrn, missing_ok=True) is not None:
+            raise RecordExists(f"case {mrn} is already on the agenda of meeting {meeting_id}")
+        position = (self.session.scalar(select(func.max(AgendaItemRow.position))
+                                        .where(AgendaItemRow.meeting_id == meeting_id)) or 0) + 1
+        row = AgendaItemRow(meeting_id=meeting_id, case_id=case_id, position=position, triage=triage,
+                            question=question, presenter=presenter, discussed=False,
+                            carried_over_from_id=carried_over_from)
+        self.session.add(row)
+        self.session.flush()
+        return position
+
+    def _agenda_row(self, meeting_id: int, mrn: str, missing_ok: bool = False) -> AgendaItemRow | None:
+        row = self.session.scalars(select(AgendaItemRow).join(CaseRow).join(PatientRow).where(
+            AgendaItemRow.meeting_id == meeting_id, PatientRow.mrn == mrn)
+            .options(selectinload(AgendaItemRow.decision))).first()
+        if row is None and not missing_ok:
+            raise RecordNotFound(f"case {mrn} is not on the agenda of meeting {meeting_id}")
+        return row
+
+    def update_agenda(self, meeting_id: int, mrn: str, **fields: Any) -> dict[str, Any]:
+        row = self._agenda_row(meeting_id, mrn)
+        assert row is not None
+        old = {k: getattr(row, k) for k in fields}
+        for key, value in fields.items():
+            setattr(row, key, value)
+        self.session.flush()
+        return old
+
+    def remove_agenda(self, meeting_id: int, mrn: str) -> None:
+        row = self._agenda_row(meeting_id, mrn)
+        assert row is not None
+        if row.decision is not None:
+            raise RecordExists(f"case {mrn} has a recorded decision and stays on the agenda")
+        self.session.delete(row)
+        self.session.flush()
+
+    def reorder(self, meeting_id: int, mrns: Sequence[str]) -> None:
+        rows = {r.case.patient.mrn: r for r in self._meeting(meeting_id).agenda}
+        if sorted(rows) != sorted(mrns):
+            raise RecordNotFound("the new order must list exactly the cases on the agenda")
+        # Two passes so the positions never collide mid-way on databases that check uniqueness.
+        for i, mrn in enumerate(mrns, start=1):
+            rows[mrn].position = 10_000 + i
+        self.session.flush()
+        for i, mrn in enumerate(mrns, start=1):
+            rows[mrn].position = i
+        self.session.flush()
+
+    # -- decisions ----------------------------------------------------------------------------
+    def add_decision(self, meeting_id: int, mrn: str, fields: dict[str, Any], actor: str) -> int:
+        item = self._agenda_row(meeting_id, mrn)
+        assert item is not None
+        if item.decision is not None:
+            raise RecordExists(f"a decision is already recorded for case {mrn} at this meeting; "
+                               "edit it instead")
+        now = _now()
+        row = DecisionRow(agenda_item_id=item.id, meeting_id=meeting_id, case_id=item.case_id, version=1,
+                          recorded_by=actor, recorded_at=now, updated_at=now, **fields)
+        self.session.add(row)
+        item.discussed = True
+        self.session.flush()
+        return row.id
+
+    def update_decision(self, meeting_id: int, mrn: str, fields: dict[str, Any], actor: str,
+                        expected_version: int | None) -> dict[str, Any]:
+        item = self._agenda_row(meeting_id, mrn)
+        assert item is not None
+        row = item.decision
+        if row is None:
+            raise RecordNotFound(f"no decision is recorded for case {mrn} at this meeting")
+        if expected_version is not None and row.version != expected_version:
+            raise ConcurrentEdit(f"the decision for case {mrn} was changed by {row.recorded_by} at "
+                                 f"{row.updated_at:%Y-%m-%d %H:%M} UTC since you opened it; reload it")
+        old = {k: getattr(row, k) for k in fields}
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.version += 1
+        row.updated_at = _now()
+        row.recorded_by = actor
+        self.session.flush()
+        return old
+
+    def decision_id(self, meeting_id: int, mrn: str) -> int:
+        item = self._agenda_row(meeting_id, mrn)
+        assert item is not None
+        if item.decision is None:
+            raise RecordNotFound(f"no decision is recorded for case {mrn} at meeting {meeting_id}")
+        return item.decision.id
+
+    # -- after the meeting --------------------------------------------------------------------
+    def add_amendment(self, meeting_id: int, decision_id: int | None, by: str, reason: str, field: str,
+                      old_value: str | None, new_value: str | None) -> None:
+        self.session.add(AmendmentRow(meeting_id=meeting_id, decision_id=decision_id, at=_now(), by=by,
+                                      reason=reason, field=field, old_value=old_value, new_value=new_value))
+        self.session.flush()
+
+    def add_implementation(self, decision_id: int, outcome: str, reason: str | None, note: str | None,
+                           actor: str) -> None:
+        if self.session.get(DecisionRow, decision_id) is None:
+            raise RecordNotFound(f"no decision with id {decision_id}")
+        self.session.add(ImplementationCheckRow(decision_id=decision_id, outcome=outcome, reason=reason,
+                                                note=note, checked_by=actor, checked_at=_now()))
+        self.session.flush()
+
+    def follow_ups(self, due_by: date | None = None, *, open_only: bool = True) -> list[FollowUpRecord]:
+        latest = (select(ImplementationCheckRow.decision_id,
+                         func.max(ImplementationCheckRow.id).label("last"))
+                  .group_by(ImplementationCheckRow.decision_id).subquery())
+        stmt = (select(DecisionRow, MeetingRow.day, PatientRow.mrn, PatientRow.name, ImplementationCheckRow)
+                .join(MeetingRow, DecisionRow.meeting_id == MeetingRow.id)
+                .join(CaseRow, DecisionRow.case_id == CaseRow.id).join(PatientRow)
+                .outerjoin(latest, latest.c.decision_id == DecisionRow.id)
+                .outerjoin(ImplementationCheckRow, ImplementationCheckRow.id == latest.c.last)
+                .order_by(DecisionRow.follow_up_due, DecisionRow.id))
+        if due_by is not None:
+            stmt = stmt.where(DecisionRow.follow_up_due <= due_by)
+        if open_only:
+            stmt = stmt.where(ImplementationCheckRow.id.is_(None))
+        return [FollowUpRecord(d.id, d.meeting_id, day, mrn, name, d.category, d.text, d.follow_up_due,
+                               check.outcome if check else None, check.reason if check else None)
+                for d, day, mrn, name, check in self.session.execute(stmt).all()]
+
+
+def _board(row: BoardRow) -> BoardRecord:
+    return BoardRecord(row.id, row.name, row.site, tuple(q for q in row.quorum.split(",") if q),
+                       tuple((m.name, m.discipline, m.role) for m in row.members if m.active))
+
+
+def _decision(row: DecisionRow) -> DecisionRecord:
+    return DecisionRecord(
+        id=row.id, version=row.version, category=row.category, text=row.text, concordant=row.concordant,
+        deviation_reason=row.deviation_reason, deviation_text=row.deviation_text, actions_json=row.actions,
+        patient_preferences=row.patient_preferences, counselling_json=row.counselling_delivered,
+        quorum_override=row.quorum_override, recommendation_json=row.recommendation,
+        ruleset_id=row.ruleset_id, ruleset_version=row.ruleset_version, follow_up_due=row.follow_up_due,
+        recorded_by=row.recorded_by, recorded_at=row.recorded_at)
+
+
+def _agenda(row: AgendaItemRow, days: dict[int, date]) -> AgendaRecord:
+    return AgendaRecord(
+        id=row.id, mrn=row.case.patient.mrn, name=row.case.patient.name, position=row.position,
+        triage=row.triage, question=row.question, presenter=row.presenter,
+        responsible_clinician=row.responsible_clinician, discussed=row.discussed,
+        carried_over_from=row.carried_over_from_id,
+        carried_over_from_day=days.get(row.carried_over_from_id) if row.carried_over_from_id else None,
+        case_status=row.case.status, decision=_decision(row.decision) if row.decision else None)
