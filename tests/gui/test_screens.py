@@ -326,3 +326,34 @@ def test_mdt_discussion_dates_are_edited_as_a_list(qtbot: QtBot, window: MainWin
     qtbot.keyClicks(field, "2026-11-26")
     assert window.save_case() is True
     assert [d.isoformat() for d in service.get("DEMO-0001").case.mdt_discussions] == ["2026-11-26"]
+
+
+def test_recist_assessments_are_edited_and_the_response_follows(qtbot: QtBot, window: MainWindow,
+                                                                service: CaseService, qtmodeltester: Any) -> None:
+    """Baseline targets and assessments are tables; the per-timepoint response is computed as typed."""
+    window.open_case("DEMO-0010")  # baseline 42 + 24 mm; 2026-10-14: 26 + 15 mm (PR)
+    view = window.case_view
+    editor = view.editor
+    targets = editor.tables["/recist/targets"][0]
+    assessments = editor.tables["/recist/assessments"][0]
+    qtmodeltester.check(targets)
+    qtmodeltester.check(assessments)
+    assert targets.rowCount() == 2 and assessments.rowCount() == 1
+    assert assessments.index(0, 1).data(Qt.ItemDataRole.EditRole) == "26, 15"
+    assert "2026-10-14: PR" in editor.responses.text()
+    assessments.add_row()
+    with qtbot.waitSignal(view.recommendation_changed):
+        for column, value in enumerate(("2026-11-20", "40, 30", "non-CR/non-PD", "no")):
+            assessments.setData(assessments.index(1, column), value, Qt.ItemDataRole.EditRole)
+    assert view.recommendation is not None and view.recommendation["recist"]["latest"] == "PD"
+    assert "2026-11-20: PD" in editor.responses.text()
+    # One size for two targets: marked, save refused, the typed text kept.
+    assessments.setData(assessments.index(1, 1), "40", Qt.ItemDataRole.EditRole)
+    assert not editor.valid and "Assessment 2" in editor.general.text()
+    assert window.save_case() is False
+    assert assessments.index(1, 1).data(Qt.ItemDataRole.EditRole) == "40"
+    assessments.setData(assessments.index(1, 1), "40, -", Qt.ItemDataRole.EditRole)  # "-" = not evaluated
+    assert editor.valid
+    assert window.save_case() is True
+    saved = service.get("DEMO-0010").case.recist
+    assert saved is not None and saved.assessments[-1].target_mm == (40.0, None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tumorboard.gui.editor_fields import FIELDS, LESIONS, LISTS, THERAPIES, EditState, FieldSpec, ListSpec
+from tumorboard.gui.editor_fields import (
+    FIELDS,
+    LESIONS,
+    LISTS,
+    RECIST_ASSESSMENTS,
+    RECIST_TARGETS,
+    THERAPIES,
+    EditState,
+    FieldSpec,
+    ListSpec,
+)
 from tumorboard.gui.list_table import ChoiceDelegate, ListTableModel
 
 ERROR_STYLE = "border: 2px solid #d32f2f;"
@@ -44,11 +54,13 @@ class CaseEditor(QWidget):
         self._loading = False
         layout = QVBoxLayout(self)
         sections: dict[str, QFormLayout] = {}
+        boxes: dict[str, QGroupBox] = {}
         for spec in FIELDS:
             if spec.section not in sections:
                 box = QGroupBox(spec.section)
                 form = QFormLayout(box)
                 sections[spec.section] = form
+                boxes[spec.section] = box
                 layout.addWidget(box)
             widget = self._make(spec)
             message = QLabel("")
@@ -66,16 +78,20 @@ class CaseEditor(QWidget):
             self._messages[spec.pointer] = message
         self.tables: dict[str, tuple[ListTableModel, QTableView]] = {}
         for list_spec, title in ((LESIONS, "Metastatic lesions"), (THERAPIES, "Therapies")):
-            layout.insertWidget(layout.count() - 1, self._make_table(list_spec, title))  # before bone health
+            layout.insertWidget(layout.indexOf(boxes["Bone health"]), self._make_table(list_spec, title))
+        recist = sections["Response (RECIST 1.1)"]
+        recist.addRow(self._make_table(RECIST_TARGETS, "Baseline target lesions (at most 5)"))
+        recist.addRow(self._make_table(RECIST_ASSESSMENTS, "Assessments"))
+        self.responses = QLabel("")
+        self.responses.setWordWrap(True)
+        self.responses.setAccessibleName("Response per assessment")
+        self.responses.setTextFormat(Qt.TextFormat.PlainText)
+        recist.addRow("Response (RECIST 1.1)", self.responses)
         self.general = QLabel("")
         self.general.setStyleSheet("color: #d32f2f;")
         self.general.setWordWrap(True)
         self.general.setAccessibleName("Other problems")
         layout.addWidget(self.general)
-        note = QLabel("RECIST measurements are shown on the timeline and in the "
-                      "recommendation; edit them by importing an updated case document.")
-        note.setWordWrap(True)
-        layout.addWidget(note)
         layout.addStretch(1)
 
     def _make(self, spec: FieldSpec) -> QWidget:
@@ -139,6 +155,18 @@ class CaseEditor(QWidget):
     @property
     def therapies(self) -> ListTableModel:
         return self.tables[THERAPIES.pointer][0]
+
+    def show_recist(self, recist: dict[str, Any] | None) -> None:
+        """The per-timepoint response the engine computed from what is typed (RECIST 1.1)."""
+        if not recist or not recist.get("timepoints"):
+            self.responses.setText("No assessment on or before today yet.")
+            return
+        lines = []
+        for tp in recist["timepoints"]:
+            change = tp.get("change_from_baseline_pct")
+            detail = f" ({change:+.1f}% from baseline)" if isinstance(change, int | float) else ""
+            lines.append(f"{tp['date']}: {tp['overall']}{detail}")
+        self.responses.setText("\n".join(lines))
 
     def _make_table(self, spec: ListSpec, title: str) -> QGroupBox:
         model = ListTableModel(spec, self)

@@ -86,4 +86,5 @@ class CaseView(QWidget):
         self.recommendation = recommendation_to_document(evaluate(case, self.today))
         self.recommendation_panel.set_recommendation(self.recommendation)
         self.timeline.set_case(case, self.recommendation, self.today)
+        self.editor.show_recist(self.recommendation.get("recist"))
         self.recommendation_changed.emit(self.recommendation)

@@ -45,6 +45,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("/metastatic/visceral_crisis", "Visceral crisis", "flag", section="Metastatic disease"),
     FieldSpec("/metastatic/biopsy_done", "Metastasis biopsied", "flag", section="Metastatic disease"),
     FieldSpec("/dental_evaluation_date", "Dental evaluation", "date", section="Bone health"),
+    FieldSpec("/recist/baseline_date", "RECIST baseline", "date", section="Response (RECIST 1.1)"),
+    FieldSpec("/recist/non_targets", "Non-target lesions (comma-separated)", "textlist",
+              section="Response (RECIST 1.1)"),
     FieldSpec("/mdt_discussions", "MDT discussions (dates, comma-separated)", "datelist",
               section="MDT history"),
 )
@@ -64,7 +67,9 @@ def set_at(doc: dict[str, Any], pointer: str, value: Any) -> None:
     parts = pointer.strip("/").split("/")
     node = doc
     for part in parts[:-1]:
-        node = node.setdefault(part, {})
+        if node.get(part) is None:  # e.g. "recist": null until the first RECIST value is typed
+            node[part] = {}
+        node = node[part]
     if value is None and parts[-1] in node and pointer in _OMIT_WHEN_EMPTY:
         del node[parts[-1]]
     elif value is None and pointer in _OMIT_WHEN_EMPTY:
@@ -83,7 +88,7 @@ def display(spec: FieldSpec, value: Any) -> str:
         return "unknown" if spec.kind == "tristate" else ""
     if spec.kind == "tristate":
         return "yes" if value else "no"
-    if spec.kind == "datelist":
+    if spec.kind in ("datelist", "textlist"):
         return ", ".join(str(v) for v in value)
     if spec.kind == "number" and isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -102,7 +107,7 @@ def parse(spec: FieldSpec, text: str | bool) -> Any:
     raw = text.strip()
     if spec.kind == "tristate":
         return {"unknown": None, "yes": True, "no": False}[raw or "unknown"]
-    if spec.kind == "datelist":
+    if spec.kind in ("datelist", "textlist"):
         return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
     if raw == "":
         return None
@@ -164,6 +169,7 @@ class EditState:
             if rows != self.initial_lists[ls.pointer]:
                 set_at(doc, ls.pointer, [ls.to_value(f"{ls.pointer}/{i}", row, problems)
                                          for i, row in enumerate(rows)])
+        _tidy_recist(doc)
         for problem in validate_case_document(doc):
             target = _field_for(problem)
             if target not in problems:
@@ -184,6 +190,10 @@ BONE_SITES = ("", "vertebra", "femur", "tibia", "pelvis", "humerus", "rib", "ste
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list) and any(v is None or isinstance(v, int | float) for v in value):
+        return _cell_list(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, float) and value.is_integer():
@@ -253,7 +263,55 @@ THERAPIES = ListSpec(
      "agent": ("", "denosumab", "zoledronic_acid", "pamidronate", "other"),
      "target": ("", "primary", "metastasis")},
     {"kind": "systemic", "setting": "metastatic"}, _therapy_value)
-LISTS = (LESIONS, THERAPIES)
+NON_TARGET = ("none", "CR", "non-CR/non-PD", "PD", "NE")
+
+
+def _target_value(at: str, row: dict[str, str], problems: dict[str, str]) -> dict[str, Any]:
+    """One RECIST baseline target as typed."""
+    target: dict[str, Any] = {"name": row["name"].strip(), "nodal": row["nodal"].strip() == "yes"}
+    if row["organ"].strip():
+        target["organ"] = row["organ"].strip()
+    target["baseline_mm"] = _number(f"{at}/baseline_mm", row["baseline_mm"], problems)
+    return target
+
+
+def _assessment_value(at: str, row: dict[str, str], problems: dict[str, str]) -> dict[str, Any]:
+    """One RECIST assessment as typed: the target sizes are one value per baseline target, in the
+    targets' order ("12, 8, -" with "-" for a target not evaluated)."""
+    sizes: list[Any] = []
+    for part in (p.strip() for p in row["target_mm"].replace(";", ",").split(",")):
+        if part in ("-", "NE", "ne"):
+            sizes.append(None)
+        elif part:
+            sizes.append(_number(f"{at}/target_mm", part, problems))
+    return {"date": row["date"].strip(), "target_mm": sizes,
+            "non_target": row["non_target"].strip() or "none", "new_lesions": row["new_lesions"].strip() == "yes"}
+
+
+def _cell_list(value: list[Any]) -> str:
+    return ", ".join("-" if v is None else _cell_text(v) for v in value)
+
+
+RECIST_TARGETS = ListSpec(
+    "/recist/targets", "Target lesion", ("name", "organ", "nodal", "baseline_mm"),
+    ("Target lesion", "Organ", "Lymph node", "Baseline (mm)"),
+    {"nodal": ("no", "yes")}, {"nodal": "no"}, _target_value)
+RECIST_ASSESSMENTS = ListSpec(
+    "/recist/assessments", "Assessment", ("date", "target_mm", "non_target", "new_lesions"),
+    ("Date", "Targets (mm, in order)", "Non-target", "New lesions"),
+    {"non_target": NON_TARGET, "new_lesions": ("no", "yes")}, {"non_target": "none", "new_lesions": "no"},
+    _assessment_value)
+LISTS = (LESIONS, THERAPIES, RECIST_TARGETS, RECIST_ASSESSMENTS)
+
+
+def _tidy_recist(doc: dict[str, Any]) -> None:
+    """A RECIST record with nothing typed in it is no record (``null``), not an invalid one."""
+    recist = doc.get("recist")
+    if isinstance(recist, dict):
+        recist.setdefault("targets", [])
+        if not recist.get("baseline_date") and not recist["targets"] and not recist.get("assessments") \
+                and not recist.get("non_targets"):
+            doc["recist"] = None
 
 
 def _field_for(problem: DocumentProblem) -> str:
