@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "demo": "demo",
     "meetings": "meetings",
     "minutes": "meetings",
+    "settings": "settings",
 }
 
 EXIT_OK = 0

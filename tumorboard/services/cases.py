@@ -17,11 +17,14 @@ from tumorboard.casedoc import (
 from tumorboard.domain.case import Case
 from tumorboard.domain.dates import completed_years
 from tumorboard.domain.workflow import WorkflowStatus, check_transition
+from tumorboard.recommend.readiness import ReadinessSettings
 from tumorboard.services.audit import field_changes
 from tumorboard.services.derived import derive, window_status
+from tumorboard.services.settings import settings_from
 from tumorboard.store import Database, RecordExists, StoreError
 from tumorboard.store.records import AuditEntry, StoredCase
 from tumorboard.store.repositories import AuditRepository, CaseRepository
+from tumorboard.store.settings import SettingsRepository
 
 Clock = Callable[[], date]
 
@@ -156,10 +159,40 @@ class CaseService:
                 break
         return rows
 
+    def _readiness(self) -> ReadinessSettings:
+        """The department's freshness windows, read at each write so a change applies at once."""
+        with self.db.session() as s:
+            return _readiness_of(s)
+
+    def refresh_derived(self, progress: Callable[[int, int], bool] | None = None) -> int:
+        """Recompute every case's worklist facts (readiness, window, next due) for today and the
+        current settings: after a settings change, and each day's first start. Clinical content
+        and versions are untouched. Returns how many cases were refreshed."""
+        readiness = self._readiness()
+        today = self.today()
+        with self.db.session() as s:
+            mrns = CaseRepository(s).all_mrns()
+        done = 0
+        for start in range(0, len(mrns), IMPORT_BATCH):
+            if progress is not None and not progress(start, len(mrns)):
+                break
+            with self.db.session() as s:
+                repo = CaseRepository(s)
+                for mrn in mrns[start:start + IMPORT_BATCH]:
+                    stored = repo.get(mrn)
+                    repo.set_derived(mrn, derive(stored.case, today, stored.staging_date, stored.next_meeting,
+                                                 readiness))
+                    done += 1
+                s.commit()
+        if progress is not None:
+            progress(done, len(mrns))
+        return done
+
     # -- writing: one unit of work each ------------------------------------------------------
     def create(self, case: Case, status: WorkflowStatus = WorkflowStatus.REFERRED) -> CaseRecord:
+        derived = derive(case, self.today(), readiness=self._readiness())
         with self.db.session() as s:
-            stored = CaseRepository(s).add(case, status.value, derive(case, self.today()), self.actor)
+            stored = CaseRepository(s).add(case, status.value, derived, self.actor)
             AuditRepository(s).record_many(self.actor, "create", "case",
                                            [(case.patient.mrn, _canonical(case))])
             s.commit()
@@ -171,7 +204,7 @@ class CaseService:
         with self.db.session() as s:
             repo = CaseRepository(s)
             before = repo.get(mrn)
-            derived = derive(case, self.today(), before.staging_date, before.next_meeting)
+            derived = derive(case, self.today(), before.staging_date, before.next_meeting, _readiness_of(s))
             stored = repo.update(case, derived, self.actor, expected_version)
             AuditRepository(s).record(self.actor, "update", "case", mrn,
                                       field_changes(case_to_document(before.case), case_to_document(case)))
@@ -197,7 +230,7 @@ class CaseService:
         with self.db.session() as s:
             repo = CaseRepository(s)
             current = repo.get(mrn)
-            derived = derive(current.case, self.today(), staging_date, next_meeting)
+            derived = derive(current.case, self.today(), staging_date, next_meeting, _readiness_of(s))
             stored = repo.set_fields(mrn, self.actor, expected_version, derived,
                                      next_meeting=next_meeting, staging_date=staging_date)
             AuditRepository(s).record(self.actor, "schedule", "case", mrn, [
@@ -237,6 +270,7 @@ class CaseService:
     def _import_batch(self, batch: list[tuple[int, str, Case]],
                       update: bool) -> list[tuple[int, ImportOutcome]]:
         today = self.today()
+        readiness = self._readiness()
         results: list[tuple[int, ImportOutcome]] = []
         with self.db.session() as s:
             existing = CaseRepository(s).existing_mrns([c.patient.mrn for _, _, c in batch])
@@ -250,7 +284,8 @@ class CaseService:
         try:
             with self.db.session() as s:
                 CaseRepository(s).add_many(
-                    [(case, WorkflowStatus.REFERRED.value, derive(case, today)) for _, _, case in new],
+                    [(case, WorkflowStatus.REFERRED.value, derive(case, today, readiness=readiness))
+                     for _, _, case in new],
                     self.actor)
                 AuditRepository(s).record_many(self.actor, "import", "case", [
                     (case.patient.mrn, _canonical(case)) for _, _, case in new])
@@ -267,6 +302,7 @@ class CaseService:
 
     def _store_imported(self, name: str, case: Case, update: bool) -> ImportOutcome:
         mrn = case.patient.mrn
+        readiness = self._readiness()
         try:
             with self.db.session() as s:
                 repo = CaseRepository(s)
@@ -277,13 +313,14 @@ class CaseService:
                             f"/patient/mrn: a case with record number {mrn} already exists; "
                             "use --update to replace its clinical content",))
                     before = repo.get(mrn)
-                    derived = derive(case, self.today(), before.staging_date, before.next_meeting)
+                    derived = derive(case, self.today(), before.staging_date, before.next_meeting, readiness)
                     repo.update(case, derived, self.actor, None)
                     audit.record(self.actor, "import-update", "case", mrn,
                                  field_changes(case_to_document(before.case), case_to_document(case)))
                     action = "updated"
                 else:
-                    repo.add(case, WorkflowStatus.REFERRED.value, derive(case, self.today()), self.actor)
+                    repo.add(case, WorkflowStatus.REFERRED.value,
+                             derive(case, self.today(), readiness=readiness), self.actor)
                     audit.record_many(self.actor, "import", "case", [(mrn, _canonical(case))])
                     action = "created"
                 s.commit()
@@ -293,6 +330,10 @@ class CaseService:
 
 
 IMPORT_BATCH = 500
+
+
+def _readiness_of(session: Any) -> ReadinessSettings:
+    return settings_from(SettingsRepository(session).all()).readiness
 
 
 def _canonical(case: Case) -> str:

@@ -6,7 +6,7 @@ from datetime import date
 
 from tumorboard.domain.case import Case
 from tumorboard.recommend import evaluate
-from tumorboard.recommend.readiness import assess_readiness
+from tumorboard.recommend.readiness import ReadinessSettings, assess_readiness
 from tumorboard.store.records import Derived
 
 HR_SHORT = {"positive": "HR+", "negative": "HR-", "unknown": "HR?"}
@@ -19,14 +19,14 @@ def subtype_label(hormone_receptor: str, her2: str) -> str:
 
 
 def derive(case: Case, today: date, staging_date: date | None = None,
-           next_meeting: date | None = None) -> Derived:
+           next_meeting: date | None = None, readiness: ReadinessSettings | None = None) -> Derived:
     rec = evaluate(case, today)
     w = rec.response_window
     assessed = w.status == "assessed"
     # An unassessed window makes the reassessment due when it opens; otherwise the next meeting.
     next_due = w.opens if w.opens is not None and not assessed else next_meeting
-    readiness = assess_readiness(case, next_meeting or today, staging_date)
-    missing = ", ".join(i.label for i in readiness.problems)
+    ready = assess_readiness(case, next_meeting or today, staging_date, readiness)
+    missing = ", ".join(i.label for i in ready.problems)
     return Derived(
         subtype=subtype_label(rec.hormone_receptor, rec.her2),
         stage=rec.ajcc8_anatomic,

@@ -36,6 +36,7 @@ from tumorboard.services.audit import field_changes
 from tumorboard.services.derived import derive
 from tumorboard.services.minutes import assemble_minutes
 from tumorboard.services.quorum import QuorumStatus, quorum_status
+from tumorboard.services.settings import settings_from
 from tumorboard.store import Database
 from tumorboard.store.meeting_records import (
     BoardRecord,
@@ -45,11 +46,11 @@ from tumorboard.store.meeting_records import (
 )
 from tumorboard.store.meetings import MeetingRepository
 from tumorboard.store.repositories import AuditRepository, CaseRepository
+from tumorboard.store.settings import SettingsRepository
 
 __all__ = ["DecisionInput", "MeetingService", "QuorumStatus", "SignedMinutes"]
 
 Renderer = Callable[[Minutes], bytes]
-DEFAULT_FOLLOW_UP_WEEKS = 6
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -105,7 +106,7 @@ def parse_start_time(text: str | None) -> str | None:
 
 class MeetingService:
     def __init__(self, db: Database, actor: str = "local user", today: Callable[[], date] = date.today,
-                 *, follow_up_weeks: int = DEFAULT_FOLLOW_UP_WEEKS, render: Renderer | None = None) -> None:
+                 *, follow_up_weeks: int | None = None, render: Renderer | None = None) -> None:
         self.db = db
         self.actor = actor
         self.today = today
@@ -236,7 +237,8 @@ class MeetingService:
         current = cases.get(mrn)
         if current.next_meeting == day:
             return
-        derived = derive(current.case, self.today(), current.staging_date, day)
+        derived = derive(current.case, self.today(), current.staging_date, day,
+                         settings_from(SettingsRepository(cases.session).all()).readiness)
         cases.set_fields(mrn, self.actor, None, derived, next_meeting=day)
         AuditRepository(cases.session).record(self.actor, "schedule", "case", mrn, [
             ("next_meeting", _iso(current.next_meeting), day.isoformat())])
@@ -362,7 +364,7 @@ class MeetingService:
             rec = recommendation_to_document(evaluate(stored.case, meeting.day))
             fields = _decision_fields(decision, rec, None if status.met else
                                       f"{meeting.quorum_override_by}: {meeting.quorum_override_reason}",
-                                      meeting.day + timedelta(weeks=self.follow_up_weeks))
+                                      meeting.day + timedelta(weeks=self._follow_up_weeks(s)))
             if item.decision is None:
                 decision_id = repo.add_decision(meeting_id, mrn, fields, self.actor)
                 old: dict[str, Any] = {}
@@ -385,7 +387,8 @@ class MeetingService:
         if day not in case.mdt_discussions:
             updated = _with_discussion(case, day)
             before = cases.get(mrn)
-            cases.update(updated, derive(updated, self.today(), before.staging_date, before.next_meeting),
+            cases.update(updated, derive(updated, self.today(), before.staging_date, before.next_meeting,
+                                         settings_from(SettingsRepository(cases.session).all()).readiness),
                          self.actor, None)
             audit.record(self.actor, "update", "case", mrn,
                          field_changes(case_to_document(case), case_to_document(updated)))
@@ -548,6 +551,11 @@ class MeetingService:
             raise MeetingError(f"the meeting was closed on {meeting.closed_at:%Y-%m-%d %H:%M} UTC; "
                                f"{action} is refused (undiscussed cases moved to the next meeting)")
         return repo
+
+    def _follow_up_weeks(self, s: Any) -> int:
+        if self.follow_up_weeks is not None:
+            return self.follow_up_weeks
+        return settings_from(SettingsRepository(s).all()).follow_up_weeks
 
     def _renderer(self) -> Renderer:
         if self._render is not None:

@@ -1,0 +1,48 @@
+"""``tumorboard settings`` (show) and ``tumorboard settings set NAME VALUE``: department policy."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict, fields, replace
+from typing import Any
+
+from tumorboard.cli import EXIT_OK, CliError
+from tumorboard.commands.common import add_database_option, open_database
+from tumorboard.services.cases import CaseService
+from tumorboard.services.settings import LIMITS, SettingsError, SettingsService
+from tumorboard.store import StoreError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("settings", help="show or change department settings (freshness windows...)",
+                       description="Department settings, shared by everyone using the database: "
+                                   + "; ".join(f"{k}: {v[2]}" for k, v in LIMITS.items()))
+    p.add_argument("action", nargs="?", choices=["show", "set"], default="show")
+    p.add_argument("name", nargs="?", choices=list(LIMITS))
+    p.add_argument("value", nargs="?")
+    add_database_option(p)
+    p.set_defaults(handler=run_settings)
+
+
+def run_settings(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    try:
+        service = SettingsService(db, actor="cli")
+        current = service.load()
+        if args.action == "set":
+            if args.name is None or args.value is None:
+                raise CliError("settings set: give NAME and VALUE, e.g. "
+                               "`tumorboard settings set staging_max_age_days 42`")
+            if not args.value.strip().lstrip("-").isdigit():
+                raise CliError(f"{args.name}: {args.value!r} is not a whole number")
+            current = service.save(replace(current, **{args.name: int(args.value)}))
+            CaseService(db, actor="cli").refresh_derived()  # the worklist follows the new policy now
+        for f in fields(current):
+            print(f"{f.name}\t{asdict(current)[f.name]}\t{LIMITS[f.name][2]}")
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+    except StoreError as exc:
+        raise CliError(f"database: {exc}") from None
+    finally:
+        db.close()
+    return EXIT_OK
