@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from tumorboard import __version__
+from tumorboard.domain.users import AccessDenied
 
 # Subcommand name -> module under tumorboard.commands that registers it.
 COMMANDS: dict[str, str] = {
@@ -25,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "meetings": "meetings",
     "minutes": "meetings",
     "settings": "settings",
+    "users": "users",
 }
 
 EXIT_OK = 0
@@ -50,6 +52,8 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         "--database", metavar="URL",
         help="database URL or SQLite file path (default: TUMORBOARD_DATABASE_URL, else the "
              "embedded SQLite file in the user data directory)")
+    parser.add_argument("--user", metavar="USERNAME",
+                        help="sign in as this user for commands that write (once accounts exist)")
     parser.add_argument("--demo", action="store_true",
                         help="open the app on a demo database of synthetic cases")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -80,6 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
+    except AccessDenied as exc:  # a service refused: the signed-in user's role does not allow it
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

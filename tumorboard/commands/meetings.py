@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database
+from tumorboard.commands.common import add_database_option, open_database, signed_in_user
 from tumorboard.domain.dates import parse_iso_date
 from tumorboard.domain.meeting import (
     AgendaTriage,
@@ -59,11 +59,11 @@ def register(sub: Any) -> None:
 
     ls = msub.add_parser("list", help="meetings, newest first")
     ls.add_argument("--board", metavar="NAME")
-    ls.set_defaults(handler=run_list)
+    ls.set_defaults(handler=run_list, writes=False)
 
     sh = msub.add_parser("show", help="a meeting: attendance, quorum and agenda")
     sh.add_argument("meeting_id", metavar="MEETING_ID")
-    sh.set_defaults(handler=run_show)
+    sh.set_defaults(handler=run_show, writes=False)
 
     mem = msub.add_parser("add-member", help="add a member to a board")
     mem.add_argument("--board", required=True, metavar="NAME")
@@ -141,14 +141,15 @@ def register(sub: Any) -> None:
     mi.add_argument("--signed-original", action="store_true",
                     help="write the document stored at sign-off, byte for byte")
     add_database_option(mi)
-    mi.set_defaults(handler=run_minutes)
+    mi.set_defaults(handler=run_minutes, writes=False)
 
 
 @contextmanager
 def _service(args: argparse.Namespace) -> Iterator[MeetingService]:
     db = open_database(args)
     try:
-        yield MeetingService(db, actor=ACTOR)
+        user = signed_in_user(args, db) if getattr(args, "writes", True) else None
+        yield MeetingService(db, actor=ACTOR, user=user)
     except (MeetingError, WorkflowError) as exc:
         raise CliError(str(exc)) from None
     except (RecordNotFound, RecordExists) as exc:

@@ -7,7 +7,7 @@ from dataclasses import asdict, fields, replace
 from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database
+from tumorboard.commands.common import add_database_option, open_database, signed_in_user
 from tumorboard.services.cases import CaseService
 from tumorboard.services.settings import LIMITS, SettingsError, SettingsService
 from tumorboard.store import StoreError
@@ -27,16 +27,17 @@ def register(sub: Any) -> None:
 def run_settings(args: argparse.Namespace) -> int:
     db = open_database(args)
     try:
-        service = SettingsService(db, actor="cli")
-        current = service.load()
+        current = SettingsService(db).load()
         if args.action == "set":
+            service = SettingsService(db, actor="cli", user=signed_in_user(args, db))
             if args.name is None or args.value is None:
                 raise CliError("settings set: give NAME and VALUE, e.g. "
                                "`tumorboard settings set staging_max_age_days 42`")
             if not args.value.strip().lstrip("-").isdigit():
                 raise CliError(f"{args.name}: {args.value!r} is not a whole number")
             current = service.save(replace(current, **{args.name: int(args.value)}))
-            CaseService(db, actor="cli").refresh_derived()  # the worklist follows the new policy now
+            # The worklist follows the new policy at once.
+            CaseService(db, actor="cli", user=service.user).refresh_derived()
         for f in fields(current):
             print(f"{f.name}\t{asdict(current)[f.name]}\t{LIMITS[f.name][2]}")
     except SettingsError as exc:

@@ -16,8 +16,10 @@ from tumorboard.casedoc import (
 )
 from tumorboard.domain.case import Case
 from tumorboard.domain.dates import completed_years
+from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowStatus, check_transition
 from tumorboard.recommend.readiness import ReadinessSettings
+from tumorboard.services.access import check
 from tumorboard.services.audit import field_changes
 from tumorboard.services.derived import derive, window_status
 from tumorboard.services.settings import settings_from
@@ -110,10 +112,15 @@ def _record(stored: StoredCase) -> CaseRecord:
 
 
 class CaseService:
-    def __init__(self, db: Database, actor: str = "local user", today: Clock = date.today) -> None:
+    def __init__(self, db: Database, actor: str = "local user", today: Clock = date.today,
+                 user: User | None = None) -> None:
         self.db = db
-        self.actor = actor
+        self.user = user
+        self.actor = user.username if user else actor
         self.today = today
+
+    def _require(self) -> None:
+        check(self.db, self.user, Permission.EDIT_CASES)
 
     # -- reading ------------------------------------------------------------------------------
     def get(self, mrn: str) -> CaseRecord:
@@ -190,6 +197,7 @@ class CaseService:
 
     # -- writing: one unit of work each ------------------------------------------------------
     def create(self, case: Case, status: WorkflowStatus = WorkflowStatus.REFERRED) -> CaseRecord:
+        self._require()
         derived = derive(case, self.today(), readiness=self._readiness())
         with self.db.session() as s:
             stored = CaseRepository(s).add(case, status.value, derived, self.actor)
@@ -200,6 +208,7 @@ class CaseService:
 
     def save(self, case: Case, expected_version: int | None) -> CaseRecord:
         """Save edits of an existing case; refused if someone saved it since ``expected_version``."""
+        self._require()
         mrn = case.patient.mrn
         with self.db.session() as s:
             repo = CaseRepository(s)
@@ -213,6 +222,7 @@ class CaseService:
 
     def change_status(self, mrn: str, new: WorkflowStatus,
                       expected_version: int | None = None) -> CaseRecord:
+        self._require()
         with self.db.session() as s:
             repo = CaseRepository(s)
             current = repo.get(mrn)
@@ -227,6 +237,7 @@ class CaseService:
     def schedule(self, mrn: str, *, next_meeting: date | None, staging_date: date | None,
                  expected_version: int | None = None) -> CaseRecord:
         """Record the next MDT date and the latest staging imaging date (worklist, readiness)."""
+        self._require()
         with self.db.session() as s:
             repo = CaseRepository(s)
             current = repo.get(mrn)
@@ -246,6 +257,7 @@ class CaseService:
         New cases are written in batches (one transaction per batch of up to IMPORT_BATCH); a
         batch the database refuses is retried case by case, so one bad case never costs the
         others. Existing record numbers go one by one (update or refusal)."""
+        self._require()
         outcomes: list[ImportOutcome | None] = [None] * len(sources)
         parsed: list[tuple[int, str, Case]] = []
         for i, (name, data) in enumerate(sources):

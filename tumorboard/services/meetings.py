@@ -30,8 +30,10 @@ from tumorboard.domain.meeting import (
     check_decision_quorum,
 )
 from tumorboard.domain.minutes import Minutes, SignOff
+from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import ALLOWED_TRANSITIONS, WorkflowStatus
 from tumorboard.recommend import evaluate, recommendation_to_document
+from tumorboard.services.access import check
 from tumorboard.services.audit import field_changes
 from tumorboard.services.derived import derive
 from tumorboard.services.minutes import assemble_minutes
@@ -106,9 +108,11 @@ def parse_start_time(text: str | None) -> str | None:
 
 class MeetingService:
     def __init__(self, db: Database, actor: str = "local user", today: Callable[[], date] = date.today,
-                 *, follow_up_weeks: int | None = None, render: Renderer | None = None) -> None:
+                 *, follow_up_weeks: int | None = None, render: Renderer | None = None,
+                 user: User | None = None) -> None:
         self.db = db
-        self.actor = actor
+        self.user = user
+        self.actor = user.username if user else actor
         self.today = today
         self.follow_up_weeks = follow_up_weeks
         self._render = render
@@ -130,6 +134,7 @@ class MeetingService:
             board = repo.board(name)
             if board is not None:
                 return board
+            check(self.db, self.user, Permission.PLAN_MEETINGS)
             quorum = [d.value for d in Discipline if d in DEFAULT_QUORUM[site]]
             board = repo.add_board(name, site, quorum)
             AuditRepository(s).record(self.actor, "create", "board", str(board.id), [
@@ -139,6 +144,7 @@ class MeetingService:
 
     def add_member(self, board: str, name: str, discipline: Discipline,
                    role: BoardRole = BoardRole.MEMBER) -> BoardRecord:
+        check(self.db, self.user, Permission.PLAN_MEETINGS)
         if not name.strip():
             raise MeetingError("name: a board member needs a name")
         with self.db.session() as s:
@@ -157,6 +163,7 @@ class MeetingService:
     # -- meetings -----------------------------------------------------------------------------
     def create_meeting(self, board: str, day: date, start: str | None = None, *, place: str | None = None,
                        video_link: str | None = None, chair: str | None = None) -> int:
+        check(self.db, self.user, Permission.PLAN_MEETINGS)
         start = parse_start_time(start)
         record = self.ensure_board(board)
         with self.db.session() as s:
@@ -182,6 +189,7 @@ class MeetingService:
     def update_details(self, meeting_id: int, *, start: str | None, place: str | None,
                        video_link: str | None, chair: str | None,
                        expected_version: int | None = None) -> None:
+        check(self.db, self.user, Permission.PLAN_MEETINGS)
         start = parse_start_time(start)
         with self.db.session() as s:
             repo = self._open_meeting(s, meeting_id, "changing the meeting's details")
@@ -194,6 +202,7 @@ class MeetingService:
     def schedule_next(self, meeting_id: int) -> int:
         """The same board, time and place one week later (weekly recurrence); an existing meeting
         on that day is reused."""
+        check(self.db, self.user, Permission.PLAN_MEETINGS)
         with self.db.session() as s:
             meeting_id = self._next_meeting(s, MeetingRepository(s).get(meeting_id))
             s.commit()
@@ -216,6 +225,7 @@ class MeetingService:
     def add_cases(self, meeting_id: int, mrns: Sequence[str], *, question: str | None = None,
                   presenter: str | None = None) -> list[int]:
         """Put cases on the agenda (all or none); returns their positions."""
+        check(self.db, self.user, Permission.PLAN_MEETINGS)
         if not mrns:
             raise MeetingError("cases: name at least one record number to add")
         with self.db.session() as s:
@@ -261,6 +271,7 @@ class MeetingService:
     def update_agenda_item(self, meeting_id: int, mrn: str, *, question: str | None = None,
                            presenter: str | None = None, triage: AgendaTriage | None = None,
                            responsible_clinician: str | None = None) -> None:
+        check(self.db, self.user, Permission.PLAN_MEETINGS)
         with self.db.session() as s:
             repo = self._open_meeting(s, meeting_id, "changing the agenda")
             current = next((a for a in repo.get(meeting_id).agenda if a.mrn == mrn), None)
@@ -281,6 +292,7 @@ class MeetingService:
             s.commit()
 
     def reorder(self, meeting_id: int, mrns: Sequence[str]) -> None:
+        check(self.db, self.user, Permission.PLAN_MEETINGS)
         with self.db.session() as s:
             repo = self._open_meeting(s, meeting_id, "reordering the agenda")
             before = [a.mrn for a in repo.get(meeting_id).agenda]
@@ -291,6 +303,7 @@ class MeetingService:
             s.commit()
 
     def remove_case(self, meeting_id: int, mrn: str) -> None:
+        check(self.db, self.user, Permission.PLAN_MEETINGS)
         with self.db.session() as s:
             repo = self._open_meeting(s, meeting_id, "removing a case")
             repo.remove_agenda(meeting_id, mrn)
@@ -302,6 +315,7 @@ class MeetingService:
     # -- attendance and quorum ----------------------------------------------------------------
     def set_attendance(self, meeting_id: int, name: str, present: bool, *,
                        discipline: Discipline | None = None, role: BoardRole | None = None) -> QuorumStatus:
+        check(self.db, self.user, Permission.RECORD_DECISIONS)
         if not name.strip():
             raise MeetingError("name: whose attendance? the name is empty")
         with self.db.session() as s:
@@ -317,6 +331,7 @@ class MeetingService:
 
     def record_quorum_override(self, meeting_id: int, chair: str, reason: str) -> None:
         """The chair's decision to proceed without quorum, with the reason, for the record."""
+        check(self.db, self.user, Permission.SIGN_OFF)
         if not chair.strip():
             raise MeetingError("chair: the override is recorded by the chair; the name is empty")
         if not reason.strip():
@@ -339,6 +354,7 @@ class MeetingService:
 
         The engine's full output for the meeting day is stored with it; the case is marked as
         discussed at this meeting. Refused without quorum unless the chair's override is recorded."""
+        check(self.db, self.user, Permission.RECORD_DECISIONS)
         problems = decision.problems()
         if problems:
             raise MeetingError("; ".join(problems))
@@ -403,6 +419,7 @@ class MeetingService:
     def close(self, meeting_id: int) -> int | None:
         """Close the meeting: cases for discussion that were not discussed move to the next weekly
         meeting (created if needed). Returns that meeting's id, or None if nothing carried over."""
+        check(self.db, self.user, Permission.PLAN_MEETINGS)
         with self.db.session() as s:
             target = self._close(s, meeting_id)
             s.commit()
@@ -455,12 +472,16 @@ class MeetingService:
     def sign_off(self, meeting_id: int, chair: str, expected_version: int | None = None) -> SignedMinutes:
         """The chair signs: the meeting is closed if it was not, the minutes are rendered and their
         SHA-256 stored with them, and the meeting becomes read-only (service and database)."""
+        check(self.db, self.user, Permission.SIGN_OFF)
         from hashlib import sha256
 
         from tumorboard import __version__
 
         if not chair.strip():
             raise MeetingError("chair: the minutes are signed by the chair; the name is empty")
+        if self.user is not None and chair.strip().lower() != self.user.display_name.strip().lower():
+            raise MeetingError(f"chair: you are signed in as {self.user.display_name}; minutes are signed "
+                               "in your own name only")
         with self.db.session() as s:
             repo = self._open_meeting(s, meeting_id, "signing off")
             meeting = repo.get(meeting_id)
@@ -491,6 +512,7 @@ class MeetingService:
         """Correct a signed meeting: the original stays as signed, the amendment records what, why
         and who. ``field_name`` is a decision field (text, category, concordant, deviation_reason,
         deviation_text, patient_preferences) for ``mrn``, or "note" for the meeting as a whole."""
+        check(self.db, self.user, Permission.SIGN_OFF)
         if not reason.strip():
             raise MeetingError("reason: an amendment needs a reason")
         with self.db.session() as s:
@@ -528,6 +550,7 @@ class MeetingService:
 
     def record_implementation(self, decision_id: int, outcome: ImplementationOutcome,
                               reason: NonImplementationReason | None = None, note: str | None = None) -> None:
+        check(self.db, self.user, Permission.FOLLOW_UP)
         if outcome is not ImplementationOutcome.FULLY and reason is None:
             raise MeetingError("reason: a decision carried out partly or not at all needs the reason "
                                "(patient wish, death, clinical change, physician decision, other)")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 
+from tumorboard.domain.users import Permission, User
 from tumorboard.recommend.readiness import ReadinessSettings
+from tumorboard.services.access import check
 from tumorboard.store import Database
 from tumorboard.store.repositories import AuditRepository
 from tumorboard.store.settings import SettingsRepository
@@ -58,15 +60,17 @@ def settings_from(stored: dict[str, str]) -> DepartmentSettings:
 
 
 class SettingsService:
-    def __init__(self, db: Database, actor: str = "local user") -> None:
+    def __init__(self, db: Database, actor: str = "local user", user: User | None = None) -> None:
         self.db = db
-        self.actor = actor
+        self.user = user
+        self.actor = user.username if user else actor
 
     def load(self) -> DepartmentSettings:
         with self.db.session() as s:
             return settings_from(SettingsRepository(s).all())
 
     def save(self, settings: DepartmentSettings) -> DepartmentSettings:
+        check(self.db, self.user, Permission.CHANGE_SETTINGS)
         problems = settings.problems()
         if problems:
             raise SettingsError("; ".join(problems))

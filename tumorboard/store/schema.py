@@ -35,6 +35,7 @@ REVISION_APP_VERSION = {
     "0001": "0.1.0",
     "0002": "0.1.0",
     "0003": "0.2.0",
+    "0004": "0.2.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

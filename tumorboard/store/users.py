@@ -1,0 +1,67 @@
+"""User accounts in the database. Never commits; never sees a password in clear."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tumorboard.store.errors import RecordExists, RecordNotFound
+from tumorboard.store.models import UserRow
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    username: str
+    display_name: str
+    discipline: str | None
+    role: str
+    password_hash: str
+    active: bool
+    demo: bool
+    failed_logins: int
+    locked_until: datetime | None
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(UserRow)) or 0
+
+    def find(self, username: str) -> UserRecord | None:
+        row = self._row(username)
+        return _record(row) if row else None
+
+    def all(self) -> list[UserRecord]:
+        return [_record(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))]
+
+    def add(self, username: str, display_name: str, discipline: str | None, role: str, password_hash: str,
+            demo: bool = False) -> None:
+        if self._row(username) is not None:
+            raise RecordExists(f"an account named {username!r} already exists")
+        self.session.add(UserRow(username=username, display_name=display_name, discipline=discipline,
+                                 role=role, password_hash=password_hash, active=True, demo=demo,
+                                 failed_logins=0, created_at=datetime.now(UTC), version=1))
+        self.session.flush()
+
+    def update(self, username: str, **values: object) -> None:
+        row = self._row(username)
+        if row is None:
+            raise RecordNotFound(f"no account named {username!r}")
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.version += 1
+        self.session.flush()
+
+    def _row(self, username: str) -> UserRow | None:
+        return self.session.scalars(select(UserRow).where(
+            func.lower(UserRow.username) == username.strip().lower())).first()
+
+
+def _record(row: UserRow) -> UserRecord:
+    return UserRecord(row.username, row.display_name, row.discipline, row.role, row.password_hash, row.active,
+                      row.demo, row.failed_logins, row.locked_until)
