@@ -92,7 +92,7 @@ def test_quorum_follows_attendance(meetings: MeetingService) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     status = meetings.quorum(meeting_id)
     assert not status.met and len(status.missing) == 5
-    for name, discipline, _ in QUORUM_MEMBERS[:4]:
+    for name, _discipline, _ in QUORUM_MEMBERS[:4]:
         status = meetings.set_attendance(meeting_id, name, True)
     assert status.missing == (Discipline.PATHOLOGY,)
     assert "Pathology" in status.text

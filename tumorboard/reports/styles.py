@@ -1,0 +1,125 @@
+"""The look of the minutes: page geometry, colours, paragraph and table styles, text escaping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, TableStyle
+
+from tumorboard.reports.fonts import BOLD, register_fonts
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 24 * mm  # room for the running header
+MARGIN_BOTTOM = 18 * mm  # room for the footer
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+
+# Sober colours that survive a black-and-white printer: meaning is always also in words.
+INK = colors.HexColor("#1A1A1A")
+NAVY = colors.HexColor("#1F3A5F")
+MUTED = colors.HexColor("#5A6472")
+RULE = colors.HexColor("#B8C2CE")
+HEAD_FILL = colors.HexColor("#E6ECF3")
+ZEBRA = colors.HexColor("#F5F7FA")
+BOX_FILL = colors.HexColor("#F7F9FB")
+ALERT = colors.HexColor("#B00020")
+OK = colors.HexColor("#1E6B34")
+WARN = colors.HexColor("#8A5A00")
+
+
+@dataclass(frozen=True, slots=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    body: ParagraphStyle
+    intro: ParagraphStyle  # a sentence that opens a table: stays with it
+    verdict: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    key: ParagraphStyle
+    small: ParagraphStyle
+    note: ParagraphStyle
+    case_bar: ParagraphStyle
+
+
+@cache
+def styles() -> Styles:
+    font = register_fonts()
+
+    def style(name: str, size: float, leading: float, **kw: object) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=kw.pop("fontName", font), fontSize=size, leading=leading,
+                              textColor=kw.pop("textColor", INK), **kw)
+
+    return Styles(
+        title=style("title", 17, 21, fontName=BOLD, textColor=NAVY, spaceAfter=1 * mm),
+        subtitle=style("subtitle", 11, 14, textColor=MUTED, spaceAfter=4 * mm),
+        h1=style("h1", 12, 15, fontName=BOLD, textColor=NAVY, spaceBefore=5 * mm, spaceAfter=2 * mm,
+                keepWithNext=1),
+        h2=style("h2", 9.5, 12, fontName=BOLD, textColor=NAVY, spaceBefore=3 * mm, spaceAfter=1.2 * mm,
+                keepWithNext=1),
+        h3=style("h3", 8.5, 11, fontName=BOLD, spaceBefore=1.5 * mm, spaceAfter=0.6 * mm,
+                keepWithNext=1),
+        body=style("body", 8.5, 11, spaceAfter=1 * mm),
+        intro=style("intro", 8.5, 11, spaceAfter=1 * mm, keepWithNext=1),
+        verdict=style("verdict", 8.5, 11, spaceBefore=2 * mm, spaceAfter=1 * mm),
+        cell=style("cell", 8, 10),
+        cell_bold=style("cell_bold", 8, 10, fontName=BOLD),
+        key=style("key", 8, 10, textColor=MUTED),
+        small=style("small", 7, 8.8, textColor=MUTED),
+        note=style("note", 8, 10.5),
+        case_bar=style("case_bar", 10.5, 13, fontName=BOLD, textColor=colors.white),
+    )
+
+
+def text(value: object) -> str:
+    """User text made safe for Paragraph markup: '<', '&' in a decision must print, not parse."""
+    return escape(str(value)).replace("\n", "<br/>")
+
+
+def hex_colour(colour: colors.Color) -> str:
+    """``#1e6b34``: the form Paragraph markup (``<font color=...>``) takes."""
+    return "#" + str(colour.hexval())[2:]
+
+
+def para(value: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of markup the caller already escaped (see :func:`text`)."""
+    return Paragraph(value, style)
+
+
+def grid_style(*, header: bool = True, zebra_rows: int = 0) -> TableStyle:
+    """Light rules only: a clinical document, not a spreadsheet."""
+    commands: list[tuple[object, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), register_fonts()),  # tables default to Helvetica, unembedded
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+    ]
+    if header:
+        commands += [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("LINEBELOW", (0, 0), (-1, 0), 0.6, NAVY)]
+    first = 1 if header else 0
+    commands += [("BACKGROUND", (0, r), (-1, r), ZEBRA)
+                 for r in range(first + 1, first + zebra_rows, 2)]
+    return TableStyle(commands)
+
+
+def key_value_style() -> TableStyle:
+    return TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), register_fonts()),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8),
+    ])
