@@ -106,7 +106,12 @@ def parse(spec: FieldSpec, text: str | bool) -> Any:
     assert isinstance(text, str)
     raw = text.strip()
     if spec.kind == "tristate":
-        return {"unknown": None, "yes": True, "no": False}[raw or "unknown"]
+        choices = {"unknown": None, "yes": True, "no": False}
+        if (raw or "unknown") not in choices:
+            raise FieldError(f"{raw!r} is not one of yes, no or unknown")
+        return choices[raw or "unknown"]
+    if spec.kind == "choice" and raw and spec.options and raw not in spec.options:
+        raise FieldError(f"{raw!r} is not one of " + ", ".join(o for o in spec.options if o))
     if spec.kind in ("datelist", "textlist"):
         return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
     if raw == "":
@@ -285,7 +290,8 @@ def _assessment_value(at: str, row: dict[str, str], problems: dict[str, str]) ->
         elif part:
             sizes.append(_number(f"{at}/target_mm", part, problems))
     return {"date": row["date"].strip(), "target_mm": sizes,
-            "non_target": row["non_target"].strip() or "none", "new_lesions": row["new_lesions"].strip() == "yes"}
+            "non_target": row["non_target"].strip() or "none",
+            "new_lesions": row["new_lesions"].strip() == "yes"}
 
 
 def _cell_list(value: list[Any]) -> str:
