@@ -71,6 +71,7 @@ def _first_command(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    importlib.import_module("tumorboard.logs").configure_once()  # private file; never patient data
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = _parser(_first_command(args_list))
     args = parser.parse_args(args_list)

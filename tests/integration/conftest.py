@@ -1,7 +1,13 @@
-"""Integration fixtures: a real SQLite file built by the migrations, never by create_all."""
+"""Integration fixtures: real databases built by the migrations, never by create_all.
+
+Every test that takes ``db_url`` / ``db`` / ``service`` runs on a fresh SQLite file and, when
+``TUMORBOARD_TEST_DATABASE_URL`` names a PostgreSQL database, a second time on that database with
+an empty schema. Tests about the SQLite file itself take ``sqlite_url`` / ``sqlite_db`` instead.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,17 +19,87 @@ from tumorboard.store import Database
 
 EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
 TODAY = date(2025, 6, 10)
+PG_ENV = "TUMORBOARD_TEST_DATABASE_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "postgresql: runs on the PostgreSQL test database (set automatically; CI selects "
+                   "these with -m postgresql for its PostgreSQL pass)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs on PostgreSQL, parametrized or PostgreSQL-only alike."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_server = callspec is not None and callspec.params.get("db_url") == "postgresql"
+        if on_server or "postgresql_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgresql)
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
+
+
+def reset_postgresql(url: str) -> str:
+    """Empty the PostgreSQL test database (every table, trigger and function) and return its URL.
+
+    The schema is dropped rather than the tables so that the audit trigger functions and the
+    Alembic version table go too: each test starts from what a new department server looks like.
+    """
+    from sqlalchemy import create_engine, text
+
+    from tumorboard.store.location import resolve_database_url
+
+    resolved = resolve_database_url(url)
+    engine = create_engine(resolved)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+    return resolved
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    """A fresh SQLite file per test."""
+def sqlite_url(tmp_path: Path) -> str:
+    """A fresh SQLite file per test (for tests about the file: pragmas, backups, refusals)."""
     return f"sqlite:///{tmp_path / 'tb.sqlite3'}"
+
+
+@pytest.fixture(params=_backends())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database per test: a SQLite file, then PostgreSQL when configured."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tb.sqlite3'}"
+    return reset_postgresql(os.environ[PG_ENV])
+
+
+@pytest.fixture
+def postgresql_url() -> str:
+    """The PostgreSQL test database, emptied, for tests about a server database only."""
+    if not os.environ.get(PG_ENV):
+        pytest.skip(f"no PostgreSQL test database ({PG_ENV} is not set)")
+    return reset_postgresql(os.environ[PG_ENV])
+
+
+@pytest.fixture
+def backend(db_url: str) -> str:
+    """``"sqlite"`` or ``"postgresql"``: the database the parametrized test runs on."""
+    return "sqlite" if db_url.startswith("sqlite") else "postgresql"
 
 
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
     database = Database.open(db_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Iterator[Database]:
+    database = Database.open(sqlite_url)
     yield database
     database.close()
 

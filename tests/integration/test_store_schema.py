@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from tumorboard.store import (
     Database,
@@ -30,8 +30,7 @@ def digest(path: Path) -> str:
 
 def test_new_database_is_built_by_migrations_to_head(db: Database) -> None:
     assert db.revision() == head_revision()
-    with db.engine.connect() as conn:
-        tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
+    tables = set(inspect(db.engine).get_table_names())
     assert {"patients", "cases", "lesions", "therapies", "audit_log", "alembic_version"} <= tables
 
 
@@ -41,8 +40,8 @@ def test_autogenerate_finds_nothing_pending(db: Database) -> None:
     assert diff == []
 
 
-def test_sqlite_connections_use_the_safe_settings(db: Database) -> None:
-    with db.engine.connect() as conn:
+def test_sqlite_connections_use_the_safe_settings(sqlite_db: Database) -> None:
+    with sqlite_db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
@@ -197,11 +196,11 @@ def test_a_locked_database_gives_a_clear_message(tmp_path: Path, monkeypatch: py
         db.close()
 
 
-def test_online_backup_is_a_consistent_private_copy(db: Database, tmp_path: Path) -> None:
+def test_online_backup_is_a_consistent_private_copy(sqlite_db: Database, tmp_path: Path) -> None:
     from tumorboard.services.demo import populate_demo
 
-    populate_demo(db)
-    target = db.backup(tmp_path / "backups" / "copy.sqlite3")
+    populate_demo(sqlite_db)
+    target = sqlite_db.backup(tmp_path / "backups" / "copy.sqlite3")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     con = sqlite3.connect(target)
     try:
@@ -216,3 +215,35 @@ def test_a_new_database_in_folders_that_do_not_exist_yet(tmp_path: Path) -> None
     path = tmp_path / "home" / ".local" / "share" / "tumorboard" / "tumorboard.sqlite3"
     Database.open(str(path)).close()
     assert path.exists()
+
+
+def test_a_newer_schema_is_refused_on_every_backend(db_url: str) -> None:
+    from sqlalchemy import create_engine
+
+    db = Database.open(db_url)
+    engine = create_engine(db.url)
+    db.close()
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+            conn.execute(text("UPDATE tumorboard_meta SET value = '9.1.0' WHERE key = 'min_app_version'"))
+        with pytest.raises(DatabaseTooNew, match=r"tumorboard 9\.1\.0 or newer"):
+            Database.open(db_url)
+        with engine.connect() as conn:  # left as it was: no downgrade, no meta rewritten
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0099"
+    finally:
+        engine.dispose()
+
+
+def test_a_server_database_of_another_program_is_refused_and_untouched(postgresql_url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(postgresql_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE invoices (id integer PRIMARY KEY)"))
+        with pytest.raises(NotATumorboardDatabase, match="another program"):
+            Database.open(postgresql_url)
+        assert set(inspect(engine).get_table_names()) == {"invoices"}
+    finally:
+        engine.dispose()

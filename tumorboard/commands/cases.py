@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 from tumorboard.cli import EXIT_INVALID, EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database, write_private
+from tumorboard.commands.common import add_database_option, open_database, signed_in_user, write_private
 from tumorboard.services.cases import CaseService
 from tumorboard.store import RecordNotFound, StoreError
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: Any) -> None:
@@ -41,7 +44,8 @@ def run_import(args: argparse.Namespace) -> int:
             unreadable.append(f"error: {name}: cannot read the file ({exc.strerror or exc})")
     db = open_database(args)
     try:
-        outcomes = CaseService(db, actor="cli").import_documents(sources, update=args.update)
+        outcomes = CaseService(db, actor="cli", user=signed_in_user(args, db)).import_documents(
+            sources, update=args.update)
     except StoreError as exc:
         raise CliError(f"database: {exc}") from None
     finally:
@@ -57,6 +61,7 @@ def run_import(args: argparse.Namespace) -> int:
         else:
             print(f"{o.action}: {o.mrn} from {o.source}")
     stored = sum(1 for o in outcomes if o.action != "refused")
+    log.info("import: %d file(s), %d stored, %d refused", len(args.files), stored, refused)  # counts only
     print(f"imported {stored} case{'s' if stored != 1 else ''}, refused {refused}", file=sys.stderr)
     return EXIT_INVALID if refused else EXIT_OK
 
@@ -80,4 +85,6 @@ def run_export(args: argparse.Namespace) -> int:
                            code=1) from None
     else:
         sys.stdout.write(text)
+    # Neither the record number nor the file name: users name export files after the patient.
+    log.info("export: one case written to %s", "a file" if args.output else "standard output")
     return EXIT_OK

@@ -1,15 +1,18 @@
-"""``tumorboard db upgrade | current | backup PATH``."""
+"""``tumorboard db upgrade | current | backup PATH | restore PATH``."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 from typing import Any
 
 from tumorboard import __version__
-from tumorboard.cli import EXIT_OK, CliError
+from tumorboard.cli import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CliError
 from tumorboard.commands.common import add_database_option, open_database
 from tumorboard.store import StoreError
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: Any) -> None:
@@ -27,6 +30,16 @@ def register(sub: Any) -> None:
     bk.add_argument("path", metavar="PATH")
     add_database_option(bk)
     bk.set_defaults(handler=run_backup)
+    rs = dbsub.add_parser(
+        "restore", help="replace the SQLite database by a backup (close the app first)",
+        description="Replace the SQLite database by a backup. The backup is checked first (an intact "
+                    "tumorboard database this version can open) and refused otherwise with nothing "
+                    "changed. The replaced database is kept beside it as <name>.replaced-<UTC time>. "
+                    "Close tumorboard on every workstation that uses the database first: a database "
+                    "in use is refused.")
+    rs.add_argument("path", metavar="PATH", help="the backup file to restore")
+    add_database_option(rs)
+    rs.set_defaults(handler=run_restore)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -59,5 +72,31 @@ def run_backup(args: argparse.Namespace) -> int:
         raise CliError(f"backup: {exc}", code=1) from None
     finally:
         db.close()
+    log.info("backup written: %s", path)
     print(f"backup written: {path}")
+    return EXIT_OK
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    # Not through open_database: restoring must not open, migrate or back up the database it
+    # replaces (a damaged database is exactly what a restore is for).
+    from tumorboard.store.location import resolve_database_url, sqlite_path
+    from tumorboard.store.restore import RestoreRefused, restore_sqlite
+
+    try:
+        target = sqlite_path(resolve_database_url(getattr(args, "database", None)))
+    except StoreError as exc:
+        raise CliError(f"restore: {exc}") from None
+    if target is None:
+        raise CliError("restore: restore is for the SQLite database; restore a PostgreSQL database "
+                       "with pg_restore (or psql for a plain dump)", code=EXIT_INVALID)
+    try:
+        result = restore_sqlite(Path(args.path), target)
+    except RestoreRefused as exc:
+        raise CliError(f"restore: {exc}", code=EXIT_INVALID) from None
+    except StoreError as exc:
+        raise CliError(f"restore: {exc}", code=EXIT_FAILURE) from None
+    print(f"restored {result.database} from {args.path} (schema {result.revision})")
+    if result.replaced is not None:
+        print(f"the database it replaced is kept as {result.replaced}")
     return EXIT_OK

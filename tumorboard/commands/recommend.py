@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from datetime import date
 from typing import Any
 
 from tumorboard.casedoc.validate import InvalidCaseDocument, load_case_document
 from tumorboard.domain.dates import parse_iso_date
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: Any) -> None:
@@ -53,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         except InvalidCaseDocument as exc:
             errors.extend(f"error: {label}: {problem}" for problem in exc.problems)
     if errors:
+        log.info("recommend: %d input(s) refused", len(args.files))
         # Nothing on standard output when any input is refused (contract).
         sys.stderr.write("\n".join(errors) + "\n")
         return 2
@@ -65,4 +69,5 @@ def run(args: argparse.Namespace) -> int:
         for doc in docs
     ]
     sys.stdout.write("\n".join(lines) + "\n")
+    log.info("recommend: %d document(s) evaluated as of %s", len(docs), as_of.isoformat())
     return 0

@@ -13,12 +13,13 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAl
 from sqlalchemy.orm import Session, sessionmaker
 
 from tumorboard.store import schema
-from tumorboard.store.backup import backup_sqlite
+from tumorboard.store.backup import backup_sqlite, daily_backup
 from tumorboard.store.errors import (
     DatabaseLocked,
     DatabaseReadOnly,
     DatabaseUnavailable,
     NotATumorboardDatabase,
+    SignedRecord,
     StoreError,
 )
 from tumorboard.store.location import describe, resolve_database_url, sqlite_path
@@ -39,6 +40,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def translate(exc: SQLAlchemyError, where: str) -> StoreError:
     """A user-facing StoreError for a driver error."""
     text = str(getattr(exc, "orig", exc) or exc).lower()
+    if "read-only record:" in text:  # the signed-meeting triggers' own words (migration 0003)
+        message = str(getattr(exc, "orig", exc)).split("read-only record:", 1)[1].strip().splitlines()[0]
+        return SignedRecord(message)
     if "locked" in text or "busy" in text:
         return DatabaseLocked(f"{where} is locked by another program or user; try again in a moment")
     if "readonly" in text or "read-only" in text:
@@ -90,6 +94,8 @@ class Database:
         except StoreError:
             engine.dispose()
             raise
+        if migrate and path is not None and not created:
+            daily_backup(path)  # first open of the day only; never raises (logs a failure)
         return db
 
     @staticmethod

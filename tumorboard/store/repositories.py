@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tumorboard.domain.case import Case
 from tumorboard.store.case_rows import (
@@ -101,17 +102,24 @@ class CaseRepository:
         row = self._row(case.patient.mrn)
         if row is None:
             raise RecordNotFound(f"no case with record number {case.patient.mrn}")
-        _check_version(row, expected_version)
+        self._claim(row, expected_version)
         fill_patient(row.patient, case.patient)
         fill_case(row, case)
         _apply_derived(row, derived)
         if status is not None:
             row.status = status
-        row.version += 1
         row.updated_at = _now()
         row.updated_by = actor
         self.session.flush()
         return _stored(row)
+
+    def set_derived(self, mrn: str, derived: Derived) -> None:
+        """Refresh the worklist columns only (no new version: the clinical content is unchanged)."""
+        row = self._row(mrn, full=False)
+        if row is None:
+            raise RecordNotFound(f"no case with record number {mrn}")
+        _apply_derived(row, derived)
+        self.session.flush()
 
     def set_fields(self, mrn: str, actor: str, expected_version: int | None,
                    derived: Derived | None = None, **values: object) -> StoredCase:
@@ -119,16 +127,40 @@ class CaseRepository:
         row = self._row(mrn)
         if row is None:
             raise RecordNotFound(f"no case with record number {mrn}")
-        _check_version(row, expected_version)
+        self._claim(row, expected_version)
         for key, value in values.items():
             setattr(row, key, value)
         if derived is not None:
             _apply_derived(row, derived)
-        row.version += 1
         row.updated_at = _now()
         row.updated_by = actor
         self.session.flush()
         return _stored(row)
+
+    def _claim(self, row: CaseRow, expected_version: int | None) -> None:
+        """Take the next version of the case for this unit of work, or refuse.
+
+        The check and the increment are one conditional UPDATE, so two saves that both read
+        version N cannot both write N+1 (a lost update). A Python-side check alone is not enough:
+        on SQLite the reads run outside the write transaction, and PostgreSQL's READ COMMITTED
+        lets the second writer proceed once the first commits. Here the second writer's UPDATE
+        matches no row (PostgreSQL re-evaluates the condition after waiting for the first
+        writer's row lock) and the save is refused as a concurrent edit.
+        """
+        _check_version(row, expected_version)
+        seen = row.version
+        result = self.session.connection().execute(  # Core: the row count is the answer
+            update(CaseRow).where(CaseRow.id == row.id, CaseRow.version == seen).values(version=seen + 1))
+        if result.rowcount != 1:
+            by, at, version = self.session.execute(
+                select(CaseRow.updated_by, CaseRow.updated_at, CaseRow.version)
+                .where(CaseRow.id == row.id)).one()
+            raise ConcurrentEdit(
+                f"case {row.patient.mrn} was changed by {by} at {at:%Y-%m-%d %H:%M} UTC while this "
+                f"change was being saved (version {version}, yours {seen}); reload it to see their "
+                "changes")
+        # Already written by the UPDATE above: the flush must not write it again.
+        set_committed_value(row, "version", seen + 1)
 
     def worklist(self, *, text: str = "", statuses: Sequence[str] = (), subtypes: Sequence[str] = (),
                  limit: int = 200, offset: int = 0) -> list[WorklistRecord]:
