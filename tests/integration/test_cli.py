@@ -179,3 +179,24 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(capsys: pytest.CaptureF
     monkeypatch.setenv("TUMORBOARD_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["export", "X", "--database", dbfile])
+
+
+def test_export_with_history_includes_the_audit_trail_and_still_imports(
+        capsys: pytest.CaptureFixture[str], dbfile: str, tmp_path: Path, example_files: list[Path]) -> None:
+    run(capsys, "import", str(example_files[0]), "--database", dbfile)
+    code, _, err = run(capsys, "import", str(example_files[0]), "--update", "--database", dbfile)
+    target = tmp_path / "with-history.json"
+    code, _, err = run(capsys, "export", "SYN-V01", "--with-history", "-o", str(target), "--database", dbfile)
+    assert code == 0, err
+    exported = json.loads(target.read_text())
+    assert exported["format"] == "tumorboard.case-export/1"
+    assert exported["case"]["patient"]["mrn"] == "SYN-V01"
+    assert [h["action"] for h in exported["history"]][0] == "import"
+    assert all({"at", "actor", "action", "field", "old", "new"} <= set(h) for h in exported["history"])
+    other = str(tmp_path / "other.sqlite3")
+    code, out, err = run(capsys, "import", str(target), "--database", other)
+    assert code == 0 and "created: SYN-V01" in out, err
+    exported["case"]["tumour"]["er_percent"] = 140
+    target.write_text(json.dumps(exported))
+    code, _, err = run(capsys, "import", str(target), "--update", "--database", other)
+    assert code == 2 and "/case/tumour/er_percent" in err

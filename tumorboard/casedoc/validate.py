@@ -195,11 +195,23 @@ def parse_case_text(text: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InvalidCaseDocument([DocumentProblem(
             "", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]) from None
+    prefix = ""
+    if isinstance(doc, dict) and doc.get("format") == CASE_EXPORT_FORMAT:
+        # A case exported with its history: the case is inside; the history is for reading only
+        # (an import never rewrites history, it starts its own).
+        if not isinstance(doc.get("case"), dict):
+            raise InvalidCaseDocument([DocumentProblem("/case", "an export with history holds the case "
+                                                                "document under \"case\"")])
+        doc, prefix = doc["case"], "/case"
     problems = validate_case_document(doc)
     if problems:
-        raise InvalidCaseDocument(problems)
+        raise InvalidCaseDocument([DocumentProblem(prefix + p.pointer, p.message) for p in problems])
     result: dict[str, Any] = doc
     return result
+
+
+# A case document wrapped with its audit history (``tumorboard export --with-history``).
+CASE_EXPORT_FORMAT = "tumorboard.case-export/1"
 
 
 def load_case_document(data: bytes) -> dict[str, Any]:

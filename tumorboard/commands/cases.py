@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tumorboard.casedoc.validate import CASE_EXPORT_FORMAT
 from tumorboard.cli import EXIT_INVALID, EXIT_OK, CliError
 from tumorboard.commands.common import add_database_option, open_database, signed_in_user, write_private
 from tumorboard.services.cases import CaseService
@@ -30,6 +31,9 @@ def register(sub: Any) -> None:
     e = sub.add_parser("export", help="write a case document for a record number")
     e.add_argument("mrn", metavar="MRN")
     e.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
+    e.add_argument("--with-history", action="store_true",
+                   help="include the case's audit history (who changed what and when); the file "
+                        "still imports as the case")
     add_database_option(e)
     e.set_defaults(handler=run_export)
 
@@ -69,7 +73,12 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     db = open_database(args)
     try:
-        doc = CaseService(db, actor="cli").export_document(args.mrn)
+        service = CaseService(db, actor="cli")
+        doc = service.export_document(args.mrn)
+        if args.with_history:
+            doc = {"format": CASE_EXPORT_FORMAT, "case": doc, "history": [
+                {"at": h.at.isoformat(), "actor": h.actor, "action": h.action, "field": h.field,
+                 "old": h.old_value, "new": h.new_value} for h in service.history(args.mrn)]}
     except RecordNotFound as exc:
         raise CliError(f"MRN {args.mrn}: {exc}") from None
     except StoreError as exc:
