@@ -134,6 +134,12 @@ class CaseService:
         with self.db.session() as s:
             return AuditRepository(s).history("case", mrn)
 
+    def changes_since(self, opened: Case) -> list[tuple[str, str | None, str | None]]:
+        """What others changed since ``opened`` was read: (field, value then, value now), for the
+        message that refuses a save over a newer version."""
+        current = self.get(opened.patient.mrn).case
+        return field_changes(case_to_document(opened), case_to_document(current))
+
     def counts_by_status(self) -> dict[WorkflowStatus, int]:
         with self.db.session() as s:
             counts = CaseRepository(s).counts_by_status()
