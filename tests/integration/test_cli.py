@@ -191,7 +191,7 @@ def test_export_with_history_includes_the_audit_trail_and_still_imports(
     exported = json.loads(target.read_text())
     assert exported["format"] == "tumorboard.case-export/1"
     assert exported["case"]["patient"]["mrn"] == "SYN-V01"
-    assert [h["action"] for h in exported["history"]][0] == "import"
+    assert exported["history"][0]["action"] == "import"
     assert all({"at", "actor", "action", "field", "old", "new"} <= set(h) for h in exported["history"])
     other = str(tmp_path / "other.sqlite3")
     code, out, err = run(capsys, "import", str(target), "--database", other)
