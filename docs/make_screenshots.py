@@ -17,6 +17,21 @@ OUT = Path(__file__).resolve().parent / "screenshots"
 TODAY = date(2026, 11, 28)  # fixed, so the pictures only change when the app does
 
 
+def settle(app: object, until: object = None, seconds: float = 10.0) -> None:
+    """Let Qt lay out and paint (and background work finish) before a grab; no fixed sleeps."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if until is None or (callable(until) and until()):
+            break
+    app.processEvents()
+
+
 def main() -> None:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
@@ -24,6 +39,7 @@ def main() -> None:
     from tumorboard.gui.main_window import MainWindow
     from tumorboard.services.cases import CaseService
     from tumorboard.services.demo import populate_demo
+    from tumorboard.services.meetings import MeetingService
     from tumorboard.store import Database
 
     app = QApplication(sys.argv)
@@ -33,7 +49,8 @@ def main() -> None:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
         db = Database.open(str(Path(tmp) / "demo.sqlite3"))
         populate_demo(db, TODAY)
-        window = MainWindow(CaseService(db, actor="demo", today=lambda: TODAY), "demo database", TODAY)
+        window = MainWindow(CaseService(db, actor="demo", today=lambda: TODAY), "demo database", TODAY,
+                            meetings=MeetingService(db, actor="demo", today=lambda: TODAY))
         window.resize(1600, 950)
         window.show()
         app.processEvents()
@@ -50,8 +67,68 @@ def main() -> None:
         app.processEvents()
         window.grab().save(str(OUT / "case-recommendation.png"))
         window.case_view.editor.setFocus()
+        meeting_screens(app, window)
         db.close()
     print(f"screenshots written to {OUT}")
+
+
+def meeting_screens(app: object, window: object) -> None:
+    """The meetings tab, the planner of next Thursday's meeting, its meeting room with a decision
+    being typed, the signed meeting's room, and the minutes preview."""
+    from PySide6.QtCore import Qt
+
+    from tumorboard.gui.main_window import MainWindow
+    from tumorboard.services.demo import DEMO_MEMBERS
+
+    assert isinstance(window, MainWindow) and window.meetings is not None
+    meetings = window.meetings
+    window.tabs.setCurrentWidget(window.meetings_tab)
+    settle(app)
+    window.grab().save(str(OUT / "meetings.png"))
+    upcoming = next(m.id for m in meetings.listing() if not m.signed)
+    signed = next(m.id for m in meetings.listing() if m.signed)
+    for name, discipline, _role in DEMO_MEMBERS:
+        if discipline != "coordination":
+            meetings.set_attendance(upcoming, name, True)
+    planner_window = window.open_meeting(upcoming)
+    assert planner_window is not None
+    planner_window.resize(1600, 950)
+    planner_window.planner.agenda_view.selectRow(1)
+    settle(app)
+    planner_window.grab().save(str(OUT / "meeting-planner.png"))
+    planner_window.show_room("DEMO-0010")
+    form = planner_window.room.form
+    form.text.setPlainText("Continue fulvestrant with abemaciclib and denosumab; restage with CT and "
+                           "bone scan in 12 weeks. No local therapy for now.")
+    form.add_action.click()
+    model = form.actions_model
+    for column, value in enumerate(("Book CT and bone scan", "Siobhán Byrne", "2027-02-25")):
+        model.setData(model.index(0, column), value)
+    form.actions_view.setCurrentIndex(model.index(-1, -1))
+    form.actions_view.closePersistentEditor(model.index(0, 0))
+    form.preferences.setPlainText("Wants to keep working part-time; prefers oral treatment.")
+    settle(app)
+    planner_window.grab().save(str(OUT / "meeting-room.png"))
+    planner_window.room.drafts.clear()  # the typed decision is for the picture only
+    planner_window.room.form.dirty = False
+    planner_window.close()
+    signed_window = window.open_meeting(signed, room=True)
+    assert signed_window is not None
+    signed_window.resize(1600, 950)
+    signed_window.room.show_case("DEMO-0017")  # the deviation, with its reason
+    settle(app)
+    signed_window.grab().save(str(OUT / "meeting-room-signed.png"))
+    preview = signed_window.preview_minutes()
+    assert preview is not None
+    settle(app, lambda: preview.document.pageCount() > 0)
+    preview.resize(1000, 1100)
+    # QPdfView renders pages in the background: wait until they have been painted.
+    settle(app, lambda: preview.view.viewport().grab().toImage().pixelColor(500, 400) != Qt.GlobalColor.white,
+           seconds=3)
+    settle(app, seconds=1.0, until=lambda: False)
+    preview.grab().save(str(OUT / "minutes-preview.png"))
+    preview.close()
+    signed_window.close()
 
 
 if __name__ == "__main__":

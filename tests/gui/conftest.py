@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -30,10 +31,27 @@ def private_settings(tmp_path: Path, qapp: object) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Iterator[Database]:
-    db = Database.open(str(tmp_path / "demo.sqlite3"))
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database (cases, board, a signed and an open meeting), built once per session."""
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
+    db = Database.open(str(path))
     populate_demo(db, TODAY)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """A private copy of the demo database for one test (copying is much faster than rebuilding)."""
+    target = tmp_path / "demo.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(demo_template) + suffix)
+        if source.exists():
+            shutil.copyfile(source, Path(str(target) + suffix))
+    os.chmod(target, 0o600)
+    monkeypatch.setenv("TUMORBOARD_BACKUP_KEEP", "0")  # no daily backup of a throwaway copy
+    db = Database.open(str(target))
     yield db
     db.close()
 

@@ -38,6 +38,7 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
 
     from tumorboard.gui.main_window import MainWindow
     from tumorboard.services.cases import CaseService
+    from tumorboard.services.meetings import MeetingService
     from tumorboard.store import Database, StoreError
 
     try:
@@ -51,7 +52,8 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
         QMessageBox.critical(None, "tumorboard cannot open the database", str(exc))
         return None
     actor = "demo user" if demo else "local user"
-    window = MainWindow(CaseService(db, actor=actor), db.location + (" (demo)" if demo else ""))
+    window = MainWindow(CaseService(db, actor=actor), db.location + (" (demo)" if demo else ""),
+                        meetings=MeetingService(db, actor=actor))
     window.show()
     return window, db
 

@@ -1,4 +1,5 @@
-"""Main window: menus and shortcuts, dashboard and worklist on the left, the open case on the right."""
+"""Main window: menus and shortcuts, dashboard, worklist and meetings on the left, the open case on
+the right; each opened meeting gets its own window."""
 
 from __future__ import annotations
 
@@ -26,8 +27,13 @@ from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
 from tumorboard.gui.background import run_with_progress
 from tumorboard.gui.case_view import CaseView
 from tumorboard.gui.dashboard import Dashboard
+from tumorboard.gui.decision_dialogs import ImplementationDialog
+from tumorboard.gui.form_errors import USER_ERRORS
+from tumorboard.gui.meeting_window import MeetingWindow
+from tumorboard.gui.meetings_tab import MeetingsTab
 from tumorboard.gui.worklist_model import WorklistModel
 from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
+from tumorboard.services.meetings import MeetingService
 from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
 
 WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
@@ -40,9 +46,13 @@ class MainWindow(QMainWindow):
     import_finished = Signal(int, int)
     """Emitted after a background import with (stored, refused)."""
 
-    def __init__(self, service: CaseService, database_location: str, today: date | None = None) -> None:
+    def __init__(self, service: CaseService, database_location: str, today: date | None = None,
+                 meetings: MeetingService | None = None) -> None:
         super().__init__()
         self.service = service
+        self.meetings = meetings
+        self.meeting_windows: dict[int, MeetingWindow] = {}
+        self.implementation_dialog: ImplementationDialog | None = None
         self.database_location = database_location
         self.today = today or date.today()
         self.setWindowTitle("tumorboard")
@@ -93,6 +103,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dashboard, "Home")
         self.tabs.addTab(worklist_page, "Worklist")
+        self.meetings_tab = MeetingsTab(meetings, self.today)
+        self.tabs.addTab(self.meetings_tab, "Meetings")
         self.case_view = CaseView(self.today)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
@@ -112,10 +124,15 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.activated.connect(self._on_table_activated)
         self.dashboard.case_requested.connect(self.open_case)
+        self.dashboard.implementation_requested.connect(self._on_dashboard_implementation_requested)
+        self.meetings_tab.open_requested.connect(self._on_meetings_tab_open_requested)
+        self.meetings_tab.room_requested.connect(self._on_meetings_tab_room_requested)
+        self.meetings_tab.created.connect(self._on_meetings_tab_open_requested)
         self._make_actions()
         self._restore_state()
         self.refresh_worklist()
         self.refresh_dashboard()
+        self.meetings_tab.refresh()
 
     # -- actions ------------------------------------------------------------------------------
     def _make_actions(self) -> None:
@@ -154,12 +171,115 @@ class MainWindow(QMainWindow):
             a = QAction(f"Move to: {s.label}", self)
             a.triggered.connect(lambda _checked=False, st=s: self.change_status(st))
             self.status_menu.addAction(a)
+        self._make_meeting_actions(action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_about)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         for a in (self.act_new, self.act_save, self.act_find, self.act_prev, self.act_next, self.act_refresh):
             toolbar.addAction(a)
+
+    def _make_meeting_actions(self, action: Callable[..., QAction]) -> None:
+        self.act_new_meeting = action("&New meeting...", "Ctrl+Shift+N", self._on_new_meeting,
+                                      "Plan a tumour board meeting")
+        self.act_open_room = action("Open meeting &room", "Ctrl+Shift+R", self._on_open_room,
+                                    "The selected meeting, one case at a time, for the projector")
+        self.act_preview_minutes = action("&Preview minutes...", "Ctrl+Shift+P", self._on_preview_minutes,
+                                          "The selected meeting's minutes as PDF")
+        self.act_close_meeting = action("&Close meeting...", "Ctrl+Shift+E", self._on_close_meeting,
+                                        "End the selected meeting; undiscussed cases move to next week")
+        self.act_sign_off = action("&Sign off...", "Ctrl+Shift+S", self._on_sign_off,
+                                   "The chair signs the selected meeting's minutes")
+        menu = self.menuBar().addMenu("&Meetings")
+        for a in (self.act_new_meeting, self.act_open_room, self.act_preview_minutes, self.act_close_meeting,
+                  self.act_sign_off):
+            a.setEnabled(self.meetings is not None)
+            menu.addAction(a)
+
+    # -- meetings -----------------------------------------------------------------------------
+    def open_meeting(self, meeting_id: int, *, room: bool = False) -> MeetingWindow | None:
+        """The meeting's own window (one per meeting), raised and up to date."""
+        if self.meetings is None:
+            return None
+        window = self.meeting_windows.get(meeting_id)
+        if window is None:
+            window = MeetingWindow(self.meetings, self.service, meeting_id, self)
+            window.meeting_changed.connect(self._on_meeting_window_meeting_changed)
+            window.cases_changed.connect(self._on_meeting_window_cases_changed)
+            self.meeting_windows[meeting_id] = window
+        else:
+            window.reload()
+        if room:
+            window.show_room()
+        if window.isVisible():  # already open, perhaps behind another window
+            window.raise_()
+            window.activateWindow()
+        window.show()
+        return window
+
+    def _selected_meeting_window(self, room: bool = False) -> MeetingWindow | None:
+        meeting_id = self.meetings_tab.selected_id()
+        if meeting_id is None:
+            self.tabs.setCurrentWidget(self.meetings_tab)
+            self.statusBar().showMessage("Choose a meeting in the Meetings tab first", 5000)
+            return None
+        return self.open_meeting(meeting_id, room=room)
+
+    def _on_new_meeting(self) -> None:
+        self.tabs.setCurrentWidget(self.meetings_tab)
+        self.meetings_tab.new_meeting()
+
+    def _on_open_room(self) -> None:
+        self._selected_meeting_window(room=True)
+
+    def _on_preview_minutes(self) -> None:
+        window = self._selected_meeting_window()
+        if window is not None:
+            window.preview_minutes()
+
+    def _on_close_meeting(self) -> None:
+        window = self._selected_meeting_window()
+        if window is not None:
+            window.ask_close_meeting()
+
+    def _on_sign_off(self) -> None:
+        window = self._selected_meeting_window()
+        if window is not None:
+            window.ask_sign_off()
+
+    def _on_meetings_tab_open_requested(self, meeting_id: int) -> None:
+        self.open_meeting(meeting_id)
+
+    def _on_meetings_tab_room_requested(self, meeting_id: int) -> None:
+        self.open_meeting(meeting_id, room=True)
+
+    def _on_meeting_window_meeting_changed(self, _meeting_id: int) -> None:
+        self.meetings_tab.refresh()
+
+    def _on_meeting_window_cases_changed(self) -> None:
+        """Decisions move cases on and create follow-ups: the views that show cases refresh."""
+        self.refresh_worklist()
+        self.refresh_dashboard()
+
+    def record_implementation(self, decision_id: int) -> ImplementationDialog | None:
+        meetings = self.meetings
+        record = self.dashboard.follow_ups.find(decision_id)
+        if meetings is None or record is None:
+            return None
+        dialog = ImplementationDialog(record, self)
+
+        def submit() -> None:
+            outcome, reason, note = dialog.chosen()
+            meetings.record_implementation(decision_id, outcome, reason, note)
+
+        dialog.submit = submit
+        dialog.accepted.connect(self.refresh_dashboard)
+        self.implementation_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_dashboard_implementation_requested(self, decision_id: int) -> None:
+        self.record_implementation(decision_id)
 
     def _on_find(self) -> None:
         self.tabs.setCurrentIndex(1)
@@ -243,6 +363,11 @@ class MainWindow(QMainWindow):
             self.error("The dashboard could not be loaded", str(exc))
             return
         self.dashboard.show_rows(rows, counts)
+        if self.meetings is not None:
+            try:
+                self.dashboard.show_follow_ups(self.meetings.follow_ups_due(self.today))
+            except USER_ERRORS as exc:
+                self.error("The implementation checks could not be loaded", str(exc))
 
     def _on_table_current_changed(self, current: object, _previous: object) -> None:
         from PySide6.QtCore import QModelIndex
@@ -352,6 +477,10 @@ class MainWindow(QMainWindow):
         if not self.confirm_discard():
             event.ignore()
             return
+        for window in list(self.meeting_windows.values()):
+            if window.isVisible() and not window.close():
+                event.ignore()  # a meeting window kept its unsaved decisions
+                return
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("main/splitter", self.splitter.saveState())
         self.settings.setValue("case/splitter", self.case_view.splitter.saveState())

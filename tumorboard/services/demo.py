@@ -2,13 +2,14 @@
 
 Dates are relative to today so the board always looks alive: reassessments due and overdue,
 cases ready for the next meeting, treatment under way. Every name is "<first name> Demo" and every
-record number starts with DEMO-.
+record number starts with DEMO-. A "Breast MDT" board has a signed meeting a week or two back and
+an open one next Thursday with the cases that are ready or due on its agenda.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -208,19 +209,116 @@ def build_demo_cases(today: date, seed: int = 2026) -> list[DemoCase]:
     return cases
 
 
-def populate_demo(db: Database, today: date | None = None) -> int:
-    """Fill an empty database with the demo cases; returns how many were created."""
+def populate_demo(db: Database, today: date | None = None, *, meetings: bool = True) -> int:
+    """Fill an empty database with the demo cases (and the demo board's meetings); returns how
+    many cases were created."""
     from tumorboard.services.cases import CaseService
 
     when = today or date.today()
     service = CaseService(db, actor="demo", today=lambda: when)
-    count = 0
-    for demo in build_demo_cases(when):
+    demos = build_demo_cases(when)
+    for demo in demos:
         service.create(demo.case, demo.status)
         service.schedule(demo.case.patient.mrn, next_meeting=demo.next_meeting,
                          staging_date=demo.staging_date)
-        count += 1
-    return count
+    if meetings:
+        populate_demo_meetings(db, when, {d.case.patient.mrn: d.staging_date for d in demos})
+    return len(demos)
+
+
+DEMO_BOARD = "Breast MDT"
+DEMO_CHAIR = "Dr Ana Sánchez"
+# (name, discipline, role): the five disciplines of the breast quorum and the coordinator.
+DEMO_MEMBERS = [
+    (DEMO_CHAIR, "breast_surgery", "chair"),
+    ("Dr Kwame Mensah", "medical_oncology", "member"),
+    ("Dr Ingrid Lindqvist", "radiation_oncology", "member"),
+    ("Dr Tomáš Novák", "radiology", "member"),
+    ("Dr Leïla Haddad", "pathology", "member"),
+    ("Siobhán Byrne", "coordination", "coordinator"),
+]
+_QUESTIONS = {
+    S.READY_FOR_MDT: "First-line plan and role of local therapy?",
+    S.REASSESSMENT_DUE: "Response assessment: continue the current line?",
+    S.ON_TREATMENT: "Reassessment window open: restaging due?",
+}
+
+
+def populate_demo_meetings(db: Database, today: date, staging: dict[str, date | None]) -> None:
+    """The demo board and two meetings: one signed (decisions, a deviation, a case listed but not
+    discussed) and the next one, open, with the cases ready or due on its agenda."""
+    from tumorboard.domain.meeting import (
+        AgendaTriage,
+        BoardRole,
+        DecisionAction,
+        DecisionCategory,
+        DeviationReason,
+        Discipline,
+    )
+    from tumorboard.recommend import evaluate, recommendation_to_document
+    from tumorboard.reports import render_minutes
+    from tumorboard.services.cases import CaseService, WorklistQuery
+    from tumorboard.services.meetings import DecisionInput, MeetingService
+
+    upcoming = today + timedelta(days=(3 - today.weekday()) % 7 or 7)  # next Thursday, as the cases say
+    past = upcoming - timedelta(days=14)
+    # Implementation checks a week after the meeting (not the usual six) so the demo has some due.
+    service = MeetingService(db, actor="demo", today=lambda: today, follow_up_weeks=1, render=render_minutes)
+    service.ensure_board(DEMO_BOARD)
+    for name, discipline, role in DEMO_MEMBERS:
+        service.add_member(DEMO_BOARD, name, Discipline(discipline), BoardRole(role))
+    where = {"place": "Seminar room 2, Oncology Centre", "video_link": "https://video.example.org/breast-mdt",
+             "chair": DEMO_CHAIR}
+
+    signed = service.create_meeting(DEMO_BOARD, past, "08:00", **where)
+    for name, *_ in DEMO_MEMBERS:
+        service.set_attendance(signed, name, True)
+    decided = ["DEMO-0014", "DEMO-0015", "DEMO-0016", "DEMO-0017"]
+    service.add_cases(signed, decided, question="First-line systemic therapy?", presenter="Dr Kwame Mensah")
+    service.add_cases(signed, ["DEMO-0022"], question="Stable on first line: for information")
+    service.update_agenda_item(signed, "DEMO-0022", triage=AgendaTriage.LISTED_NOT_DISCUSSED,
+                               responsible_clinician="Dr Kwame Mensah")
+    due = past + timedelta(days=21)
+    decisions = {
+        "DEMO-0014": DecisionInput(
+            DecisionCategory.SYSTEMIC_THERAPY, "Letrozole with ribociclib; denosumab once dental review is "
+            "done.", concordant=True,
+            actions=(DecisionAction("Dental review before denosumab", "Siobhán Byrne", due),)),
+        "DEMO-0015": DecisionInput(
+            DecisionCategory.SYSTEMIC_THERAPY, "Docetaxel, trastuzumab and pertuzumab; echocardiogram "
+            "before the first cycle.", concordant=True,
+            actions=(DecisionAction("Baseline echocardiogram", "Dr Kwame Mensah", due),)),
+        "DEMO-0016": DecisionInput(
+            DecisionCategory.SYSTEMIC_THERAPY, "Paclitaxel with pembrolizumab (PD-L1 CPS 10 or more).",
+            concordant=True),
+        "DEMO-0017": DecisionInput(
+            DecisionCategory.PRIMARY_TUMOUR_SURGERY, "Surgery of the primary tumour after three months of "
+            "fulvestrant and abemaciclib if the disease is stable.", concordant=False,
+            deviation_reason=DeviationReason.PATIENT_PREFERENCE,
+            deviation_text="Wishes local control of the breast after counselling on the evidence.",
+            patient_preferences="Wants the breast tumour removed; accepts that survival benefit is unproven.",
+            actions=(DecisionAction("Surgical clinic appointment", DEMO_CHAIR, past + timedelta(days=90)),)),
+    }
+    cases = CaseService(db, actor="demo", today=lambda: today)
+    rec = recommendation_to_document(evaluate(cases.get("DEMO-0017").case, past))
+    told = tuple(c["text"] for c in rec["primary_tumour"]["counselling"])
+    decisions["DEMO-0017"] = replace(decisions["DEMO-0017"], counselling_delivered=told)
+    for mrn, decision in decisions.items():
+        service.record_decision(signed, mrn, decision)
+    service.sign_off(signed, DEMO_CHAIR)
+    for mrn in [*decisions, "DEMO-0022"]:  # discussed or listed: no further meeting booked for them
+        cases.schedule(mrn, next_meeting=None, staging_date=staging.get(mrn))
+
+    following = service.create_meeting(DEMO_BOARD, upcoming, "08:00", **where)
+    suggested = service.suggest_cases(following)
+    statuses = {r.mrn: r.status for r in cases.worklist(WorklistQuery(limit=100))}
+    for status, question in _QUESTIONS.items():  # one unit of work per question keeps the demo quick
+        group = [mrn for mrn in suggested if statuses[mrn] is status]
+        if group:
+            service.add_cases(following, group, question=question, presenter="Dr Kwame Mensah")
+    rest = [mrn for mrn in suggested if statuses[mrn] not in _QUESTIONS]
+    if rest:
+        service.add_cases(following, rest, presenter="Dr Kwame Mensah")
 
 
 def ensure_demo_database(path: Path | None = None, today: date | None = None) -> str:

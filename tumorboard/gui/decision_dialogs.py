@@ -1,0 +1,182 @@
+"""Dialogs of the chair and of follow-up: quorum override, sign-off, amendment, implementation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QStackedWidget,
+    QWidget,
+)
+
+from tumorboard.domain.meeting import (
+    DecisionCategory,
+    DeviationReason,
+    ImplementationOutcome,
+    NonImplementationReason,
+)
+from tumorboard.gui.form_dialog import FormDialog
+from tumorboard.store.meeting_records import FollowUpRecord
+
+CATEGORY_LABELS = {
+    DecisionCategory.SYSTEMIC_THERAPY: "Systemic therapy",
+    DecisionCategory.METASTASIS_DIRECTED_THERAPY: "Metastasis-directed therapy",
+    DecisionCategory.PRIMARY_TUMOUR_SURGERY: "Surgery of the primary tumour",
+    DecisionCategory.RADIOTHERAPY: "Radiotherapy",
+    DecisionCategory.FURTHER_INVESTIGATION: "Further investigation",
+    DecisionCategory.CLINICAL_TRIAL_REFERRAL: "Clinical trial referral",
+    DecisionCategory.BEST_SUPPORTIVE_CARE: "Best supportive care",
+    DecisionCategory.OTHER: "Other",
+}
+REASON_LABELS = {
+    DeviationReason.PATIENT_PREFERENCE: "Patient preference",
+    DeviationReason.FITNESS_OR_COMORBIDITY: "Fitness or comorbidity",
+    DeviationReason.CLINICAL_TRIAL: "Clinical trial",
+    DeviationReason.MISSING_DATA: "Missing data",
+    DeviationReason.CLINICIAN_JUDGEMENT: "Clinician judgement (explain below)",
+}
+OUTCOME_LABELS = {ImplementationOutcome.FULLY: "Carried out fully", ImplementationOutcome.PARTLY: "Partly",
+                  ImplementationOutcome.NOT_DONE: "Not done"}
+NON_IMPLEMENTATION_LABELS = {
+    NonImplementationReason.PATIENT_WISH: "Patient's wish", NonImplementationReason.DEATH: "Death",
+    NonImplementationReason.CLINICAL_CHANGE: "Clinical change",
+    NonImplementationReason.PHYSICIAN_DECISION: "Physician's decision",
+    NonImplementationReason.OTHER: "Other (say what in the note)",
+}
+# Amendable fields of a decision, and "note" for the meeting as a whole.
+AMEND_FIELDS = [("text", "Decision text"), ("category", "Decision category"),
+                ("concordant", "Follows the guideline (yes / no)"),
+                ("deviation_reason", "Reason for deviation"),
+                ("deviation_text", "Deviation explained"), ("patient_preferences", "Patient preferences"),
+                ("note", "Note on the whole meeting")]
+
+
+def text_box(text: str = "", placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
+    """A plain-text field about ``lines`` lines high (it scrolls beyond); Tab moves on."""
+    box = QPlainTextEdit(text)
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    frame = 2 * (box.frameWidth() + int(box.document().documentMargin())) + 2
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + frame)
+    return box
+
+
+class QuorumOverrideDialog(FormDialog):
+    """The chair records why the board proceeds without its quorum."""
+
+    def __init__(self, chair: str, missing: str, parent: QWidget | None = None) -> None:
+        super().__init__("Chair's quorum override",
+                         f"{missing}. The chair may let the board decide anyway; the reason is printed in "
+                         "the minutes with every decision taken without quorum.", parent,
+                         ok_text="&Record override")
+        self.chair = QLineEdit(chair)
+        self.reason = text_box(placeholder="Why the board cannot wait (required)")
+        self.row("&Chair:", self.chair, "chair")
+        self.row("&Reason:", self.reason, "reason")
+
+
+class SignOffDialog(FormDialog):
+    """The chair confirms: the meeting is closed, the minutes rendered and hashed, read-only after."""
+
+    def __init__(self, chair: str, carried: int, parent: QWidget | None = None) -> None:
+        more = (f" {carried} case(s) not yet discussed move to next week's meeting first." if carried else "")
+        super().__init__("Sign off the minutes",
+                         "Signing closes the meeting, renders the minutes and keeps their SHA-256 with "
+                         "them. The meeting becomes read-only: corrections afterwards are amendments "
+                         f"with a reason, and the signed original is kept.{more}", parent,
+                         ok_text="&Sign off")
+        self.chair = QLineEdit(chair)
+        self.row("Signed by (&chair):", self.chair, "chair")
+
+
+class AmendDialog(FormDialog):
+    """A correction to a signed meeting: which decision field, the new value and why."""
+
+    def __init__(self, cases: Sequence[tuple[str, str]], current: str | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Amend signed minutes", "The signed original is kept; the amendment records what "
+                         "changed, why and who changed it.", parent, ok_text="&Record amendment")
+        self.case = QComboBox()
+        for mrn, label in cases:
+            self.case.addItem(label, mrn)
+        if current is not None and self.case.findData(current) >= 0:
+            self.case.setCurrentIndex(self.case.findData(current))
+        self.field = QComboBox()
+        for key, label in AMEND_FIELDS:
+            self.field.addItem(label, key)
+        self.value_text = text_box(placeholder="The corrected value")
+        self.value_choice = QComboBox()
+        self.value_choice.setAccessibleName("New value (choice)")
+        self.value = QStackedWidget()
+        self.value.addWidget(self.value_text)
+        self.value.addWidget(self.value_choice)
+        self.value.setFixedHeight(self.value_text.maximumHeight())  # not the text box's 192 px hint
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why the record is corrected (required)")
+        self.row("&Case:", self.case, "case")
+        self.row("&Field:", self.field, "field")
+        self.row("&New value:", self.value, "value", *[k for k, _ in AMEND_FIELDS])
+        self.value_text.setAccessibleName("New value")
+        self.row("&Reason:", self.reason, "reason")
+        self.field.currentIndexChanged.connect(self._on_field_changed)
+        self._on_field_changed()
+
+    def chosen(self) -> tuple[str | None, str, str, str]:
+        """(mrn or None for a note, field, new value, reason)."""
+        key = str(self.field.currentData())
+        value = (str(self.value_choice.currentData()) if self.value.currentIndex() == 1
+                 else self.value_text.toPlainText())
+        mrn = None if key == "note" else self.case.currentData()
+        return mrn, key, value, self.reason.text()
+
+    def _on_field_changed(self, _index: int = 0) -> None:
+        key = self.field.currentData()
+        choices: list[tuple[str, str]] = []
+        if key == "category":
+            choices = [(c.value, label) for c, label in CATEGORY_LABELS.items()]
+        elif key == "deviation_reason":
+            choices = [(r.value, label) for r, label in REASON_LABELS.items()]
+        elif key == "concordant":
+            choices = [("yes", "Yes, follows the guideline"), ("no", "No, deviates from it")]
+        self.value_choice.clear()
+        for value, label in choices:
+            self.value_choice.addItem(label, value)
+        self.value.setCurrentIndex(1 if choices else 0)
+        self.case.setEnabled(key != "note")
+
+
+class ImplementationDialog(FormDialog):
+    """Whether a board decision was carried out, and if not fully, why."""
+
+    def __init__(self, record: FollowUpRecord, parent: QWidget | None = None) -> None:
+        super().__init__("Implementation check",
+                         f"{record.name or record.mrn} ({record.mrn}), decided on "
+                         f"{record.meeting_day.isoformat()}: {record.text}", parent,
+                         ok_text="&Record outcome")
+        self.record = record
+        self.outcome = QComboBox()
+        for outcome, label in OUTCOME_LABELS.items():
+            self.outcome.addItem(label, outcome)
+        self.reason = QComboBox()
+        self.reason.addItem("(choose the reason)", None)
+        for reason, label in NON_IMPLEMENTATION_LABELS.items():
+            self.reason.addItem(label, reason)
+        self.note = text_box(placeholder="What happened (required for \"other\")")
+        self.row("&Outcome:", self.outcome, "outcome")
+        self.row("&Reason:", self.reason, "reason")
+        self.row("&Note:", self.note, "note")
+        self.outcome.currentIndexChanged.connect(self._on_outcome_changed)
+        self._on_outcome_changed()
+
+    def chosen(self) -> tuple[ImplementationOutcome, NonImplementationReason | None, str | None]:
+        outcome = ImplementationOutcome(self.outcome.currentData())
+        reason = self.reason.currentData() if outcome is not ImplementationOutcome.FULLY else None
+        return (outcome, NonImplementationReason(reason) if reason else None,
+                self.note.toPlainText().strip() or None)
+
+    def _on_outcome_changed(self, _index: int = 0) -> None:
+        self.reason.setEnabled(ImplementationOutcome(self.outcome.currentData()) is not
+                               ImplementationOutcome.FULLY)
