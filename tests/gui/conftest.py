@@ -16,6 +16,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication, QSettings
 
+from tumorboard.domain.users import User
+from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME, AccountService
 from tumorboard.services.cases import CaseService
 from tumorboard.services.demo import populate_demo
 from tumorboard.store import Database
@@ -57,8 +59,14 @@ def demo_db(tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.fixture
-def service(demo_db: Database) -> CaseService:
-    return CaseService(demo_db, actor="gui test", today=lambda: TODAY)
+def demo_chair(demo_db: Database) -> User:
+    """The demo database has accounts: the screens act as its demo chair, as `--demo` does."""
+    return AccountService(demo_db).authenticate(DEMO_USERNAME, DEMO_PASSWORD)
+
+
+@pytest.fixture
+def service(demo_db: Database, demo_chair: User) -> CaseService:
+    return CaseService(demo_db, today=lambda: TODAY, user=demo_chair)
 
 
 @pytest.fixture(autouse=True)

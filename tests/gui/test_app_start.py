@@ -20,7 +20,11 @@ def test_demo_start_opens_the_main_window_on_a_fresh_machine(tmp_path: Path, qtb
     window, db = started
     qtbot.addWidget(window)
     try:
-        assert window.isVisible() and window.windowTitle() == "tumorboard"
+        assert window.isVisible() and "DEMO" in window.windowTitle()
+        assert window.user is not None and window.user.demo and window.user.role.value == "chair"
+        assert "DEMO - synthetic data" in window.user_label.text()
+        assert window.service.actor == "demo-chair"  # what the audit trail will say
+        assert not window.act_accounts.isEnabled()
         assert window.model.rowCount() == 30
         assert "(demo)" in window.statusBar().currentMessage()
         assert (data / "demo.sqlite3").exists()
@@ -56,3 +60,66 @@ def test_an_unexpected_error_in_a_screen_shows_a_dialog(qtbot: QtBot, monkeypatc
     except ValueError as exc:
         sys.excepthook(type(exc), exc, exc.__traceback__)
     assert shown and "simulated slot failure" in shown[0] and "unsaved edits" in shown[0]
+
+
+def test_a_new_database_creates_its_administrator_then_signs_in(
+        tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from tumorboard.gui import login
+    from tumorboard.gui.accounts_dialog import AccountsDialog
+
+    password = "correct horse battery"
+
+    def first_admin_exec(self: login.FirstAdminDialog) -> int:
+        self.username.setText("admin")
+        self.display_name.setText("Administrator")
+        self.password.setText(password)
+        self.repeat.setText(password)
+        self.buttons.accepted.emit()
+        return int(self.result())
+
+    def login_exec(self: login.LoginDialog) -> int:
+        self.username.setText("admin")
+        self.password.setText(password)
+        self.buttons.accepted.emit()
+        return int(self.result())
+
+    monkeypatch.setattr(login.FirstAdminDialog, "exec", first_admin_exec)
+    monkeypatch.setattr(login.LoginDialog, "exec", login_exec)
+    started = start_app(database=str(tmp_path / "new.sqlite3"))
+    assert started is not None
+    window, db = started
+    qtbot.addWidget(window)
+    try:
+        assert window.user is not None and window.user.username == "admin"
+        assert window.act_accounts.isEnabled()
+        assert window.accounts is not None
+        dialog = AccountsDialog(window.accounts, window.user, window)
+        qtbot.addWidget(dialog)
+        dialog.username.setText("okafor")
+        dialog.display_name.setText("Dr Okafor")
+        dialog.role.setCurrentIndex(dialog.role.findData(dialog.role.itemData(1)))  # clinician
+        dialog.password.setText("short")
+        dialog.add.click()
+        assert "at least 10" in dialog.message.text() and dialog.username.text() == "okafor"
+        dialog.password.setText(password)
+        dialog.add.click()
+        assert "okafor" in dialog.listing.toPlainText() and "clinician" in dialog.listing.toPlainText()
+        assert dialog.result() != QDialog.DialogCode.Accepted  # still open for the next account
+    finally:
+        window.close()
+        db.close()
+
+
+def test_cancelling_the_sign_in_does_not_open_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      qtbot: QtBot) -> None:
+    from tumorboard.gui import login
+    from tumorboard.services.accounts import AccountService
+    from tumorboard.store import Database
+
+    db = Database.open(str(tmp_path / "x.sqlite3"))
+    AccountService(db).create_first_admin("admin", "Administrator", "correct horse battery")
+    db.close()
+    monkeypatch.setattr(login.LoginDialog, "exec", lambda self: 0)
+    assert start_app(database=str(tmp_path / "x.sqlite3")) is None

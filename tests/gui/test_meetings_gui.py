@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tumorboard.domain.meeting import AgendaTriage, DeviationReason, Discipline
+from tumorboard.domain.users import User
 from tumorboard.gui.agenda_model import AgendaModel, moved
 from tumorboard.gui.dashboard import FollowUpModel
 from tumorboard.gui.decision_dialogs import AmendDialog, ImplementationDialog, QuorumOverrideDialog
@@ -47,8 +48,8 @@ UPCOMING = date(2026, 12, 3)
 
 
 @pytest.fixture
-def meetings(demo_db: Database) -> MeetingService:
-    return MeetingService(demo_db, actor="gui test", today=lambda: TODAY)
+def meetings(demo_db: Database, demo_chair: User) -> MeetingService:
+    return MeetingService(demo_db, today=lambda: TODAY, user=demo_chair)
 
 
 @pytest.fixture
@@ -452,7 +453,7 @@ def test_sign_off_runs_in_the_background_and_shows_the_hash(
     dialog.chair.setText("Dr Kwame Mensah")
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: dialog.message.isVisible() or dialog.errors.labels["chair"].isVisible())
-    assert "only the meeting's chair" in dialog.message.text() + dialog.errors.text_of("chair")
+    assert "signed in your own name" in dialog.message.text() + dialog.errors.text_of("chair")
     assert dialog.isVisible() and dialog.chair.text() == "Dr Kwame Mensah"
     dialog.chair.setText(DEMO_CHAIR)
     with qtbot.waitSignal(meeting_window.signed, timeout=15000) as signal:

@@ -357,3 +357,20 @@ def test_recist_assessments_are_edited_and_the_response_follows(qtbot: QtBot, wi
     assert window.save_case() is True
     saved = service.get("DEMO-0010").case.recist
     assert saved is not None and saved.assessments[-1].target_mm == (40.0, None)
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_shows_their_change(
+        qtbot: QtBot, window: MainWindow, service: CaseService, no_modal_dialogs: list[str]) -> None:
+    """Two workstations: the other one saves first; ours is refused, told what changed, nothing lost."""
+    from dataclasses import replace
+
+    window.open_case("DEMO-0010")
+    other = service.get("DEMO-0010")
+    service.save(replace(other.case, tumour=replace(other.case.tumour, er_percent=12.0)), other.version)
+    field = window.case_view.editor.widget_for("/patient/name")
+    assert isinstance(field, QLineEdit)
+    qtbot.keyClicks(field, " X")
+    assert window.save_case() is False
+    said = " ".join(no_modal_dialogs)
+    assert "was changed by" in said and "/tumour/er_percent: 70 -> 12" in said
+    assert service.get("DEMO-0010").case.tumour.er_percent == 12.0  # theirs kept

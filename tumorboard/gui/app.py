@@ -6,11 +6,14 @@ import sys
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from tumorboard.domain.users import User
+from tumorboard.services.accounts import AccountService
+from tumorboard.store import Database
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from tumorboard.gui.main_window import MainWindow
-    from tumorboard.store import Database
 
 
 def application() -> QApplication:
@@ -22,6 +25,7 @@ def application() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setOrganizationName("tumorboard")
     app.setApplicationName("tumorboard")
+    app.setDesktopFileName("tumorboard")  # Wayland matches the window to tumorboard.desktop
     app.setApplicationVersion(__version__)
     try:
         from tumorboard.gui.icons import app_icon
@@ -39,7 +43,7 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
     from tumorboard.gui.main_window import MainWindow
     from tumorboard.services.cases import CaseService
     from tumorboard.services.meetings import MeetingService
-    from tumorboard.store import Database, StoreError
+    from tumorboard.store import StoreError
 
     try:
         if demo:
@@ -51,11 +55,32 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
         print(f"error: database: {exc}", file=sys.stderr)  # seen at once when started from a shell
         QMessageBox.critical(None, "tumorboard cannot open the database", str(exc))
         return None
-    actor = "demo user" if demo else "local user"
-    window = MainWindow(CaseService(db, actor=actor), db.location + (" (demo)" if demo else ""),
-                        meetings=MeetingService(db, actor=actor))
+    user = sign_in(db, demo)
+    if user is None:
+        db.close()
+        return None
+    location = db.location + (" (demo)" if demo else "")
+    window = MainWindow(CaseService(db, user=user), location, meetings=MeetingService(db, user=user))
+    window.set_signed_in(user, AccountService(db))
     window.show()
     return window, db
+
+
+def sign_in(db: Database, demo: bool) -> User | None:
+    """The demo signs in its synthetic chair; otherwise the first administrator is created on a
+    new database, then everyone signs in. None if the user cancelled."""
+    from tumorboard.gui.login import FirstAdminDialog, LoginDialog
+    from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME
+
+    accounts = AccountService(db)
+    if demo:
+        return accounts.authenticate(DEMO_USERNAME, DEMO_PASSWORD)
+    if not accounts.has_accounts():
+        first = FirstAdminDialog(accounts)
+        if not first.exec():
+            return None
+    login = LoginDialog(accounts)
+    return login.user if login.exec() else None
 
 
 def install_error_dialog() -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from tumorboard.casedoc import case_from_document
+from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
 from tumorboard.gui.background import run_with_progress
 from tumorboard.gui.case_view import CaseView
@@ -32,6 +34,7 @@ from tumorboard.gui.form_errors import USER_ERRORS
 from tumorboard.gui.meeting_window import MeetingWindow
 from tumorboard.gui.meetings_tab import MeetingsTab
 from tumorboard.gui.worklist_model import WorklistModel
+from tumorboard.services.accounts import AccountService
 from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
 from tumorboard.services.meetings import MeetingService
 from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
@@ -113,6 +116,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.setCentralWidget(self.splitter)
         self.statusBar().showMessage(f"Database: {database_location}")
+        self.user: User | None = None
+        self.accounts: AccountService | None = None
+        self.user_label = QLabel("")
+        self.user_label.setAccessibleName("Signed in as")
+        self.statusBar().addPermanentWidget(self.user_label)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -172,6 +180,10 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _checked=False, st=s: self.change_status(st))
             self.status_menu.addAction(a)
         self._make_meeting_actions(action)
+        self.act_accounts = action("User &accounts...", "Ctrl+Shift+U", self._on_accounts,
+                                   "Add and list user accounts (administrators)")
+        self.act_accounts.setEnabled(False)
+        file_menu.insertAction(self.act_quit, self.act_accounts)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_about)
         toolbar = self.addToolBar("Main")
@@ -280,6 +292,25 @@ class MainWindow(QMainWindow):
 
     def _on_dashboard_implementation_requested(self, decision_id: int) -> None:
         self.record_implementation(decision_id)
+
+    def set_signed_in(self, user: User, accounts: AccountService) -> None:
+        """Say who is signed in (and that the demo is a demo), and offer what the role allows."""
+        self.user = user
+        self.accounts = accounts
+        label = f"{user.display_name} ({user.role.value})"
+        if user.demo:
+            label = f"DEMO - synthetic data - signed in as the demo chair, {user.display_name}"
+        self.user_label.setText(label)
+        self.user_label.setStyleSheet("color: #b71c1c; font-weight: bold;" if user.demo else "")
+        self.act_accounts.setEnabled(user.can(Permission.MANAGE_USERS))
+        self.setWindowTitle(f"tumorboard - {label}")
+
+    def _on_accounts(self) -> None:
+        if self.accounts is None or self.user is None:
+            return
+        from tumorboard.gui.accounts_dialog import AccountsDialog
+
+        AccountsDialog(self.accounts, self.user, self).exec()
 
     def _on_find(self) -> None:
         self.tabs.setCurrentIndex(1)
@@ -415,10 +446,17 @@ class MainWindow(QMainWindow):
         try:
             record = self.service.save(case_from_document(editor.candidate), view.record.version)
         except ConcurrentEdit as exc:
+            try:
+                theirs = self.service.changes_since(view.record.case)
+            except StoreError:
+                theirs = []
+            listed = "\n".join(f"  {field}: {'-' if before is None else before} -> "
+                                f"{'-' if after is None else after}" for field, before, after in theirs[:20])
             answer = QMessageBox.question(
                 self, "Changed by someone else",
-                f"{exc}\n\nReload the case now? Your unsaved edits will be shown again only if you "
-                "retype them.", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+                f"{exc}\n\nWhat they changed:\n{listed or '  (only the workflow or schedule)'}\n\n"
+                "Reload the case now? Your unsaved edits are not saved; note them to type them again.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
             if answer == QMessageBox.StandardButton.Yes:
                 view.record = None
                 self.open_case(editor.candidate["patient"]["mrn"])

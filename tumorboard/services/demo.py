@@ -223,7 +223,23 @@ def populate_demo(db: Database, today: date | None = None, *, meetings: bool = T
                          staging_date=demo.staging_date)
     if meetings:
         populate_demo_meetings(db, when, {d.case.patient.mrn: d.staging_date for d in demos})
+    populate_demo_accounts(db)
     return len(demos)
+
+
+def populate_demo_accounts(db: Database) -> None:
+    """The demo database signs in its synthetic chair (clearly labelled in the app) and has an
+    administrator, so that every role's screens can be tried; both are marked as demo accounts."""
+    from tumorboard.domain.meeting import Discipline
+    from tumorboard.domain.users import Role
+    from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME, AccountService
+
+    accounts = AccountService(db)
+    if accounts.has_accounts():
+        return
+    admin = accounts.create_first_admin("demo-admin", "Demo administrator", DEMO_PASSWORD)
+    accounts.create_user(admin, DEMO_USERNAME, DEMO_CHAIR, Discipline.BREAST_SURGERY, Role.CHAIR,
+                         DEMO_PASSWORD, demo=True)
 
 
 DEMO_BOARD = "Breast MDT"
