@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tumorboard.cli import main
+from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME
 from tumorboard.services.demo import populate_demo
 from tumorboard.store import Database
 from tumorboard.store.backup import backups_folder, daily_backup, daily_backup_path
@@ -172,7 +173,9 @@ def test_a_failing_daily_backup_does_not_keep_the_board_from_its_cases(
 # -- restore ---------------------------------------------------------------------------------
 
 def test_restore_puts_the_backup_in_place_and_keeps_the_replaced_database(
-        capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path, example_files: list[Path]) -> None:
+        capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path, example_files: list[Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sign_in_as_demo_chair(monkeypatch)
     backup = tmp_path / "saved.sqlite3"
     assert main(["db", "backup", str(backup), "--database", str(demo_db)]) == 0
     assert mode(backup) == 0o600
@@ -326,3 +329,9 @@ def test_restore_is_for_sqlite(capsys: pytest.CaptureFixture[str], demo_db: Path
     code = main(["db", "restore", str(demo_db), "--database", "postgresql://u@localhost/tb"])
     _, err = capsys.readouterr()
     assert code == 2 and "pg_restore" in err
+
+
+def sign_in_as_demo_chair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo database has accounts: writing commands sign in its demo chair."""
+    monkeypatch.setenv("TUMORBOARD_USER", DEMO_USERNAME)
+    monkeypatch.setenv("TUMORBOARD_PASSWORD", DEMO_PASSWORD)

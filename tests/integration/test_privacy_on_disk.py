@@ -20,6 +20,7 @@ import pytest
 
 from tumorboard import logs
 from tumorboard.cli import main
+from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
@@ -61,7 +62,8 @@ def patient_identifiers(database: Path, documents: list[Path]) -> set[str]:
 
 def test_a_whole_session_writes_private_files_and_logs_no_patient_data(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, example_files: list[Path],
-        debug_log: Path) -> None:
+        debug_log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sign_in_as_demo_chair(monkeypatch)
     work = tmp_path / "session"
     work.mkdir()
     database = work / "board.sqlite3"
@@ -113,3 +115,9 @@ def test_log_level_off_writes_no_log(tmp_path: Path, monkeypatch: pytest.MonkeyP
     finally:
         logs.reset()
     assert not (tmp_path / "logs").exists()
+
+
+def sign_in_as_demo_chair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo database has accounts: writing commands sign in its demo chair."""
+    monkeypatch.setenv("TUMORBOARD_USER", DEMO_USERNAME)
+    monkeypatch.setenv("TUMORBOARD_PASSWORD", DEMO_PASSWORD)
