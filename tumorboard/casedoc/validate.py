@@ -46,6 +46,13 @@ def _validator() -> Any:
     return Draft202012Validator(schema)
 
 
+def prepare_validators() -> None:
+    """Build both validators now (about 50 ms, once per process) so that the first case opened
+    or imported does not pay for it; the app calls this while the window is being shown."""
+    _validator()
+    _fast_check()
+
+
 @cache
 def _fast_check() -> Any:
     """A compiled validator for the common case of a valid document (about 10x faster).

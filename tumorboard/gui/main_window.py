@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from tumorboard.casedoc import case_from_document
+from tumorboard.casedoc.validate import prepare_validators
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
 from tumorboard.gui.background import run_with_progress
@@ -140,6 +141,8 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.refresh_worklist()
         self.refresh_dashboard()
+        # The case validators' one-off build runs now, not when the first case is opened.
+        QTimer.singleShot(0, prepare_validators)
         self.meetings_tab.refresh()
 
     # -- actions ------------------------------------------------------------------------------
