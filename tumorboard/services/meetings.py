@@ -78,6 +78,14 @@ class DecisionInput:
             Concordance(self.concordant, self.deviation_reason, self.deviation_text).check()
         except MeetingError as exc:
             out.append(f"concordance: {exc}")
+        texts = {"decision": self.text, "deviation explained": self.deviation_text,
+                 "patient preferences": self.patient_preferences,
+                 **{f"counselling {i}": c for i, c in enumerate(self.counselling_delivered, start=1)},
+                 **{f"actions {i}": f"{a.description} {a.owner}"
+                    for i, a in enumerate(self.actions, start=1)}}
+        for name, value in texts.items():
+            if value and "\x00" in value:
+                out.append(f"{name}: {NUL_MESSAGE}")
         for i, action in enumerate(self.actions, start=1):
             if not action.description.strip():
                 out.append(f"actions {i}: the action has no description")
@@ -165,6 +173,7 @@ class MeetingService:
                        video_link: str | None = None, chair: str | None = None) -> int:
         check(self.db, self.user, Permission.PLAN_MEETINGS)
         start = parse_start_time(start)
+        _no_nul(board, place, video_link, chair)
         record = self.ensure_board(board)
         with self.db.session() as s:
             repo = MeetingRepository(s)
@@ -316,6 +325,7 @@ class MeetingService:
     def set_attendance(self, meeting_id: int, name: str, present: bool, *,
                        discipline: Discipline | None = None, role: BoardRole | None = None) -> QuorumStatus:
         check(self.db, self.user, Permission.RECORD_DECISIONS)
+        _no_nul(name)
         if not name.strip():
             raise MeetingError("name: whose attendance? the name is empty")
         with self.db.session() as s:
@@ -332,6 +342,7 @@ class MeetingService:
     def record_quorum_override(self, meeting_id: int, chair: str, reason: str) -> None:
         """The chair's decision to proceed without quorum, with the reason, for the record."""
         check(self.db, self.user, Permission.SIGN_OFF)
+        _no_nul(chair, reason)
         if not chair.strip():
             raise MeetingError("chair: the override is recorded by the chair; the name is empty")
         if not reason.strip():
@@ -513,6 +524,7 @@ class MeetingService:
         and who. ``field_name`` is a decision field (text, category, concordant, deviation_reason,
         deviation_text, patient_preferences) for ``mrn``, or "note" for the meeting as a whole."""
         check(self.db, self.user, Permission.SIGN_OFF)
+        _no_nul(reason, new_value)
         if not reason.strip():
             raise MeetingError("reason: an amendment needs a reason")
         with self.db.session() as s:
@@ -635,6 +647,7 @@ def _checked_bool(value: str) -> str:
 
 
 def _checked_text(value: str) -> str:
+    _no_nul(value)
     if not value.strip():
         raise MeetingError("value: the corrected text is empty")
     return value.strip()
@@ -671,7 +684,17 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+NUL_MESSAGE = "the text contains a NUL character (\\0), which cannot be stored; remove it"
+
+
+def _no_nul(*values: str | None) -> None:
+    """PostgreSQL cannot store a NUL character in text; refuse it on every database alike."""
+    if any(v and "\x00" in v for v in values):
+        raise MeetingError(NUL_MESSAGE)
+
+
 def _clean(value: str | None) -> str | None:
+    _no_nul(value)
     return value.strip() if value and value.strip() else None
 
 
