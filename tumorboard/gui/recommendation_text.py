@@ -10,6 +10,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tumorboard.recommend import reading
+
+# Shared with the other reader of the recommendation document (tumorboard.recommend.reading).
+VERDICT_SECTIONS = reading.VERDICT_SECTIONS
+VERDICT_WORDS = reading.VERDICT_WORDS
+items = reading.items
+mapping = reading.mapping
+records = reading.records
+
 DEFAULT_DISCLAIMER = ("Decision support only: this recommendation supports and does not replace the "
                       "board's judgement.")
 UNKNOWN = "not known"
@@ -20,19 +29,6 @@ CRITERION_MARKS: dict[bool | None, tuple[str, str]] = {True: ("✓", "met"), Fal
 # Severity, in the order the board should read them, with a glyph and a heading.
 SEVERITIES: tuple[tuple[str, str, str], ...] = (("critical", "✖", "Critical"), ("warning", "⚠", "Warning"),
                                                 ("info", "ℹ", "For information"))
-# Plain words for the contract's verdicts when the engine sends no label.
-VERDICT_WORDS = {
-    "not_applicable": "Not applicable (primary not intact)",
-    "indicated_palliative": "Indicated for palliation",
-    "consider_selected": "Consider in selected patients",
-    "not_routine": "Not routinely recommended",
-    "not_indicated": "Not indicated",
-    "not_yet": "Not yet: assess response first",
-    "consider": "Consider",
-    "consider_non_progression": "Consider (disease not progressing)",
-}
-VERDICT_SECTIONS = (("primary_tumour", "Locoregional treatment of the primary tumour"),
-                    ("metastasis_directed_therapy", "Metastasis-directed therapy"))
 BONE_ITEMS = (("bone_modifying_agent", "Bone-modifying agent"), ("dental_evaluation", "Dental evaluation"),
               ("orthopaedic_evaluation", "Orthopaedic evaluation"))
 HER2_WORDS = {"positive": "HER2+", "low": "HER2-low", "zero": "HER2-0", "equivocal": "HER2 equivocal",
@@ -40,33 +36,13 @@ HER2_WORDS = {"positive": "HER2+", "low": "HER2-low", "zero": "HER2-0", "equivoc
 HR_WORDS = {"positive": "HR+", "negative": "HR−", "unknown": "HR unknown"}
 
 
-def mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def items(value: object) -> list[Any]:
-    return list(value) if isinstance(value, Sequence) and not isinstance(value, str) else []
-
-
-def records(value: object) -> list[Mapping[str, Any]]:
-    """The objects of a list; anything else in it (null, a stray string) is skipped."""
-    return [v for v in items(value) if isinstance(v, Mapping)]
-
-
 def humanise(value: object) -> str:
     """``consider_selected`` -> ``Consider selected``."""
-    text = str(value).replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else UNKNOWN
+    return reading.humanise(value, UNKNOWN)
 
 
 def verdict_words(section: Mapping[str, Any]) -> str:
-    label = section.get("label")
-    if isinstance(label, str) and label:
-        return label
-    verdict = section.get("verdict")
-    if verdict is None:
-        return "No verdict"
-    return VERDICT_WORDS.get(str(verdict), humanise(verdict))
+    return reading.verdict_words(section, UNKNOWN)
 
 
 def _text(value: object) -> str:

@@ -11,6 +11,14 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from tumorboard.domain.meeting import AgendaTriage, DecisionCategory, DeviationReason
+from tumorboard.recommend import reading
+
+# Shared with the other reader of the recommendation document (tumorboard.recommend.reading).
+VERDICT_SECTIONS = reading.VERDICT_SECTIONS
+VERDICT_WORDS = reading.VERDICT_WORDS
+mapping = reading.mapping
+records = reading.records
+strings = reading.strings
 
 _CATEGORY_LABELS: dict[DecisionCategory, str] = {
     DecisionCategory.SYSTEMIC_THERAPY: "Systemic therapy",
@@ -49,21 +57,6 @@ def triage_label(triage: AgendaTriage) -> str:
     return _TRIAGE_LABELS[triage]
 
 
-# The engine always sends a label; these cover an older stored document that lacks one.
-VERDICT_WORDS: dict[str, str] = {
-    "not_applicable": "Not applicable (primary not intact)",
-    "indicated_palliative": "Indicated for palliation",
-    "consider_selected": "Consider in selected patients",
-    "not_routine": "Not routinely recommended",
-    "not_indicated": "Not indicated",
-    "not_yet": "Not yet: assess response first",
-    "consider": "Consider",
-    "consider_non_progression": "Consider (disease not progressing)",
-}
-VERDICT_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("primary_tumour", "Locoregional treatment of the primary tumour"),
-    ("metastasis_directed_therapy", "Metastasis-directed therapy"),
-)
 # Met / not met / unknown: a glyph and a word, so neither colour nor the glyph alone carries it.
 CRITERION_MARKS: dict[bool | None, str] = {True: "✓", False: "✗", None: "?"}
 # Severity in reading order: critical first.
@@ -81,38 +74,13 @@ RESPONSE_WORDS: dict[str, str] = {
 NOT_RECORDED = "not recorded"
 
 
-def mapping(value: object) -> Mapping[str, Any]:
-    """The value if it is an object, else an empty one: a stored document may be partial."""
-    return value if isinstance(value, Mapping) else {}
-
-
-def records(value: object) -> list[Mapping[str, Any]]:
-    """The objects of a list; anything else (null, a stray string) is skipped."""
-    if not isinstance(value, list | tuple):
-        return []
-    return [v for v in value if isinstance(v, Mapping)]
-
-
-def strings(value: object) -> list[str]:
-    if not isinstance(value, list | tuple):
-        return []
-    return [str(v) for v in value if v is not None]
-
-
 def humanise(value: object) -> str:
     """``consider_selected`` -> ``Consider selected``."""
-    text = str(value).replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else NOT_RECORDED
+    return reading.humanise(value, NOT_RECORDED)
 
 
 def verdict_words(section: Mapping[str, Any]) -> str:
-    label = section.get("label")
-    if isinstance(label, str) and label:
-        return label
-    verdict = section.get("verdict")
-    if verdict is None:
-        return "No verdict"
-    return VERDICT_WORDS.get(str(verdict), humanise(verdict))
+    return reading.verdict_words(section, NOT_RECORDED)
 
 
 def day_words(day: date) -> str:
