@@ -9,13 +9,13 @@ import pytest
 from gui_examples import EXAMPLE_NAMES, example, needs_examples, recommendation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl
+from PySide6.QtGui import QColor, QHelpEvent, QPalette
+from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from tumorboard.gui import recommendation_text as words
-from tumorboard.gui.recommendation_panel import FactsGrid, RecommendationPanel
+from tumorboard.gui.recommendation_panel import RecommendationPanel
 from tumorboard.recommend import recommend_document
 
 
@@ -30,11 +30,6 @@ def panel(qtbot: QtBot, opened: list[str]) -> RecommendationPanel:
     qtbot.addWidget(widget)
     widget.resize(520, 900)
     return widget
-
-
-def _href(label: QLabel, ref_id: str) -> str:
-    assert f'href="ref:{ref_id}"' in label.text()
-    return f"ref:{ref_id}"
 
 
 def test_verdicts_criteria_and_key_facts_in_plain_words(panel: RecommendationPanel) -> None:
@@ -69,11 +64,14 @@ def test_warnings_are_grouped_critical_first(panel: RecommendationPanel) -> None
 def test_disclaimer_is_always_in_view(qtbot: QtBot, panel: RecommendationPanel) -> None:
     panel.show()
     qtbot.waitExposed(panel)
+    panel.resize(520, 300)
     panel.set_recommendation(recommendation())
     assert panel.disclaimer.isVisible()
     assert "supports and does not replace the board's judgement" in panel.disclaimer.text()
-    # Outside the scroll area: scrolling to the references never hides it.
-    panel.scroll_area.verticalScrollBar().setValue(panel.scroll_area.verticalScrollBar().maximum())
+    # Outside the scrolling page: scrolling to the references never hides it.
+    bar = panel.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
     assert panel.disclaimer.isVisible() and panel.disclaimer.parent() is panel
     panel.set_recommendation(None)
     assert "supports and does not replace the board's judgement" in panel.disclaimer.text()
@@ -82,19 +80,50 @@ def test_disclaimer_is_always_in_view(qtbot: QtBot, panel: RecommendationPanel) 
 def test_reference_link_emits_the_url_and_opens_it(qtbot: QtBot, panel: RecommendationPanel,
                                                    opened: list[str]) -> None:
     panel.set_recommendation(recommendation())
-    labels = panel.reference_labels()
-    assert labels and all(label.accessibleName() for label in labels)
-    source = next(label for label in labels if "Sources:" in label.text() and "e2108_2022" in label.text())
+    assert panel.reference_links()[0] == "e2108_2022"  # the info warning cites it first
     with qtbot.waitSignal(panel.reference_opened) as signal:
-        source.linkActivated.emit(_href(source, "e2108_2022"))
+        panel.view.anchorClicked.emit(QUrl("ref:e2108_2022"))
     assert signal.args == ["https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"]
     assert opened == ["https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"]
+    assert "Visceral crisis recorded." in panel.plain_text()  # following a link keeps the page
     # A reference without a URL is listed but not a link, and opening it does nothing.
     text = panel.plain_text()
     assert "Founding care algorithm (no public URL)." in text
-    assert 'href="ref:founding_algorithm"' not in "".join(label.text() for label in labels)
+    assert "founding_algorithm" not in panel.reference_links()
     assert panel.open_reference("founding_algorithm") is None and len(opened) == 1
     assert "(secondary source)" in text
+
+
+def test_links_are_reached_and_opened_with_the_keyboard(qtbot: QtBot, panel: RecommendationPanel,
+                                                        opened: list[str]) -> None:
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_recommendation(recommendation())
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Tab)  # the first link: [1] under the info warning
+    assert panel.view.textCursor().selectedText() == "[1]"
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    assert opened == ["https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"]
+
+
+def test_hover_shows_the_citation_behind_a_number_and_the_rule_code(qtbot: QtBot,
+                                                                   panel: RecommendationPanel) -> None:
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_recommendation(recommendation())
+    doc = panel.view.document()
+    first_link = doc.find("[1]")
+    rect = panel.view.cursorRect(first_link)
+    assert panel.tooltip_at(rect.left() - 4, rect.center().y()) == "Khan SA, et al. ECOG-ACRIN E2108. J Clin Oncol 2022."
+    crisis = panel.view.cursorRect(doc.find("Visceral crisis"))
+    code = panel.tooltip_at(crisis.left() - 2, crisis.center().y())
+    assert code == next(w["code"] for w in recommendation()["warnings"] if w["message"].startswith("Visceral"))
+    assert panel.tooltip_at(5, panel.view.viewport().height() - 5) is None  # empty space below the page
+    # The hover itself: Qt asks the page for a tooltip where the mouse rests.
+    viewport = panel.view.viewport()
+    point = QPoint(crisis.left() - 2, crisis.center().y())
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point)))
+    assert QToolTip.text() == code
 
 
 def test_references_are_numbered_in_citation_order(panel: RecommendationPanel) -> None:
@@ -143,51 +172,60 @@ def test_any_document_with_keys_dropped_still_renders(panel: RecommendationPanel
     assert "does not replace" in panel.plain_text()
 
 
-def test_unchanged_document_keeps_the_widgets(panel: RecommendationPanel) -> None:
+def test_unchanged_document_keeps_the_page_and_the_place(qtbot: QtBot, panel: RecommendationPanel) -> None:
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.resize(520, 300)
     rec = recommendation()
     panel.set_recommendation(rec)
-    content = panel.scroll_area.widget()
+    bar = panel.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 100)
+    bar.setValue(100)
+    revision = panel.view.document().revision()
     panel.set_recommendation(copy.deepcopy(rec))  # live editing recomputes an equal result
-    assert panel.scroll_area.widget() is content
+    assert panel.view.document().revision() == revision and bar.value() == 100
     rec["primary_tumour"]["label"] = "Changed"
     panel.set_recommendation(rec)
-    assert panel.scroll_area.widget() is not content and "Changed" in panel.plain_text()
+    assert panel.view.document().revision() != revision and "Changed" in panel.plain_text()
+    qtbot.waitUntil(lambda: bar.value() == 100)  # a changed result keeps the reader's place too
 
 
 def test_facts_use_two_columns_only_when_wide(qtbot: QtBot, panel: RecommendationPanel) -> None:
     panel.show()
     qtbot.waitExposed(panel)
     panel.set_recommendation(recommendation())
-    grid = panel.scroll_area.widget().findChild(FactsGrid)
-    assert grid is not None
     panel.resize(900, 600)
-    qtbot.waitUntil(lambda: grid.columns() == 2)
+    qtbot.waitUntil(lambda: panel.fact_columns() == 2)
+    assert "Age\n48\nSubtype\nHR+ / HER2-low\nStage" in panel.plain_text()
     panel.resize(240, 600)
-    qtbot.waitUntil(lambda: grid.columns() == 1)
-    qtbot.waitUntil(lambda: panel.scroll_area.widget().minimumSizeHint().width() <= 240)
+    qtbot.waitUntil(lambda: panel.fact_columns() == 1)
+    assert panel.view.horizontalScrollBar().maximum() <= 240  # the page wraps, no sideways scrolling
 
 
-def test_dark_palette_rebuilds_with_light_tones(qtbot: QtBot, panel: RecommendationPanel) -> None:
+def test_dark_palette_renders_with_dark_tones(qtbot: QtBot, panel: RecommendationPanel) -> None:
     panel.set_recommendation(recommendation())
-    assert "#2e7d32" in "".join(label.styleSheet() for label in panel.findChildren(QLabel))
+    assert "#2e7d32" in panel.view.toHtml()
     palette = panel.palette()
     palette.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
     palette.setColor(QPalette.ColorRole.Text, QColor("#e8e8e8"))
     panel.setPalette(palette)
-    sheets = "".join(label.styleSheet() for label in panel.findChildren(QLabel))
-    assert "#81c784" in sheets and "#2e7d32" not in sheets
+    html = panel.view.toHtml()
+    assert "#81c784" in html and "#2e7d32" not in html
     assert "#3a3000" in panel.disclaimer.styleSheet()
 
 
 def test_accessible_names_on_the_panel_and_its_parts(panel: RecommendationPanel) -> None:
     panel.set_recommendation(recommendation())
     assert panel.accessibleName() == "Guideline recommendation"
-    names = {label.accessibleName() for label in panel.findChildren(QLabel)}
-    assert "Decision-support disclaimer" in names
-    assert "Bone-only metastases: met" in {w.accessibleName() for w in panel.scroll_area.widget().findChildren(
-        type(panel.scroll_area.widget()))}
-    assert any(n.startswith("Verdict: ") for n in names)
-    assert all(label.accessibleName() for label in panel.reference_labels())
+    assert panel.disclaimer.accessibleName() == "Decision-support disclaimer"
+    assert panel.view.accessibleName() == "Recommendation details"
+    # The verdicts and warning counts, for a screen reader before it reads the page.
+    summary = panel.view.accessibleDescription()
+    assert "Locoregional treatment of the primary tumour: May be considered by the MDT (selected subgroup)" \
+        in summary
+    assert "1 critical" in summary and "1 warning" in summary
+    panel.set_recommendation(None)
+    assert panel.view.accessibleDescription() == "No recommendation"
 
 
 def test_text_helpers_fall_back_to_words() -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, QUrl
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -183,11 +183,10 @@ def test_recommendation_panel_shows_verdicts_criteria_warnings_and_disclaimer(qt
     if any(w["severity"] == "warning" for w in rec["warnings"]) and any(
             w["severity"] == "info" for w in rec["warnings"]):
         assert text.index("Warning (") < text.index("For information (")
-    link = panel.reference_labels()[0]
-    href = link.text().split('href="', 1)[1].split('"', 1)[0]
+    ref_id = panel.reference_links()[0]
     with qtbot.waitSignal(panel.reference_opened) as signal:
-        link.linkActivated.emit(href)
-    url = rec["references"][href.removeprefix("ref:")]["url"]
+        panel.view.anchorClicked.emit(QUrl(f"ref:{ref_id}"))
+    url = rec["references"][ref_id]["url"]
     assert signal.args == [url]
     assert opened == [url]
 
