@@ -69,6 +69,16 @@ def test_refused_files_write_nothing(service: CaseService, content: bytes, expec
     assert sum(service.counts_by_status().values()) == 0
 
 
+def test_nul_in_a_name_is_refused_by_field_on_every_database(service: CaseService,
+                                                              example_files: list[Path]) -> None:
+    doc = json.loads(example_files[0].read_text())
+    doc["patient"]["name"] = "Ann\x00Smith"
+    outcome = service.import_documents([("nul.json", json.dumps(doc).encode())])[0]
+    assert outcome.action == "refused"
+    assert list(outcome.problems) == ["/patient/name: contains a NUL character (\\0), which cannot be stored; remove it"]
+    assert service.worklist() == []
+
+
 def test_impossible_date_is_refused_with_its_path(service: CaseService, example_files: list[Path]) -> None:
     doc = json.loads(example_files[0].read_text())
     doc["therapies"][0]["start"] = "2025-02-30"

@@ -75,6 +75,27 @@ def test_refusals_name_the_json_path_and_the_problem(changes: dict[str, Any], ex
     assert any(p.startswith(expected) for p in found), found
 
 
+FREE_TEXT = ["patient/name", "tumour/histology", "metastatic/lesions/0/site", "therapies/0/regimen",
+             "recist/targets/0/name"]
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(FREE_TEXT), st.text(max_size=20), st.text(max_size=20))
+def test_a_nul_character_in_free_text_is_refused_at_its_field(path: str, before: str, after: str) -> None:
+    # PostgreSQL cannot store NUL in text: the document is refused on every database, by field.
+    found = problems(doc(**{path: (before + "\x00" + after)[:200]}))
+    assert f"/{path}: contains a NUL character (\\0), which cannot be stored; remove it" in found
+
+
+def test_a_nul_character_in_a_field_name_is_shown_escaped() -> None:
+    d = doc()
+    d["patient"]["no\x00te"] = "x"
+    found = problems(d)
+    assert "/patient/no\\0te: the field name contains a NUL character (\\0), which cannot be stored; remove it" \
+        in found
+    assert not any("\x00" in p for p in found if "field name" in p)
+
+
 def test_lesions_without_metastatic_diagnosis_date_are_refused() -> None:
     d = doc()
     del d["metastatic"]["diagnosis_date"]

@@ -123,10 +123,31 @@ def _list(node: Any, key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+NUL_MESSAGE = "contains a NUL character (\\0), which cannot be stored; remove it"
+
+
+def _nul_problems(node: Any, parts: tuple[Any, ...], problems: list[DocumentProblem]) -> None:
+    """PostgreSQL cannot store a NUL character in text or JSON: refuse it on every database alike,
+    naming the field, instead of letting the database fail the save with its own message."""
+    if isinstance(node, str):
+        if "\x00" in node:
+            problems.append(DocumentProblem(_pointer(parts), NUL_MESSAGE))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str) and "\x00" in key:
+                key = key.replace("\x00", "\\0")  # shown, never printed raw to a terminal
+                problems.append(DocumentProblem(_pointer((*parts, key)), "the field name " + NUL_MESSAGE))
+            _nul_problems(value, (*parts, key), problems)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _nul_problems(value, (*parts, i), problems)
+
+
 def _cross_field_problems(doc: Any) -> list[DocumentProblem]:
     """Rules the schema cannot express. Defensive about shapes: it also runs on documents the
     schema refused, so that every problem is reported at once."""
     problems: list[DocumentProblem] = []
+    _nul_problems(doc, (), problems)
     if not isinstance(doc, dict):
         return problems
     d = _date_at
