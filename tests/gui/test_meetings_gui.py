@@ -25,6 +25,7 @@ from tumorboard.gui.meeting_dialogs import (
     AddCaseDialog,
     AgendaItemDialog,
     GuestDialog,
+    MeetingDetailsDialog,
     NewMeetingDialog,
     SuggestedCasesDialog,
 )
@@ -186,6 +187,52 @@ def test_ticking_attendance_updates_the_quorum_label(qtbot: QtBot, window: MainW
     guest.buttons.accepted.emit()
     qtbot.waitUntil(lambda: planner.quorum_label.text() == "Quorum met")
     assert planner.attendance.rowCount() == len(DEMO_MEMBERS) + 1
+
+
+def test_meeting_details_are_edited_in_a_form_that_keeps_what_was_typed(
+        qtbot: QtBot, window: MainWindow, meetings: MeetingService) -> None:
+    planner = open_meeting(window, meetings).planner
+    planner.edit_details.click()
+    dialog = planner.dialog
+    assert isinstance(dialog, MeetingDetailsDialog) and dialog.isVisible()
+    meeting = meetings.get(meeting_id(meetings, signed=False))
+    assert dialog.chair.text() == (meeting.chair or "") and dialog.start.text() == (meeting.start_time or "")
+    dialog.start.clear()
+    qtbot.keyClicks(dialog.start, "7.30")
+    dialog.place.clear()
+    qtbot.keyClicks(dialog.place, "Seminar room B")
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible() and "7.30" in dialog.errors.text_of("time")
+    assert dialog.place.text() == "Seminar room B" and dialog.start.text() == "7.30"
+    dialog.start.clear()
+    qtbot.keyClicks(dialog.start, "07:30")
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    changed = meetings.get(meeting.id)
+    assert (changed.start_time, changed.place) == ("07:30", "Seminar room B")
+    qtbot.waitUntil(lambda: "Seminar room B" in planner.header.text())
+    # The signed meeting offers no such button: its details are part of the signed record.
+    signed = open_meeting(window, meetings, signed=True).planner
+    assert not signed.edit_details.isEnabled() and not signed.add_member.isEnabled()
+
+
+def test_a_board_member_is_added_from_the_planner(qtbot: QtBot, window: MainWindow,
+                                                  meetings: MeetingService) -> None:
+    planner = open_meeting(window, meetings).planner
+    rows = planner.attendance.rowCount()
+    planner.add_member.click()
+    dialog = planner.dialog
+    assert isinstance(dialog, GuestDialog) and dialog.windowTitle() == "Add board member"
+    qtbot.keyClicks(dialog.name, DEMO_MEMBERS[1][0])  # already listed: refused under the name
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible() and "already on this meeting's attendance list" in dialog.errors.text_of("name")
+    dialog.name.setText("Dr Ines Moreau")
+    dialog.discipline.setCurrentIndex(dialog.discipline.findData(Discipline.SPECIALIST_NURSING))
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: planner.attendance.rowCount() == rows + 1)
+    board = meetings.get(planner.meeting.id if planner.meeting else 0).board
+    assert ("Dr Ines Moreau", "specialist_nursing", "member") in board.members
 
 
 def test_agenda_reorders_by_drop_and_by_keyboard_and_persists(qtbot: QtBot, window: MainWindow,

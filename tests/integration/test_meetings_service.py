@@ -88,6 +88,53 @@ def test_a_bad_time_is_refused_naming_the_field(meetings: MeetingService) -> Non
         meetings.create_meeting(BOARD, DAY, "25:00")
 
 
+def test_a_member_added_during_planning_is_listed_on_the_open_meeting_in_one_step(
+        db: Database, meetings: MeetingService) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, "08:30")
+    before = meetings.get(meeting_id).version
+    board = meetings.add_member(BOARD, "  Dr Ito ", Discipline.SPECIALIST_NURSING, meeting_id=meeting_id)
+    assert ("Dr Ito", "specialist_nursing", "member") in board.members
+    listed = {a.name: a.present for a in meetings.get(meeting_id).attendance}
+    assert listed["Dr Ito"] is False and meetings.get(meeting_id).version == before + 1
+    later = meetings.create_meeting(BOARD, DAY + timedelta(days=7))
+    assert "Dr Ito" in {a.name for a in meetings.get(later).attendance}  # and on every meeting planned later
+    with pytest.raises(MeetingError, match=r"^name: Dr Ito is already on this meeting's attendance list"):
+        meetings.add_member(BOARD, "Dr Ito", Discipline.RADIOLOGY, meeting_id=meeting_id)
+    with pytest.raises(MeetingError, match=r"^name: Dr Ito is already a member of this board"):
+        meetings.add_member(BOARD, "Dr Ito", Discipline.RADIOLOGY)
+    with pytest.raises(MeetingError, match="NUL character"):
+        meetings.add_member(BOARD, "Dr\x00X", Discipline.RADIOLOGY)
+    # A closed meeting refuses, and the board's list is left as it was: one transaction.
+    meetings.close(meeting_id)
+    with pytest.raises(MeetingError, match="closed"):
+        meetings.add_member(BOARD, "Dr Pereira", Discipline.RADIOLOGY, meeting_id=meeting_id)
+    assert "Dr Pereira" not in {m[0] for m in meetings.ensure_board(BOARD).members}
+    with db.session() as s:
+        added = s.execute(text("SELECT count(*) FROM audit_log WHERE action = 'add-member'")).scalar_one()
+    assert added == len(QUORUM_MEMBERS) + 1
+
+
+def test_meeting_details_change_is_checked_audited_and_locked(db: Database, meetings: MeetingService) -> None:
+    meeting_id = meetings.create_meeting(BOARD, DAY, "08:30", place="Room 1")
+    version = meetings.get(meeting_id).version
+    with pytest.raises(MeetingError, match="NUL character"):
+        meetings.update_details(meeting_id, start="08:30", place="Room\x002", video_link=None, chair=None)
+    with pytest.raises(MeetingError, match="time"):
+        meetings.update_details(meeting_id, start="8h", place="Room 2", video_link=None, chair=None)
+    meetings.update_details(meeting_id, start="09:00", place="  Room 2 ", video_link="", chair="Dr Sánchez",
+                            expected_version=version)
+    changed = meetings.get(meeting_id)
+    assert (changed.start_time, changed.place, changed.video_link, changed.chair) == (
+        "09:00", "Room 2", None, "Dr Sánchez")
+    with pytest.raises(ConcurrentEdit):  # a second change from the same stale copy
+        meetings.update_details(meeting_id, start="10:00", place=None, video_link=None, chair=None,
+                                expected_version=version)
+    with db.session() as s:
+        fields = {r[0] for r in s.execute(text(
+            "SELECT field FROM audit_log WHERE action = 'update' AND entity = 'meeting'"))}
+    assert {"start_time", "place", "chair"} <= fields
+
+
 def test_quorum_follows_attendance(meetings: MeetingService) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     status = meetings.quorum(meeting_id)

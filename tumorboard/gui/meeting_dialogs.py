@@ -1,4 +1,5 @@
-"""Dialogs of meeting planning: a new meeting, a guest, cases for the agenda, one agenda item."""
+"""Dialogs of meeting planning: a new meeting, its details, a board member or guest, cases for the
+agenda, one agenda item."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from tumorboard.domain.meeting import AgendaTriage, BoardRole, Discipline
 from tumorboard.gui.form_dialog import FormDialog
 from tumorboard.gui.meeting_models import CheckListModel
-from tumorboard.store.meeting_records import AgendaRecord
+from tumorboard.store.meeting_records import AgendaRecord, MeetingRecord
 
 
 def line(text: str = "", placeholder: str = "") -> QLineEdit:
@@ -66,12 +67,40 @@ class NewMeetingDialog(FormDialog):
                 "place": text(self.place), "video_link": text(self.video_link), "chair": text(self.chair)}
 
 
-class GuestDialog(FormDialog):
-    """Someone not on the board's list who attends: name, discipline, role."""
+class MeetingDetailsDialog(FormDialog):
+    """Start time, place, video link and chair of a planned meeting (the day and board stay: a
+    different day is a different meeting, with its own carry-over)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Add guest", "A guest counts towards the quorum for their discipline.", parent,
-                         ok_text="&Add guest")
+    def __init__(self, meeting: MeetingRecord, parent: QWidget | None = None) -> None:
+        super().__init__("Meeting details", f"{meeting.board.name}, {meeting.day:%A %d %B %Y}. The change is "
+                         "recorded in the audit trail.", parent, ok_text="&Save details")
+        self.version = meeting.version  # refused if someone else changed the meeting meanwhile
+        self.start = line(meeting.start_time or "", "HH:MM, for example 08:00")
+        self.place = line(meeting.place or "", "Room or building")
+        self.video_link = line(meeting.video_link or "", "https://...")
+        self.chair = line(meeting.chair or "", "Name of the chair, as they sign")
+        self.row("&Time:", self.start, "time", "start")
+        self.row("&Place:", self.place, "place")
+        self.row("&Video link:", self.video_link, "video_link", "video link")
+        self.row("C&hair:", self.chair, "chair")
+
+    def values(self) -> dict[str, str | None]:
+        return {"start": self.start.text().strip() or None, "place": self.place.text(),
+                "video_link": self.video_link.text(), "chair": self.chair.text()}
+
+
+class GuestDialog(FormDialog):
+    """Someone who attends: name, discipline, role. A guest attends this meeting only; the same
+    form adds a member to the board's list (``member=True``)."""
+
+    def __init__(self, parent: QWidget | None = None, *, member: bool = False) -> None:
+        if member:
+            super().__init__("Add board member", "A board member is listed on every meeting planned from "
+                             "now on, and on this one (absent until ticked).", parent,
+                             ok_text="&Add member")
+        else:
+            super().__init__("Add guest", "A guest counts towards the quorum for their discipline.", parent,
+                             ok_text="&Add guest")
         self.name = line(placeholder="Full name, for example Dr Jana Horváth")
         self.discipline = QComboBox()
         for d in Discipline:

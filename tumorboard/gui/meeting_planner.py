@@ -26,7 +26,13 @@ from tumorboard.gui.agenda_model import AgendaModel
 from tumorboard.gui.decision_dialogs import QuorumOverrideDialog
 from tumorboard.gui.form_dialog import FormDialog
 from tumorboard.gui.form_errors import USER_ERRORS
-from tumorboard.gui.meeting_dialogs import AddCaseDialog, AgendaItemDialog, GuestDialog, SuggestedCasesDialog
+from tumorboard.gui.meeting_dialogs import (
+    AddCaseDialog,
+    AgendaItemDialog,
+    GuestDialog,
+    MeetingDetailsDialog,
+    SuggestedCasesDialog,
+)
 from tumorboard.gui.meeting_models import AttendanceModel
 from tumorboard.services.cases import CaseService, WorklistQuery
 from tumorboard.services.meetings import MeetingService
@@ -91,7 +97,11 @@ class MeetingPlanner(QWidget):
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.header.setOpenExternalLinks(True)
         self.header.setAccessibleName("Meeting details")
-        layout.addWidget(self.header)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        self.edit_details = self._button("Meeting &details...", top)
+        top.setAlignment(self.edit_details, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
 
         attendance_box = QGroupBox("Attendance")
         attendance_layout = QVBoxLayout(attendance_box)
@@ -112,6 +122,7 @@ class MeetingPlanner(QWidget):
         attendance_layout.addWidget(self.attendance_view, 1)
         attendance_buttons = QHBoxLayout()
         self.add_guest = self._button("Add &guest...", attendance_buttons)
+        self.add_member = self._button("Add board &member...", attendance_buttons)
         self.override = self._button("Chair's quorum &override...", attendance_buttons)
         attendance_buttons.addStretch(1)
         attendance_layout.addLayout(attendance_buttons)
@@ -160,6 +171,8 @@ class MeetingPlanner(QWidget):
         layout.addWidget(splitter, 1)
 
         self.add_guest.clicked.connect(self._on_add_guest_clicked)
+        self.add_member.clicked.connect(self._on_add_member_clicked)
+        self.edit_details.clicked.connect(self._on_edit_details_clicked)
         self.override.clicked.connect(self._on_override_clicked)
         self.add_case.clicked.connect(self._on_add_case_clicked)
         self.add_suggested.clicked.connect(self._on_add_suggested_clicked)
@@ -208,8 +221,8 @@ class MeetingPlanner(QWidget):
         self.agenda.set_rows(meeting.agenda, editable=editable, moved_to=meeting.carried_over_to_day)
         if current is not None and self.agenda.row_of(current) >= 0:
             self.agenda_view.selectRow(self.agenda.row_of(current))
-        for button in (self.add_guest, self.add_case, self.add_suggested, self.edit_item, self.remove_item,
-                       self.move_up, self.move_down):
+        for button in (self.edit_details, self.add_guest, self.add_member, self.add_case, self.add_suggested,
+                       self.edit_item, self.remove_item, self.move_up, self.move_down):
             button.setEnabled(editable)
         self.override.setEnabled(editable and not quorum.met and not quorum.overridden_by)
 
@@ -266,6 +279,31 @@ class MeetingPlanner(QWidget):
             return True
 
         dialog.submit = submit
+        dialog.accepted.connect(self.changed)
+        self._open(dialog)
+
+    def _on_add_member_clicked(self) -> None:
+        if self.meeting is None:
+            return
+        meeting_id, board = self.meeting.id, self.meeting.board.name
+        dialog = GuestDialog(self, member=True)
+
+        def submit() -> bool:
+            name, discipline, role = dialog.chosen()
+            self.meetings.add_member(board, name, discipline, role, meeting_id=meeting_id)
+            return True
+
+        dialog.submit = submit
+        dialog.accepted.connect(self.changed)
+        self._open(dialog)
+
+    def _on_edit_details_clicked(self) -> None:
+        if self.meeting is None:
+            return
+        meeting_id = self.meeting.id
+        dialog = MeetingDetailsDialog(self.meeting, self)
+        dialog.submit = lambda: self.meetings.update_details(meeting_id, **dialog.values(),
+                                                             expected_version=dialog.version)
         dialog.accepted.connect(self.changed)
         self._open(dialog)
 

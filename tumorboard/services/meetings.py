@@ -39,7 +39,7 @@ from tumorboard.services.derived import derive
 from tumorboard.services.minutes import assemble_minutes
 from tumorboard.services.quorum import QuorumStatus, quorum_status
 from tumorboard.services.settings import settings_from
-from tumorboard.store import Database
+from tumorboard.store import Database, RecordExists
 from tumorboard.store.meeting_records import (
     BoardRecord,
     FollowUpRecord,
@@ -151,18 +151,34 @@ class MeetingService:
             return board
 
     def add_member(self, board: str, name: str, discipline: Discipline,
-                   role: BoardRole = BoardRole.MEMBER) -> BoardRecord:
+                   role: BoardRole = BoardRole.MEMBER, *, meeting_id: int | None = None) -> BoardRecord:
+        """Add someone to the board's list; with ``meeting_id``, list them (absent until ticked) on
+        that open meeting too, in the same transaction: meetings copy the list when planned."""
         check(self.db, self.user, Permission.PLAN_MEETINGS)
+        _no_nul(name)
         if not name.strip():
             raise MeetingError("name: a board member needs a name")
+        name = name.strip()
         with self.db.session() as s:
             repo = MeetingRepository(s)
             record = repo.board(board)
             if record is None:
                 raise MeetingError(f"board: no board named {board!r}")
-            repo.add_member(record.id, name.strip(), discipline.value, role.value)
+            if meeting_id is not None:
+                self._open_meeting(s, meeting_id, "adding a board member to the attendance list")
+                if any(a.name == name for a in repo.get(meeting_id).attendance):
+                    raise MeetingError(f"name: {name} is already on this meeting's attendance list")
+            try:
+                repo.add_member(record.id, name, discipline.value, role.value)
+            except RecordExists as exc:
+                raise MeetingError(f"name: {exc}") from None
             AuditRepository(s).record(self.actor, "add-member", "board", str(record.id), [
-                ("member", None, f"{name.strip()} ({discipline.value}, {role.value})")])
+                ("member", None, f"{name} ({discipline.value}, {role.value})")])
+            if meeting_id is not None:
+                repo.set_attendance(meeting_id, name, False, None, None)
+                AuditRepository(s).record(self.actor, "attendance", "meeting", str(meeting_id), [
+                    (f"present/{name}", None, "False")])
+                repo.touch(meeting_id, self.actor, None)
             s.commit()
             updated = repo.board(board)
             assert updated is not None
@@ -200,6 +216,8 @@ class MeetingService:
                        expected_version: int | None = None) -> None:
         check(self.db, self.user, Permission.PLAN_MEETINGS)
         start = parse_start_time(start)
+        _no_nul(place, video_link, chair)
+        place, video_link, chair = _clean(place), _clean(video_link), _clean(chair)
         with self.db.session() as s:
             repo = self._open_meeting(s, meeting_id, "changing the meeting's details")
             old = repo.update_meeting(meeting_id, self.actor, expected_version, start_time=start, place=place,
