@@ -28,6 +28,8 @@ def test_demo_start_opens_the_main_window_on_a_fresh_machine(tmp_path: Path, qtb
         assert window.model.rowCount() == 30
         assert "(demo)" in window.statusBar().currentMessage()
         assert (data / "demo.sqlite3").exists()
+        qtbot.waitUntil(lambda: window.integrity_checked)  # every page read once the window is up
+        assert window.integrity_problem is None
     finally:
         window.close()
         db.close()
@@ -123,3 +125,39 @@ def test_cancelling_the_sign_in_does_not_open_the_app(tmp_path: Path, monkeypatc
     db.close()
     monkeypatch.setattr(login.LoginDialog, "exec", lambda self: 0)
     assert start_app(database=str(tmp_path / "x.sqlite3")) is None
+
+
+def test_damage_found_after_the_window_is_up_is_said_with_what_to_do(
+        tmp_path: Path, qtbot: QtBot, no_modal_dialogs: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from tumorboard.gui import app as app_module
+    from tumorboard.services.demo import populate_demo
+    from tumorboard.store import Database
+
+    path = tmp_path / "ward.sqlite3"
+    db = Database.open(str(path))
+    populate_demo(db)
+    db.close()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=DELETE")
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
+    con.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page_size:root * page_size] = b"\xff" * page_size  # deep damage: schema intact
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(app_module, "sign_in", lambda _db, _demo: next(
+        u for u in app_module.AccountService(_db).users() if u.username == "demo-chair"))
+    started = start_app(database=str(path))
+    assert started is not None  # the light check lets the board in; the full one follows
+    window, db = started
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: window.integrity_checked)
+        assert window.integrity_problem
+        said = " ".join(no_modal_dialogs)
+        assert "The database is damaged" in said and "restore the latest good backup" in said
+    finally:
+        window.close()
+        db.close()

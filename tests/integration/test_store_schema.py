@@ -21,7 +21,7 @@ from tumorboard.store import (
     NotATumorboardDatabase,
 )
 from tumorboard.store.models import Base
-from tumorboard.store.schema import head_revision
+from tumorboard.store.schema import head_revision, sqlite_integrity_problem
 
 
 def digest(path: Path) -> str:
@@ -85,6 +85,50 @@ def test_a_corrupt_database_is_refused_and_untouched(tmp_path: Path) -> None:
     with pytest.raises(NotATumorboardDatabase):
         Database.open(str(path))
     assert digest(path) == before
+
+
+def _wreck_table(path: Path, table: str) -> None:
+    """Overwrite the root page of ``table``: the schema page stays readable, the damage is deep."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=DELETE")
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    con.close()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    data[start:start + page_size] = b"\xff" * page_size
+    path.write_bytes(bytes(data))
+
+
+def test_damage_below_the_schema_is_found_by_the_full_check_or_later(tmp_path: Path) -> None:
+    path = tmp_path / "deep.sqlite3"
+    Database.open(str(path)).close()
+    assert sqlite_integrity_problem(path) is None
+    _wreck_table(path, "audit_log")
+    before = digest(path)
+    with pytest.raises(NotATumorboardDatabase, match="failed the integrity check"):
+        Database.open(str(path))  # the default (CLI, services): every page read first
+    assert digest(path) == before
+    problem = sqlite_integrity_problem(path)
+    assert problem is not None and problem != "ok"
+    # The desktop app opens with the light check and reads every page once its window is up.
+    db = Database.open(str(path), check_integrity=False)
+    db.close()
+
+
+def test_an_older_damaged_database_is_never_migrated(tmp_path: Path) -> None:
+    from alembic import command
+
+    from tumorboard.store.schema import alembic_config
+
+    path = tmp_path / "old.sqlite3"
+    command.upgrade(alembic_config(f"sqlite:///{path}"), "0001")
+    _wreck_table(path, "audit_log")
+    before = digest(path)
+    with pytest.raises(NotATumorboardDatabase, match="failed the integrity check"):
+        Database.open(str(path), check_integrity=False)  # a migration would write: full check anyway
+    assert digest(path) == before
+    assert not (tmp_path / "backups").exists()
 
 
 def test_a_database_from_a_newer_app_is_refused_naming_the_version(tmp_path: Path) -> None:

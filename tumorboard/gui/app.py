@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from tumorboard.domain.users import User
 from tumorboard.services.accounts import AccountService
 from tumorboard.store import Database
+from tumorboard.store.location import sqlite_path
+from tumorboard.store.schema import sqlite_integrity_problem
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -50,7 +52,8 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
             from tumorboard.services.demo import ensure_demo_database
 
             database = ensure_demo_database()
-        db = Database.open(database)
+        # The read of every page runs once the window is up (below): not on the way to it.
+        db = Database.open(database, check_integrity=False)
     except StoreError as exc:
         print(f"error: database: {exc}", file=sys.stderr)  # seen at once when started from a shell
         QMessageBox.critical(None, "tumorboard cannot open the database", str(exc))
@@ -63,6 +66,9 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
     window = MainWindow(CaseService(db, user=user), location, meetings=MeetingService(db, user=user))
     window.set_signed_in(user, AccountService(db))
     window.show()
+    path = sqlite_path(db.url)
+    if path is not None:
+        window.check_database_in_background(lambda: sqlite_integrity_problem(path))
     return window, db
 
 

@@ -78,3 +78,13 @@ def run_with_progress(parent: QWidget, title: str, work: Work,
     dialog.canceled.connect(runner.cancelled.set)
     runner.start()
     return runner
+
+
+def run_quietly(parent: QObject, work: Callable[[], Any], on_done: Callable[[Any], None]) -> _Runner:
+    """Start ``work`` in a thread with no dialog (a check the user need not wait for); call back
+    on the UI thread with its result. Exceptions other than the work's own are bugs and surface."""
+    runner = _Runner(lambda _progress: work(), (), parent)
+    runner.succeeded.connect(on_done)
+    runner.finished.connect(runner.deleteLater)
+    runner.start()
+    return runner

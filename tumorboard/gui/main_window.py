@@ -3,10 +3,11 @@ the right; each opened meeting gets its own window."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +28,7 @@ from tumorboard.casedoc import case_from_document
 from tumorboard.casedoc.validate import prepare_validators
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
-from tumorboard.gui.background import run_with_progress
+from tumorboard.gui.background import run_quietly, run_with_progress
 from tumorboard.gui.case_view import CaseView
 from tumorboard.gui.dashboard import Dashboard
 from tumorboard.gui.decision_dialogs import ImplementationDialog
@@ -35,6 +36,7 @@ from tumorboard.gui.form_errors import USER_ERRORS
 from tumorboard.gui.meeting_window import MeetingWindow
 from tumorboard.gui.meetings_tab import MeetingsTab
 from tumorboard.gui.worklist_model import WorklistModel
+from tumorboard.recommend.ruleset import default_ruleset
 from tumorboard.services.accounts import AccountService
 from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
 from tumorboard.services.meetings import MeetingService
@@ -45,6 +47,8 @@ WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Ove
                   ("Not yet open", ("before_window",))]
 SUBTYPES = ["HR+/HER2-0", "HR+/HER2-low", "HR+/HER2+", "HR-/HER2+", "HR-/HER2-0", "HR-/HER2-low"]
 
+
+log = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
     import_finished = Signal(int, int)
@@ -58,6 +62,9 @@ class MainWindow(QMainWindow):
         self.meeting_windows: dict[int, MeetingWindow] = {}
         self.implementation_dialog: ImplementationDialog | None = None
         self.database_location = database_location
+        self.integrity_checked = False  # the background integrity check has answered
+        self.integrity_problem: str | None = None  # what it found
+        self._integrity_runner: QThread | None = None
         self.today = today or date.today()
         self.setWindowTitle("tumorboard")
         self.settings = QSettings()
@@ -141,8 +148,9 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.refresh_worklist()
         self.refresh_dashboard()
-        # The case validators' one-off build runs now, not when the first case is opened.
+        # One-off builds (case validators, the ruleset) run now, not when the first case is opened.
         QTimer.singleShot(0, prepare_validators)
+        QTimer.singleShot(0, default_ruleset)
         self.meetings_tab.refresh()
 
     # -- actions ------------------------------------------------------------------------------
@@ -295,6 +303,30 @@ class MainWindow(QMainWindow):
 
     def _on_dashboard_implementation_requested(self, decision_id: int) -> None:
         self.record_implementation(decision_id)
+
+    def check_database_in_background(self, check: Callable[[], str | None]) -> None:
+        """Run the database's full integrity check (it reads every page) while the board works;
+        a problem found is said at once, with what to do about it."""
+
+        def done(problem: object) -> None:
+            self.integrity_checked = True
+            if problem is None:
+                log.info("database integrity check passed")
+                return
+            self.integrity_problem = str(problem)
+            log.error("database integrity check failed: %s", problem)
+            QMessageBox.critical(
+                self, "The database is damaged",
+                f"SQLite's integrity check of {self.database_location} failed: {problem}.\n\n"
+                "Stop entering data, close tumorboard and restore the latest good backup "
+                "(tumorboard db restore BACKUP); the automatic backups are in the backups folder "
+                "beside the database.")
+
+        def forget() -> None:
+            self._integrity_runner = None
+
+        self._integrity_runner = run_quietly(self, check, done)
+        self._integrity_runner.finished.connect(forget)
 
     def set_signed_in(self, user: User, accounts: AccountService) -> None:
         """Say who is signed in (and that the demo is a demo), and offer what the role allows."""
@@ -526,4 +558,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("main/splitter", self.splitter.saveState())
         self.settings.setValue("case/splitter", self.case_view.splitter.saveState())
         self.settings.setValue("worklist/header", self.table.horizontalHeader().saveState())
+        if self._integrity_runner is not None:
+            self._integrity_runner.wait()  # a read-only check: finishing it costs a moment, never data
         event.accept()

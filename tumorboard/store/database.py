@@ -64,15 +64,17 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> Database:
+    def open(cls, url: str | None = None, *, migrate: bool = True, check_integrity: bool = True) -> Database:
         """Open (creating or upgrading as needed) the database at ``url``.
 
         Raises a StoreError subclass with a clear message; the file is untouched when refused.
+        ``check_integrity=False`` leaves the read of every page of an SQLite file to the caller
+        (``schema.sqlite_integrity_problem``), except before a migration.
         """
         resolved = resolve_database_url(url)
         path = sqlite_path(resolved)
         if path is not None:
-            schema.precheck_sqlite_file(path)
+            schema.precheck_sqlite_file(path, full_check=check_integrity)
             created = not path.exists()
             path.parent.mkdir(parents=True, exist_ok=True)
             if created:
