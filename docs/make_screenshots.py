@@ -1,6 +1,6 @@
 """Refresh the README screenshots from the demo data (offscreen; no screen needed).
 
-    QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
+    QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [--out FOLDER]
 """
 
 from __future__ import annotations
@@ -33,24 +33,31 @@ def settle(app: object, until: object = None, seconds: float = 10.0) -> None:
 
 
 def main() -> None:
+    global OUT
+    if len(sys.argv) == 3 and sys.argv[1] == "--out":  # the test writes them elsewhere
+        OUT = Path(sys.argv[2])
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
     from tumorboard.gui.main_window import MainWindow
+    from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME, AccountService
     from tumorboard.services.cases import CaseService
     from tumorboard.services.demo import populate_demo
     from tumorboard.services.meetings import MeetingService
     from tumorboard.store import Database
 
-    app = QApplication(sys.argv)
+    app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         QCoreApplication.setOrganizationName("tumorboard-screenshots")
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
         db = Database.open(str(Path(tmp) / "demo.sqlite3"))
         populate_demo(db, TODAY)
-        window = MainWindow(CaseService(db, actor="demo", today=lambda: TODAY), "demo database", TODAY,
-                            meetings=MeetingService(db, actor="demo", today=lambda: TODAY))
+        accounts = AccountService(db)
+        chair = accounts.authenticate(DEMO_USERNAME, DEMO_PASSWORD)  # signed in as `--demo` does
+        window = MainWindow(CaseService(db, user=chair, today=lambda: TODAY), "demo database", TODAY,
+                            meetings=MeetingService(db, user=chair, today=lambda: TODAY))
+        window.set_signed_in(chair, accounts)
         window.resize(1600, 950)
         window.show()
         app.processEvents()

@@ -214,6 +214,15 @@ def test_dark_palette_renders_with_dark_tones(qtbot: QtBot, panel: Recommendatio
     assert "#3a3000" in panel.disclaimer.styleSheet()
 
 
+def test_a_larger_font_scales_headings_and_verdicts(panel: RecommendationPanel) -> None:
+    panel.set_recommendation(recommendation())
+    font = panel.font()
+    font.setPointSizeF(20)
+    panel.setFont(font)  # the projector: everything larger, verdicts still the largest
+    html = panel.view.toHtml()
+    assert "font-size:26pt" in html and "font-size:23pt" in html
+
+
 def test_accessible_names_on_the_panel_and_its_parts(panel: RecommendationPanel) -> None:
     panel.set_recommendation(recommendation())
     assert panel.accessibleName() == "Guideline recommendation"

@@ -21,7 +21,7 @@ REF_SCHEME = "ref:"
 TONES = {
     "met": ("#2e7d32", "#81c784"), "not met": ("#c62828", "#ef9a9a"), "unknown": ("#8d6e00", "#ffd54f"),
     "critical": ("#c62828", "#ef9a9a"), "warning": ("#b26a00", "#ffb74d"), "info": ("#1565c0", "#90caf9"),
-    "link": ("#0b57d0", "#8ab4f8"),
+    "link": ("#0b57d0", "#8ab4f8"), "edge": ("#c4c7c5", "#5f6368"),
 }
 
 
@@ -31,8 +31,11 @@ class Look:
 
     dark: bool = False
     muted: str = "#5f6368"  # names beside values, placeholder text
-    edge: str = "#c4c7c5"  # card borders
     fact_columns: int = 1  # name/value pairs a row
+    point_size: float = 10.0  # the widget's font: headings and verdicts scale from it (projector)
+
+    def pt(self, scale: float) -> str:
+        return f"{self.point_size * scale:.1f}pt"
 
     def tone(self, key: str) -> str:
         return TONES[key][self.dark]
@@ -80,7 +83,7 @@ class _Page:
     # -- pieces ---------------------------------------------------------------------------------
     def _heading(self, html: str) -> None:
         self.out.append(f'<p style="margin-top:10px; margin-bottom:2px; font-weight:600; '
-                        f'font-size:large">{html}</p>')
+                        f'font-size:{self.look.pt(1.15)}">{html}</p>')
 
     def _sources(self, ref_ids: Sequence[str]) -> str:
         """``Sources: [1] [2]``; each number links to its reference (ids become numbers)."""
@@ -128,7 +131,7 @@ class _Page:
     def _verdict(self, section: Mapping[str, Any], fallback_title: str) -> None:
         title = str(section.get("title") or fallback_title)
         body = [f"<p style='font-weight:600; margin:0'>{escape(title)}</p>",
-                f"<p style='font-weight:600; font-size:x-large; margin-top:2px'>"
+                f"<p style='font-weight:600; font-size:{self.look.pt(1.3)}; margin-top:2px'>"
                 f"{escape(words.verdict_words(section))}</p>"]
         palliative = words.criteria(section, "palliative_criteria")
         if palliative:  # two checklists: say which one is which
@@ -151,9 +154,11 @@ class _Page:
             sources = self._sources(words.items(c.get("references")))
             body.append(f"<p style='margin-top:2px'>• {escape(str(c.get('text') or ''))}"
                         + (f"<br>{sources}" if sources else "") + "</p>")
+        edge = self.look.tone("edge")
         self.out.append(f'<table width="100%" cellspacing="0" cellpadding="8" border="1" '
-                        f'style="border-style:solid; border-color:{self.look.edge}; margin-top:8px">'
-                        f"<tr><td>{''.join(body)}</td></tr></table>")
+                        f'style="border-collapse:collapse; border-style:solid; border-color:{edge}; '
+                        f'margin-top:8px"><tr><td style="border:1px solid {edge}">{"".join(body)}</td></tr>'
+                        "</table>")
 
     def _bone_health(self, bone: Mapping[str, Any]) -> None:
         if not bone:

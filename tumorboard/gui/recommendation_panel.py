@@ -114,8 +114,9 @@ class RecommendationPanel(QWidget):
     def _look(self) -> page.Look:
         pal = self.palette()
         dark = pal.color(QPalette.ColorRole.Base).lightness() < 128
+        size = self.view.font().pointSizeF()
         return page.Look(dark=dark, muted=pal.color(QPalette.ColorRole.PlaceholderText).name(),
-                         edge=pal.color(QPalette.ColorRole.Mid).name(), fact_columns=self._columns)
+                         fact_columns=self._columns, point_size=size if size > 0 else 10.0)
 
     def _two_columns_from(self) -> int:
         """Viewport width from which two name/value pairs fit on a row without wrapping."""
@@ -183,7 +184,8 @@ class RecommendationPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
-        # A palette switch (light <-> dark) changes the tones written into the page: render again.
-        if event.type() == QEvent.Type.PaletteChange and self._built:
+        # A palette switch (light <-> dark) changes the tones written into the page, a font change
+        # (a larger font for the projector) its heading and verdict sizes: render again.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and self._built:
             self._render()
         super().changeEvent(event)
