@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from tumorboard.domain.meeting import AgendaTriage, DeviationReason, Discipline
 from tumorboard.domain.users import User
@@ -513,7 +514,7 @@ def test_sign_off_runs_in_the_background_and_shows_the_hash(
 
 
 def test_minutes_preview_shows_the_pdf_saves_it_privately_and_pseudonymises(
-        qtbot: QtBot, window: MainWindow, meetings: MeetingService, tmp_path: Path) -> None:
+        qtbot: QtBot, window: MainWindow, meetings: MeetingService, tmp_path: Path, demo_db: Database) -> None:
     mid = meeting_id(meetings, signed=True)
     meeting_window = open_meeting(window, meetings, signed=True)
     preview = meeting_window.preview_minutes()  # rendering starts at once, in the background
@@ -529,6 +530,10 @@ def test_minutes_preview_shows_the_pdf_saves_it_privately_and_pseudonymises(
     target.chmod(0o644)
     preview.save_to(target)
     assert target.read_bytes().startswith(b"%PDF") and stat.S_IMODE(target.stat().st_mode) == 0o600
+    with demo_db.session() as s:  # the minutes left the system: on record, with who and what
+        exported = s.execute(text("SELECT actor, entity_id, new_value FROM audit_log WHERE action = 'export'"
+                                  )).all()
+    assert [tuple(r) for r in exported] == [("demo-chair", str(mid), "signed original to a file")]
     with qtbot.waitSignal(preview.loaded, timeout=15000):
         preview.pseudonymise.setChecked(True)
     assert preview.pdf != meetings.signed_original(mid) and preview.document.pageCount() >= 1
@@ -542,6 +547,27 @@ def test_minutes_preview_shows_the_pdf_saves_it_privately_and_pseudonymises(
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert preview.print_to(printer) == preview.document.pageCount()
     assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_viewer_reads_the_minutes_but_cannot_save_them(qtbot: QtBot, demo_db: Database, tmp_path: Path,
+                                                         no_modal_dialogs: list[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from tumorboard.domain.users import Role
+    from tumorboard.gui.minutes_preview import MinutesPreview
+
+    viewer = MeetingService(demo_db, today=lambda: TODAY, user=User("reader", "A Reader", Role.VIEWER))
+    owner = QWidget()  # as in the app, the preview belongs to a window (QtPdf expects an owner)
+    qtbot.addWidget(owner)
+    preview = MinutesPreview(viewer, meeting_id(viewer, signed=True), owner)
+    with qtbot.waitSignal(preview.loaded, timeout=15000):
+        pass  # on screen: yes
+    target = tmp_path / "minutes.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "PDF (*.pdf)"))
+    preview.save.click()
+    assert not target.exists()
+    assert any("may not export patient data" in said for said in no_modal_dialogs)
 
 
 def test_dashboard_lists_implementation_checks_and_records_an_outcome(

@@ -232,6 +232,49 @@ def test_import_runs_in_the_background_and_refreshes(qtbot: QtBot, window: MainW
     qtbot.waitUntil(lambda: window.model.rowCount() == 3)
 
 
+def test_export_writes_the_listed_cases_in_the_background_and_records_them(
+        qtbot: QtBot, window: MainWindow, tmp_path: Any, demo_db: Any, no_modal_dialogs: list[str]) -> None:
+    import stat
+
+    from sqlalchemy import text
+
+    from tumorboard.casedoc import parse_case_text
+
+    window.filter_text.setText("DEMO-001")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 10)  # DEMO-0010 .. DEMO-0019
+    listed = sorted(window.model.row_at(r).mrn for r in range(10))
+    (tmp_path / "DEMO-0012.json").write_text("kept as it was")
+    assert window.act_export.shortcut().toString() == "Ctrl+Shift+X"
+    with qtbot.waitSignal(window.export_finished, timeout=10000) as signal:
+        window.export_listed(str(tmp_path))
+    assert signal.args == [9, 1]
+    assert (tmp_path / "DEMO-0012.json").read_text() == "kept as it was"
+    assert any("DEMO-0012.json" in said and "left as they are" in said for said in no_modal_dialogs)
+    written = sorted(p for p in tmp_path.glob("DEMO-*.json") if p.name != "DEMO-0012.json")
+    assert [p.stem for p in written] == [m for m in listed if m != "DEMO-0012"]
+    for path in written:  # each a whole case document that imports again, owner-only
+        assert parse_case_text(path.read_text())["patient"]["mrn"] == path.stem
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with demo_db.session() as s:
+        recorded = {r[0] for r in s.execute(text("SELECT entity_id FROM audit_log WHERE action = 'export'"))}
+    assert recorded == {p.stem for p in written}  # the file left in place was not exported
+
+
+def test_a_viewer_cannot_export(qtbot: QtBot, demo_db: Any, tmp_path: Any, no_modal_dialogs: list[str]) -> None:
+    from tumorboard.domain.users import Role, User
+
+    viewer = CaseService(demo_db, today=lambda: TODAY, user=User("reader", "A Reader", Role.VIEWER))
+    w = MainWindow(viewer, "test database", today=TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 30)  # reading: yes
+    out = tmp_path / "exports"
+    out.mkdir()
+    w.export_listed(str(out))
+    qtbot.waitUntil(lambda: any("may not export patient data" in said for said in no_modal_dialogs))
+    assert list(out.iterdir()) == []
+
+
 def test_a_cancelled_import_stores_nothing_more_and_says_so(service: CaseService) -> None:
     import json
 

@@ -115,6 +115,44 @@ def test_roles_are_enforced_by_the_services(db: Database, accounts: AccountServi
         accounts.create_user(chair, "x", "X", None, Role.VIEWER, PASSWORD)
 
 
+def test_patient_data_leaves_only_for_clinical_roles_and_every_export_is_recorded(
+        db: Database, accounts: AccountService, admin: User, example_files: list[Path]) -> None:
+    from sqlalchemy import text
+
+    viewer = accounts.create_user(admin, "viewer", "A Viewer", None, Role.VIEWER, PASSWORD)
+    clinician = accounts.create_user(admin, "clin", "Dr Clin", Discipline.MEDICAL_ONCOLOGY, Role.CLINICIAN,
+                                     PASSWORD)
+    coordinator = accounts.create_user(admin, "coord", "Ms Coord", Discipline.COORDINATION, Role.COORDINATOR,
+                                       PASSWORD)
+    CaseService(db, user=clinician, today=lambda: DAY).import_documents(
+        [(f.name, f.read_bytes()) for f in example_files[:1]])
+    meeting_id = MeetingService(db, user=coordinator).create_meeting("Breast MDT", DAY)
+    MeetingService(db, user=coordinator).add_cases(meeting_id, ["SYN-V01"])
+
+    def exports() -> list[tuple[str, str, str, str]]:
+        with db.session() as s:
+            return [tuple(r) for r in s.execute(text(  # type: ignore[misc]
+                "SELECT actor, entity, entity_id, new_value FROM audit_log WHERE action = 'export' ORDER BY id"))]
+
+    for who in (None, viewer, admin):  # on screen yes (a viewer reads), to a file no
+        with pytest.raises(AccessDenied, match="export patient data"):
+            CaseService(db, user=who).export_document("SYN-V01")
+        with pytest.raises(AccessDenied, match="export patient data"):
+            MeetingService(db, user=who, render=lambda m: b"%PDF").export_minutes(meeting_id)
+    assert CaseService(db, user=viewer).get("SYN-V01").case.patient.mrn == "SYN-V01"
+    assert exports() == []  # a refusal records nothing
+
+    doc = CaseService(db, user=clinician).export_document("SYN-V01", with_history=True)
+    assert doc["format"] == "tumorboard.case-export/1" and doc["history"]
+    pdf = MeetingService(db, user=coordinator, render=lambda m: b"%PDF-minutes").export_minutes(
+        meeting_id, pseudonymise=True)
+    assert pdf == b"%PDF-minutes"
+    with pytest.raises(Exception, match="pseudonymise"):
+        MeetingService(db, user=coordinator).export_minutes(meeting_id, pseudonymise=True, signed_original=True)
+    assert exports() == [("clin", "case", "SYN-V01", "case document with history"),
+                         ("coord", "meeting", str(meeting_id), "pseudonymised copy to a file")]
+
+
 def test_no_accounts_yet_means_single_user_mode(db: Database, example_files: list[Path]) -> None:
     outcomes = CaseService(db).import_documents([(f.name, f.read_bytes()) for f in example_files[:1]])
     assert outcomes[0].action == "created"
@@ -140,6 +178,13 @@ def test_cli_writing_commands_sign_in_once_accounts_exist(capsys: pytest.Capture
     assert main(["import", *files, "--user", "boss", "--database", db]) == 2
     assert "may not edit cases" in capsys.readouterr().err
     assert main(["import", *files, "--user", "clin", "--database", db]) == 0
+    capsys.readouterr()
+    assert main(["export", "SYN-V01", "--database", db]) == 2  # reading to a file is an export
+    assert "--user: this database has user accounts" in capsys.readouterr().err
+    assert main(["export", "SYN-V01", "--user", "boss", "--database", db]) == 2
+    assert "may not export patient data" in capsys.readouterr().err
+    assert main(["export", "SYN-V01", "--user", "clin", "--database", db]) == 0
+    assert '"mrn": "SYN-V01"' in capsys.readouterr().out
     monkeypatch.setenv("TUMORBOARD_PASSWORD", "wrong wrong wrong")
     assert main(["import", *files, "--user", "clin", "--database", db]) == 2
     assert "unknown username or wrong password" in capsys.readouterr().err

@@ -112,11 +112,18 @@ def test_demo_refuses_to_replace_a_real_database(capsys: pytest.CaptureFixture[s
     assert code == 0
 
 
-def test_demo_creates_thirty_cases(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_demo_creates_thirty_cases(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME
+
     target = str(tmp_path / "demo.sqlite3")
     code, out, _ = run(capsys, "demo", "--database", target)
     assert code == 0 and "demo database ready" in out
-    code, out, _ = run(capsys, "export", "DEMO-0030", "--database", target)
+    # The demo database has accounts: patient data leaves it for a signed-in clinical role only.
+    code, out, err = run(capsys, "export", "DEMO-0030", "--database", target)
+    assert code == 2 and out == "" and err.startswith("error: --user: this database has user accounts")
+    monkeypatch.setenv("TUMORBOARD_PASSWORD", DEMO_PASSWORD)
+    code, out, _ = run(capsys, "export", "DEMO-0030", "--database", target, "--user", DEMO_USERNAME)
     assert code == 0 and json.loads(out)["patient"]["name"].endswith("Demo")
 
 

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tumorboard.casedoc.validate import CASE_EXPORT_FORMAT
 from tumorboard.cli import EXIT_INVALID, EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database, signed_in_user, write_private
+from tumorboard.commands.common import add_database_option, open_database, signed_in_user
+from tumorboard.private_files import write_private
 from tumorboard.services.cases import CaseService
 from tumorboard.store import RecordNotFound, StoreError
 
@@ -73,12 +73,8 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     db = open_database(args)
     try:
-        service = CaseService(db, actor="cli")
-        doc = service.export_document(args.mrn)
-        if args.with_history:
-            doc = {"format": CASE_EXPORT_FORMAT, "case": doc, "history": [
-                {"at": h.at.isoformat(), "actor": h.actor, "action": h.action, "field": h.field,
-                 "old": h.old_value, "new": h.new_value} for h in service.history(args.mrn)]}
+        service = CaseService(db, actor="cli", user=signed_in_user(args, db))
+        doc = service.export_document(args.mrn, with_history=args.with_history)
     except RecordNotFound as exc:
         raise CliError(f"MRN {args.mrn}: {exc}") from None
     except StoreError as exc:

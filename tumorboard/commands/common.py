@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import stat
 import sys
-from pathlib import Path
 
 from tumorboard.cli import CliError
 from tumorboard.domain.users import User
@@ -51,21 +49,3 @@ def open_database(args: argparse.Namespace, *, migrate: bool = True) -> Database
         return Database.open(getattr(args, "database", None), migrate=migrate)
     except StoreError as exc:
         raise CliError(f"database: {exc}") from None
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by the owner only (exports hold patient data)."""
-    tmp = path.with_name(path.name + ".part")
-    # No following a link planted at the temporary name (a shared folder), and owner-only even
-    # when a leftover temporary file with wider permissions is already there.
-    flags = os.O_CREAT | os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, stat.S_IRUSR | stat.S_IWUSR)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -6,10 +6,8 @@ For coordinators' scripts: every refusal is one line naming the field, exit stat
 from __future__ import annotations
 
 import argparse
-import os
-import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -28,6 +26,7 @@ from tumorboard.domain.meeting import (
     MeetingError,
 )
 from tumorboard.domain.workflow import WorkflowError
+from tumorboard.private_files import write_private
 from tumorboard.services.meetings import DecisionInput, MeetingService
 from tumorboard.services.quorum import quorum_status
 from tumorboard.store import RecordExists, RecordNotFound, StoreError
@@ -141,7 +140,7 @@ def register(sub: Any) -> None:
     mi.add_argument("--signed-original", action="store_true",
                     help="write the document stored at sign-off, byte for byte")
     add_database_option(mi)
-    mi.set_defaults(handler=run_minutes, writes=False)
+    mi.set_defaults(handler=run_minutes)  # an export: signed in, checked and recorded
 
 
 @contextmanager
@@ -298,35 +297,15 @@ def run_amend(args: argparse.Namespace) -> int:
 
 def run_minutes(args: argparse.Namespace) -> int:
     meeting_id = _meeting_id(args.meeting_id)
-    render: Callable[[MeetingService], bytes]
-    if args.signed_original:
-        if args.pseudonymise:
-            raise CliError("--signed-original: the signed document names the patients; it cannot be "
-                           "pseudonymised (drop one of the two options)")
-        render = lambda meetings: meetings.signed_original(meeting_id)  # noqa: E731
-    else:
-        render = lambda meetings: meetings.render_minutes(  # noqa: E731
-            meeting_id, pseudonymise=args.pseudonymise)
+    if args.signed_original and args.pseudonymise:
+        raise CliError("--signed-original: the signed document names the patients; it cannot be "
+                       "pseudonymised (drop one of the two options)")
     with _service(args) as meetings:
-        pdf = render(meetings)
+        pdf = meetings.export_minutes(meeting_id, pseudonymise=args.pseudonymise,
+                                      signed_original=args.signed_original)
     try:
-        _write_private(Path(args.output), pdf)
+        write_private(Path(args.output), pdf)
     except OSError as exc:
         raise CliError(f"-o {args.output}: cannot write the file ({exc.strerror or exc})", code=1) from None
     print(f"minutes written to {args.output} ({len(pdf):,} bytes)", file=sys.stderr)
     return EXIT_OK
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Minutes name patients: owner-only, and never a half-written file."""
-    tmp = path.with_name(path.name + ".part")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

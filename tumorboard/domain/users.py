@@ -27,15 +27,19 @@ class Permission(StrEnum):
     FOLLOW_UP = "record implementation checks"
     MANAGE_USERS = "manage user accounts"
     CHANGE_SETTINGS = "change department settings"
+    EXPORT_PATIENT_DATA = "export patient data (case documents, minutes)"
 
 
 _P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset(),
-    Role.CLINICIAN: frozenset({_P.EDIT_CASES, _P.RECORD_DECISIONS, _P.FOLLOW_UP}),
-    Role.COORDINATOR: frozenset({_P.EDIT_CASES, _P.PLAN_MEETINGS, _P.RECORD_DECISIONS, _P.FOLLOW_UP}),
+    # Patient data leaves the system (a file, paper) only through the clinical roles; a viewer
+    # reads on screen. Every export is recorded in the audit trail.
+    Role.CLINICIAN: frozenset({_P.EDIT_CASES, _P.RECORD_DECISIONS, _P.FOLLOW_UP, _P.EXPORT_PATIENT_DATA}),
+    Role.COORDINATOR: frozenset({_P.EDIT_CASES, _P.PLAN_MEETINGS, _P.RECORD_DECISIONS, _P.FOLLOW_UP,
+                                 _P.EXPORT_PATIENT_DATA}),
     Role.CHAIR: frozenset({_P.EDIT_CASES, _P.PLAN_MEETINGS, _P.RECORD_DECISIONS, _P.FOLLOW_UP,
-                           _P.SIGN_OFF}),
+                           _P.SIGN_OFF, _P.EXPORT_PATIENT_DATA}),
     # The administrator manages accounts and policy, not patients: a separate clinical role is
     # needed to touch clinical data, so account management never doubles as clinical access.
     Role.ADMIN: frozenset({_P.MANAGE_USERS, _P.CHANGE_SETTINGS}),

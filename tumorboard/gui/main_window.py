@@ -3,6 +3,7 @@ the right; each opened meeting gets its own window."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -36,6 +37,7 @@ from tumorboard.gui.form_errors import USER_ERRORS
 from tumorboard.gui.meeting_window import MeetingWindow
 from tumorboard.gui.meetings_tab import MeetingsTab
 from tumorboard.gui.worklist_model import WorklistModel
+from tumorboard.private_files import write_private
 from tumorboard.recommend.ruleset import default_ruleset
 from tumorboard.services.accounts import AccountService
 from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
@@ -53,6 +55,8 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     import_finished = Signal(int, int)
     """Emitted after a background import with (stored, refused)."""
+    export_finished = Signal(int, int)
+    """Emitted after a background export with (written, left in place)."""
 
     def __init__(self, service: CaseService, database_location: str, today: date | None = None,
                  meetings: MeetingService | None = None) -> None:
@@ -173,10 +177,12 @@ class MainWindow(QMainWindow):
                                "Open the previous case")
         self.act_refresh = action("&Refresh", QKeySequence.StandardKey.Refresh, self._on_refresh,
                                   "Reload the worklist and dashboard")
+        self.act_export = action("&Export listed cases...", "Ctrl+Shift+X", self._on_export,
+                                 "Write the cases listed in the worklist as case documents, one file each")
         self.act_quit = action("&Quit", QKeySequence.StandardKey.Quit, self.close, "Quit tumorboard")
         self.act_about = action("&About tumorboard", "F1", self._on_about, "Version and disclaimer")
         file_menu = self.menuBar().addMenu("&File")
-        for a in (self.act_new, self.act_save, self.act_refresh):
+        for a in (self.act_new, self.act_save, self.act_export, self.act_refresh):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
@@ -390,6 +396,51 @@ class MainWindow(QMainWindow):
         self._runner = run_with_progress(self, "Importing case documents", work, done,
                                          lambda message: self.error("The import stopped", message),
                                          (StoreError,))
+
+    def _on_export(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QFileDialog.getExistingDirectory(self, "Export the listed cases to a folder")
+        if folder:
+            self.export_listed(folder)
+
+    def export_listed(self, folder: str) -> None:
+        """Write every case listed in the worklist (the filter applies) to ``folder`` as MRN.json,
+        in the background with progress; files already there are left alone and named."""
+        from pathlib import Path
+
+        target = Path(folder)
+        mrns = [self.model.row_at(r).mrn for r in range(self.model.rowCount())]
+        if not mrns:
+            self.error("Nothing to export", "The worklist lists no case: change the filters first.")
+            return
+
+        def work(progress: Callable[[int, int], bool]) -> tuple[int, list[str]]:
+            written, skipped = 0, []
+            for i, mrn in enumerate(mrns):
+                if not progress(i, len(mrns)):
+                    break  # cancelled: the files written so far stay, each one whole
+                path = target / f"{mrn}.json"
+                if path.exists():  # checked first: only what is written is recorded as exported
+                    skipped.append(path.name)
+                    continue
+                doc = self.service.export_document(mrn)  # checked and audited, one case at a time
+                write_private(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+                written += 1
+            return written, skipped
+
+        def done(result: tuple[int, list[str]]) -> None:
+            written, skipped = result
+            self.statusBar().showMessage(f"Exported {written} case(s) to {target}", 8000)
+            log.info("export: %d case document(s) written, %d left in place", written, len(skipped))
+            if skipped:
+                self.error("Some cases were not exported",
+                           "These files exist already and were left as they are:\n" + "\n".join(skipped[:50]))
+            self.export_finished.emit(written, len(skipped))
+
+        self._runner = run_with_progress(self, "Exporting case documents", work, done,
+                                         lambda message: self.error("The export stopped", message),
+                                         (*USER_ERRORS, OSError))
 
     def _on_about(self) -> None:
         try:

@@ -6,7 +6,6 @@ whose SHA-256 was kept); a pseudonymised view is always a freshly rendered copy.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from tumorboard.gui.background import run_with_progress
 from tumorboard.gui.form_errors import USER_ERRORS, error_label
+from tumorboard.private_files import write_private
 from tumorboard.services.meetings import MeetingService
 
 try:  # printing support is a separate Qt library; without it the dialog still previews and saves
@@ -34,17 +34,6 @@ try:  # printing support is a separate Qt library; without it the dialog still p
 except ImportError:  # pragma: no cover - depends on the Qt build
     QPrinter = None  # type: ignore[assignment,misc]
     QPrintDialog = None  # type: ignore[assignment,misc]
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` readable by its owner only (0600), also when replacing an existing file."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, 0o600)
-        os.write(fd, data)
-    finally:
-        os.close(fd)
 
 
 class MinutesPreview(QDialog):
@@ -164,9 +153,17 @@ class MinutesPreview(QDialog):
         board = "".join(ch if ch.isalnum() else "-" for ch in self.meeting.board.name).strip("-")
         return f"minutes-{board}-{self.meeting.day.isoformat()}-{kind}.pdf"
 
+    def _record_export(self, to: str) -> None:
+        signed = self.meeting.signed_at is not None
+        pseudonymised = self.pseudonymise.isChecked()
+        self.meetings.record_minutes_export(self.meeting_id, pseudonymised=pseudonymised,
+                                            signed_original=signed and not pseudonymised, to=to)
+
     def save_to(self, path: Path) -> None:
+        """Write the minutes shown; checked and recorded as an export first (USER_ERRORS refuse)."""
         if self.pdf is None:
             raise ValueError("nothing rendered yet")
+        self._record_export("file")
         write_private(path, self.pdf)
 
     def _on_save_clicked(self) -> None:
@@ -175,6 +172,8 @@ class MinutesPreview(QDialog):
             return
         try:
             self.save_to(Path(name))
+        except USER_ERRORS as exc:  # a viewer's account, the database gone: nothing written
+            QMessageBox.warning(self, "The minutes were not saved", str(exc))
         except OSError as exc:  # disk full, no permission: the environment, not a bug
             QMessageBox.warning(self, "The minutes were not saved", f"{name}: {exc.strerror or exc}")
 
@@ -204,6 +203,11 @@ class MinutesPreview(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                self._record_export("printer")
+            except USER_ERRORS as exc:
+                QMessageBox.warning(self, "The minutes were not printed", str(exc))
+                return
             self.print_to(printer)
 
     def _on_pseudonymise_toggled(self, _on: bool) -> None:

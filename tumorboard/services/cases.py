@@ -14,6 +14,7 @@ from tumorboard.casedoc import (
     case_to_document,
     load_case_document,
 )
+from tumorboard.casedoc.validate import CASE_EXPORT_FORMAT
 from tumorboard.domain.case import Case
 from tumorboard.domain.dates import completed_years
 from tumorboard.domain.users import Permission, User
@@ -127,8 +128,22 @@ class CaseService:
         with self.db.session() as s:
             return _record(CaseRepository(s).get(mrn))
 
-    def export_document(self, mrn: str) -> dict[str, Any]:
-        return case_to_document(self.get(mrn).case)
+    def export_document(self, mrn: str, *, with_history: bool = False) -> dict[str, Any]:
+        """The case as a document that re-imports to the same case (with its audit trail when
+        asked), for a file: patient data leaving the system, so checked and recorded."""
+        check(self.db, self.user, Permission.EXPORT_PATIENT_DATA)
+        with self.db.session() as s:
+            record = _record(CaseRepository(s).get(mrn))
+            doc: dict[str, Any] = case_to_document(record.case)
+            if with_history:
+                history = AuditRepository(s).history("case", mrn)
+                doc = {"format": CASE_EXPORT_FORMAT, "case": doc, "history": [
+                    {"at": h.at.isoformat(), "actor": h.actor, "action": h.action, "field": h.field,
+                     "old": h.old_value, "new": h.new_value} for h in history]}
+            AuditRepository(s).record(self.actor, "export", "case", mrn, [
+                ("export", None, "case document with history" if with_history else "case document")])
+            s.commit()
+        return doc
 
     def history(self, mrn: str) -> list[AuditEntry]:
         with self.db.session() as s:

@@ -491,6 +491,32 @@ class MeetingService:
     def render_minutes(self, meeting_id: int, *, pseudonymise: bool = False) -> bytes:
         return self._renderer()(self.minutes(meeting_id, pseudonymise=pseudonymise))
 
+    def export_minutes(self, meeting_id: int, *, pseudonymise: bool = False,
+                       signed_original: bool = False, to: str = "file") -> bytes:
+        """The minutes for a file or a printer (``to``): patient data leaving the system, so
+        checked and recorded. Showing them on screen (``render_minutes``) is not an export."""
+        if signed_original and pseudonymise:
+            raise MeetingError("pseudonymise: the signed original names the patients; it cannot be "
+                               "pseudonymised")
+        self.record_minutes_export(meeting_id, pseudonymised=pseudonymise, signed_original=signed_original,
+                                   to=to)
+        if signed_original:
+            return self.signed_original(meeting_id)
+        return self.render_minutes(meeting_id, pseudonymise=pseudonymise)
+
+    def record_minutes_export(self, meeting_id: int, *, pseudonymised: bool, signed_original: bool,
+                              to: str = "file") -> None:
+        """Check that the user may export patient data and record that the minutes left the
+        system (before the bytes are handed over: an export that then fails is still on record)."""
+        check(self.db, self.user, Permission.EXPORT_PATIENT_DATA)
+        kind = ("pseudonymised copy" if pseudonymised else "signed original" if signed_original
+                else "copy")
+        with self.db.session() as s:
+            MeetingRepository(s).get(meeting_id)  # RecordNotFound for a meeting that does not exist
+            AuditRepository(s).record(self.actor, "export", "meeting", str(meeting_id), [
+                ("minutes", None, f"{kind} to a {to}")])
+            s.commit()
+
     def signed_original(self, meeting_id: int) -> bytes:
         with self.db.session() as s:
             pdf = MeetingRepository(s).signed_pdf(meeting_id)
