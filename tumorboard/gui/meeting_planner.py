@@ -268,29 +268,25 @@ class MeetingPlanner(QWidget):
 
     # -- slots --------------------------------------------------------------------------------
     def _on_add_guest_clicked(self) -> None:
-        if self.meeting is None:
-            return
-        meeting_id = self.meeting.id
-        dialog = GuestDialog(self)
-
-        def submit() -> bool:
-            name, discipline, role = dialog.chosen()
-            self.meetings.set_attendance(meeting_id, name, True, discipline=discipline, role=role)
-            return True
-
-        dialog.submit = submit
-        dialog.accepted.connect(self.changed)
-        self._open(dialog)
+        self._add_person(member=False)
 
     def _on_add_member_clicked(self) -> None:
+        self._add_person(member=True)
+
+    def _add_person(self, *, member: bool) -> None:
+        """A guest attends this meeting (present); a board member joins the board's list and this
+        meeting's (absent until ticked)."""
         if self.meeting is None:
             return
         meeting_id, board = self.meeting.id, self.meeting.board.name
-        dialog = GuestDialog(self, member=True)
+        dialog = GuestDialog(self, member=member)
 
         def submit() -> bool:
             name, discipline, role = dialog.chosen()
-            self.meetings.add_member(board, name, discipline, role, meeting_id=meeting_id)
+            if member:
+                self.meetings.add_member(board, name, discipline, role, meeting_id=meeting_id)
+            else:
+                self.meetings.set_attendance(meeting_id, name, True, discipline=discipline, role=role)
             return True
 
         dialog.submit = submit
