@@ -232,6 +232,15 @@ def test_import_runs_in_the_background_and_refreshes(qtbot: QtBot, window: MainW
     qtbot.waitUntil(lambda: window.model.rowCount() == 3)
 
 
+def test_a_bounded_worklist_says_it_is_bounded(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.statusBar().currentMessage().endswith("· 30 case(s) listed")
+    window.worklist_limit = 12
+    window.refresh_worklist()
+    assert window.model.rowCount() == 12
+    assert "the first 12 cases by next due date are listed; find (Ctrl+F) or filter" in \
+        window.statusBar().currentMessage()
+
+
 def test_export_writes_the_listed_cases_in_the_background_and_records_them(
         qtbot: QtBot, window: MainWindow, tmp_path: Any, demo_db: Any, no_modal_dialogs: list[str]) -> None:
     import stat
