@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QByteArray,
     QMimeData,
     QModelIndex,
@@ -22,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from tumorboard.domain.meeting import AgendaTriage
+from tumorboard.gui.table_model import RowsTableModel
 from tumorboard.store.meeting_records import AgendaRecord
 
 Index = QModelIndex | QPersistentModelIndex
@@ -59,7 +59,7 @@ def moved(order: Sequence[str], rows: Sequence[int], target: int) -> list[str]:
     return rest[:at] + picked + rest[at:]
 
 
-class AgendaModel(QAbstractTableModel):
+class AgendaModel(RowsTableModel):
     reordered = Signal()
     """Emitted after a new order was stored by the service and is shown."""
 
@@ -95,12 +95,6 @@ class AgendaModel(QAbstractTableModel):
         return agenda_status(item, self.moved_to if self.moved_to and not item.discussed else None)
 
     # -- reading ------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -121,13 +115,6 @@ class AgendaModel(QAbstractTableModel):
             return QBrush(colour) if colour else None
         if role == Qt.ItemDataRole.UserRole:
             return item.mrn
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
         return None
 
     # -- moving -------------------------------------------------------------------------------

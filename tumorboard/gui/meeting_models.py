@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from tumorboard.domain.meeting import BoardRole, DecisionAction, Discipline
+from tumorboard.gui.table_model import RowsTableModel
 from tumorboard.store.meeting_records import AttendanceRecord, MeetingListRecord
 
 Index = QModelIndex | QPersistentModelIndex
@@ -38,7 +39,7 @@ def role_label(value: str) -> str:
         return value
 
 
-class MeetingListModel(QAbstractTableModel):
+class MeetingListModel(RowsTableModel):
     """Meetings, newest first (the service's order); the meeting id is each row's user data."""
 
     COLUMNS = ("Date", "Time", "Board", "Cases", "State", "Chair")
@@ -58,12 +59,6 @@ class MeetingListModel(QAbstractTableModel):
     def row_of(self, meeting_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == meeting_id), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -81,15 +76,8 @@ class MeetingListModel(QAbstractTableModel):
             return row.id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
 
-
-class AttendanceModel(QAbstractTableModel):
+class AttendanceModel(RowsTableModel):
     """Who is expected and who came; the "Present" cell is a checkbox.
 
     Ticking asks ``change_presence(name, present)``; it returns False when the service refused,
@@ -112,12 +100,6 @@ class AttendanceModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> AttendanceRecord:
         return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -153,15 +135,8 @@ class AttendanceModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), self.PRESENT))
         return True
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
 
-
-class ActionsModel(QAbstractTableModel):
+class ActionsModel(RowsTableModel):
     """A decision's actions as typed: description, owner, due date (YYYY-MM-DD, may be empty)."""
 
     COLUMNS = ("Action", "Owner", "Due (YYYY-MM-DD)")
@@ -221,12 +196,6 @@ class ActionsModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2))
         return tuple(out), problems
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -250,13 +219,6 @@ class ActionsModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
         return base | Qt.ItemFlag.ItemIsEditable if index.isValid() and self.editable else base
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
 
 
 class CheckListModel(QAbstractListModel):
