@@ -106,6 +106,30 @@ def test_links_are_reached_and_opened_with_the_keyboard(qtbot: QtBot, panel: Rec
     assert opened == ["https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"]
 
 
+def test_tab_leaves_the_page_after_its_last_link(qtbot: QtBot, opened: list[str]) -> None:
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    panel = RecommendationPanel(open_url=lambda url: opened.append(url.toString()))
+    after = QLineEdit()  # the next input on the screen
+    layout.addWidget(panel)
+    layout.addWidget(after)
+    qtbot.addWidget(holder)
+    holder.show()
+    qtbot.waitExposed(holder)
+    holder.activateWindow()
+    qtbot.waitUntil(holder.isActiveWindow)
+    panel.set_recommendation(recommendation())
+    panel.view.setFocus()
+    qtbot.waitUntil(panel.view.hasFocus)
+    for _ in panel.reference_links():
+        qtbot.keyClick(panel.view, Qt.Key.Key_Tab)
+        assert panel.view.hasFocus() and panel.view.textCursor().hasSelection()  # on a link
+    qtbot.keyClick(panel.view, Qt.Key.Key_Tab)
+    assert after.hasFocus()  # past the last link, Tab goes on to the next input: no keyboard trap
+
+
 def test_hover_shows_the_citation_behind_a_number_and_the_rule_code(qtbot: QtBot,
                                                                    panel: RecommendationPanel) -> None:
     panel.show()
