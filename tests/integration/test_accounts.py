@@ -61,6 +61,11 @@ def test_short_password_and_bad_username_are_refused(accounts: AccountService, a
         accounts.create_user(admin, "dr.x", "Dr X", Discipline.RADIOLOGY, Role.CLINICIAN, "short")
     with pytest.raises(AccountError, match="username"):
         accounts.create_user(admin, "dr x!", "Dr X", Discipline.RADIOLOGY, Role.CLINICIAN, PASSWORD)
+    for name in ("Dr\x00X", "Dr X\nRadiology", "Dr\tX"):  # on every database, before PostgreSQL says so
+        with pytest.raises(AccountError, match="display name: contains a control character"):
+            accounts.create_user(admin, "dr.x", name, Discipline.RADIOLOGY, Role.CLINICIAN, PASSWORD)
+    assert accounts.create_user(admin, "dr.x", "Dr Zoë Ávila-Núñez", Discipline.RADIOLOGY, Role.CLINICIAN,
+                                PASSWORD).display_name == "Dr Zoë Ávila-Núñez"
 
 
 def test_five_failed_logins_lock_for_five_minutes(accounts: AccountService, admin: User, clock: Clock) -> None:

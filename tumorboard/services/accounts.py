@@ -77,6 +77,9 @@ class AccountService:
             raise AccountError("username: letters, digits, '.', '-' or '_' only, and not empty")
         if not display_name.strip():
             raise AccountError("display name: the name shown in minutes and history is empty")
+        if any(not ch.isprintable() for ch in display_name):  # NUL cannot be stored; others garble minutes
+            raise AccountError("display name: contains a control character (a tab, line break or NUL); "
+                               "type the name on one line")
         if not demo:
             check_password(password)
         with self.db.session() as s:
