@@ -236,6 +236,27 @@ def test_a_board_member_is_added_from_the_planner(qtbot: QtBot, window: MainWind
     assert ("Dr Ines Moreau", "specialist_nursing", "member") in board.members
 
 
+def test_a_board_member_is_taken_off_the_list_after_asking(qtbot: QtBot, window: MainWindow,
+                                                           meetings: MeetingService,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    planner = open_meeting(window, meetings).planner
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    model = planner.attendance
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).name == "Dr Kwame Mensah")
+    planner.attendance_view.setCurrentIndex(model.index(row, 0))
+    planner.remove_member.click()
+    assert asked and "Take Dr Kwame Mensah off the Breast MDT list?" in asked[0]
+    qtbot.waitUntil(lambda: "Dr Kwame Mensah" not in {m[0] for m in planner.meeting.board.members}
+                    if planner.meeting else False)
+    assert "Dr Kwame Mensah" in {a.name for a in planner.meeting.attendance}  # this meeting keeps him
+
+
 def test_agenda_reorders_by_drop_and_by_keyboard_and_persists(qtbot: QtBot, window: MainWindow,
                                                               meetings: MeetingService) -> None:
     planner = open_meeting(window, meetings).planner

@@ -140,3 +140,15 @@ def test_refusals_name_the_field_and_exit_2(capsys: pytest.CaptureFixture[str], 
     code, out, err = run(capsys, *args, "--database", db)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err and "Traceback" not in err
+
+
+def test_a_member_is_taken_off_the_board_list(capsys: pytest.CaptureFixture[str], planned: tuple[str, str]) -> None:
+    db, meeting_id = planned
+    code, _, err = run(capsys, "meetings", "remove-member", "--board", "Breast MDT", "--name", "Dr Novák",
+                       "--database", db)
+    assert code == 0, err
+    code, _, err = run(capsys, "meetings", "remove-member", "--board", "Breast MDT", "--name", "Dr Novák",
+                       "--database", db)
+    assert code == 2 and err == "error: name: Dr Novák is not a member of this board\n"
+    code, out, _ = run(capsys, "meetings", "show", meeting_id, "--database", db)
+    assert code == 0 and "Dr Novák" in out  # the meeting already planned keeps its attendance list

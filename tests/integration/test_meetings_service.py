@@ -114,6 +114,31 @@ def test_a_member_added_during_planning_is_listed_on_the_open_meeting_in_one_ste
     assert added == len(QUORUM_MEMBERS) + 1
 
 
+def test_a_member_who_leaves_stays_in_past_meetings_and_can_come_back(
+        db: Database, meetings: MeetingService) -> None:
+    before = meetings.create_meeting(BOARD, DAY)
+    board = meetings.remove_member(BOARD, " Dr Novák ")
+    assert "Dr Novák" not in {m[0] for m in board.members}
+    assert "Dr Novák" in {a.name for a in meetings.get(before).attendance}  # planned already: kept
+    after = meetings.create_meeting(BOARD, DAY + timedelta(days=7))
+    assert "Dr Novák" not in {a.name for a in meetings.get(after).attendance}
+    for name, *_ in QUORUM_MEMBERS:
+        if name != "Dr Novák":
+            meetings.set_attendance(after, name, True)
+    assert meetings.quorum(after).text == "Quorum NOT met: missing Radiology"  # the list lacks one now
+    with pytest.raises(MeetingError, match=r"^name: Dr Novák is not a member of this board"):
+        meetings.remove_member(BOARD, "Dr Novák")
+    with pytest.raises(MeetingError, match=r"^board: no board named 'Lung MDT'"):
+        meetings.remove_member("Lung MDT", "Dr Novák")
+    board = meetings.add_member(BOARD, "Dr Novák", Discipline.RADIOLOGY, BoardRole.CHAIR)  # back, new role
+    assert ("Dr Novák", "radiology", "chair") in board.members
+    with db.session() as s:
+        audit = s.execute(text("SELECT action, old_value, new_value FROM audit_log "
+                               "WHERE action IN ('remove-member', 'add-member') ORDER BY id DESC LIMIT 2")).all()
+    assert [tuple(r) for r in audit] == [("add-member", None, "Dr Novák (radiology, chair)"),
+                                         ("remove-member", "Dr Novák", None)]
+
+
 def test_meeting_details_change_is_checked_audited_and_locked(db: Database, meetings: MeetingService) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, "08:30", place="Room 1")
     version = meetings.get(meeting_id).version

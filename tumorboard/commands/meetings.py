@@ -71,6 +71,11 @@ def register(sub: Any) -> None:
     mem.add_argument("--role", default="member", choices=[r.value for r in BoardRole])
     mem.set_defaults(handler=run_add_member)
 
+    rem = msub.add_parser("remove-member", help="take a member off a board's list (kept in past minutes)")
+    rem.add_argument("--board", required=True, metavar="NAME")
+    rem.add_argument("--name", required=True)
+    rem.set_defaults(handler=run_remove_member)
+
     at = msub.add_parser("attend", help="mark people present (or --absent)")
     at.add_argument("meeting_id", metavar="MEETING_ID")
     at.add_argument("names", nargs="+", metavar="NAME")
@@ -126,7 +131,7 @@ def register(sub: Any) -> None:
     am.add_argument("--reason", required=True)
     am.set_defaults(handler=run_amend)
 
-    for p in (c, a, ls, sh, mem, at, tr, d, ov, cl, sg, am):
+    for p in (c, a, ls, sh, mem, rem, at, tr, d, ov, cl, sg, am):
         add_database_option(p)
 
     mi = sub.add_parser("minutes", help="write a meeting's minutes as PDF",
@@ -224,6 +229,12 @@ def run_add_member(args: argparse.Namespace) -> int:
     with _service(args) as meetings:
         meetings.ensure_board(args.board)
         meetings.add_member(args.board, args.name, Discipline(args.discipline), BoardRole(args.role))
+    return EXIT_OK
+
+
+def run_remove_member(args: argparse.Namespace) -> int:
+    with _service(args) as meetings:
+        meetings.remove_member(args.board, args.name)
     return EXIT_OK
 
 

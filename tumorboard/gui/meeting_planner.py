@@ -123,6 +123,7 @@ class MeetingPlanner(QWidget):
         attendance_buttons = QHBoxLayout()
         self.add_guest = self._button("Add &guest...", attendance_buttons)
         self.add_member = self._button("Add board &member...", attendance_buttons)
+        self.remove_member = self._button("Remove from &board...", attendance_buttons)
         self.override = self._button("Chair's quorum &override...", attendance_buttons)
         attendance_buttons.addStretch(1)
         attendance_layout.addLayout(attendance_buttons)
@@ -172,6 +173,7 @@ class MeetingPlanner(QWidget):
 
         self.add_guest.clicked.connect(self._on_add_guest_clicked)
         self.add_member.clicked.connect(self._on_add_member_clicked)
+        self.remove_member.clicked.connect(self._on_remove_member_clicked)
         self.edit_details.clicked.connect(self._on_edit_details_clicked)
         self.override.clicked.connect(self._on_override_clicked)
         self.add_case.clicked.connect(self._on_add_case_clicked)
@@ -221,8 +223,8 @@ class MeetingPlanner(QWidget):
         self.agenda.set_rows(meeting.agenda, editable=editable, moved_to=meeting.carried_over_to_day)
         if current is not None and self.agenda.row_of(current) >= 0:
             self.agenda_view.selectRow(self.agenda.row_of(current))
-        for button in (self.edit_details, self.add_guest, self.add_member, self.add_case, self.add_suggested,
-                       self.edit_item, self.remove_item, self.move_up, self.move_down):
+        for button in (self.edit_details, self.add_guest, self.add_member, self.remove_member, self.add_case,
+                       self.add_suggested, self.edit_item, self.remove_item, self.move_up, self.move_down):
             button.setEnabled(editable)
         self.override.setEnabled(editable and not quorum.met and not quorum.overridden_by)
 
@@ -292,6 +294,26 @@ class MeetingPlanner(QWidget):
         dialog.submit = submit
         dialog.accepted.connect(self.changed)
         self._open(dialog)
+
+    def selected_person(self) -> str | None:
+        index = self.attendance_view.currentIndex()
+        return self.attendance.row_at(index.row()).name if index.isValid() else None
+
+    def _on_remove_member_clicked(self) -> None:
+        name = self.selected_person()
+        if self.meeting is None or name is None:
+            return
+        board = self.meeting.board.name
+        if name not in {m[0] for m in self.meeting.board.members}:
+            QMessageBox.information(self, "Not a board member",
+                                    f"{name} attends as a guest and is not on the {board} list.")
+            return
+        answer = QMessageBox.question(
+            self, "Remove from the board",
+            f"Take {name} off the {board} list? Meetings planned from now on will not list them; "
+            "this meeting, past attendance and signed minutes keep their name.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self._call("The member was not removed", lambda: self.meetings.remove_member(board, name))
 
     def _on_edit_details_clicked(self) -> None:
         if self.meeting is None:

@@ -39,7 +39,7 @@ from tumorboard.services.derived import derive
 from tumorboard.services.minutes import assemble_minutes
 from tumorboard.services.quorum import QuorumStatus, quorum_status
 from tumorboard.services.settings import settings_from
-from tumorboard.store import Database, RecordExists
+from tumorboard.store import Database, RecordExists, RecordNotFound
 from tumorboard.store.meeting_records import (
     BoardRecord,
     FollowUpRecord,
@@ -179,6 +179,26 @@ class MeetingService:
                 AuditRepository(s).record(self.actor, "attendance", "meeting", str(meeting_id), [
                     (f"present/{name}", None, "False")])
                 repo.touch(meeting_id, self.actor, None)
+            s.commit()
+            updated = repo.board(board)
+            assert updated is not None
+            return updated
+
+    def remove_member(self, board: str, name: str) -> BoardRecord:
+        """Take someone off the board's list: meetings planned from now on do not list them; the
+        meetings already planned, past attendance and signed minutes are left as they are."""
+        check(self.db, self.user, Permission.PLAN_MEETINGS)
+        with self.db.session() as s:
+            repo = MeetingRepository(s)
+            record = repo.board(board)
+            if record is None:
+                raise MeetingError(f"board: no board named {board!r}")
+            try:
+                repo.remove_member(record.id, name.strip())
+            except RecordNotFound as exc:
+                raise MeetingError(f"name: {exc}") from None
+            AuditRepository(s).record(self.actor, "remove-member", "board", str(record.id), [
+                ("member", name.strip(), None)])
             s.commit()
             updated = repo.board(board)
             assert updated is not None

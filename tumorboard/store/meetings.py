@@ -60,13 +60,29 @@ class MeetingRepository:
         return _board(row)
 
     def add_member(self, board_id: int, name: str, discipline: str, role: str) -> None:
-        exists = self.session.scalar(select(func.count()).select_from(BoardMemberRow).where(
-            BoardMemberRow.board_id == board_id, BoardMemberRow.name == name))
-        if exists:
+        """Add a member, or bring back one who left (with the discipline and role given now)."""
+        row = self._member(board_id, name)
+        if row is not None and row.active:
             raise RecordExists(f"{name} is already a member of this board")
-        self.session.add(BoardMemberRow(board_id=board_id, name=name, discipline=discipline, role=role,
-                                        active=True))
+        if row is None:
+            self.session.add(BoardMemberRow(board_id=board_id, name=name, discipline=discipline, role=role,
+                                            active=True))
+        else:
+            row.discipline, row.role, row.active = discipline, role, True
         self.session.flush()
+
+    def remove_member(self, board_id: int, name: str) -> None:
+        """Take someone off the board's list. The row stays (inactive): past attendance and minutes
+        keep naming them, and re-adding them brings the same member back."""
+        row = self._member(board_id, name)
+        if row is None or not row.active:
+            raise RecordNotFound(f"{name} is not a member of this board")
+        row.active = False
+        self.session.flush()
+
+    def _member(self, board_id: int, name: str) -> BoardMemberRow | None:
+        return self.session.scalars(select(BoardMemberRow).where(
+            BoardMemberRow.board_id == board_id, BoardMemberRow.name == name)).first()
 
     # -- meetings -----------------------------------------------------------------------------
     def add_meeting(self, board: BoardRecord, day: date, start: str | None, place: str | None,
