@@ -104,6 +104,7 @@ def test_links_are_reached_and_opened_with_the_keyboard(qtbot: QtBot, panel: Rec
     assert panel.view.textCursor().selectedText() == "[1]"
     qtbot.keyClick(panel.view, Qt.Key.Key_Return)
     assert opened == ["https://pmc.ncbi.nlm.nih.gov/articles/PMC8937009"]
+    assert "Visceral crisis recorded." in panel.plain_text()  # the page stays; the browser got the URL
 
 
 def test_tab_leaves_the_page_after_its_last_link(qtbot: QtBot, opened: list[str]) -> None:

@@ -14,13 +14,13 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QHelpEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QToolTip, QVBoxLayout, QWidget
 
 from tumorboard.gui import recommendation_html as page
 from tumorboard.gui import recommendation_text as words
-from tumorboard.gui.recommendation_html import REF_SCHEME, TONES  # noqa: F401  (re-exported)
+from tumorboard.gui.recommendation_html import REF_SCHEME
 from tumorboard.gui.recommendation_text import ReferenceIndex
 
 DISCLAIMER_STYLE = ({"bg": "#fff4d6", "fg": "#3b2f00", "edge": "#e0b34c"},
@@ -152,13 +152,9 @@ class RecommendationPanel(QWidget):
         href = url.toString()
         if href.startswith(REF_SCHEME):
             self.open_reference(href.removeprefix(REF_SCHEME))
-        # setOpenLinks(False) still clears the page on an unknown link in some Qt versions: keep it.
-        self.view.setSource(QUrl())
 
     def tooltip_at(self, x: int, y: int) -> str | None:
         """The tooltip for a viewport point: a link's citation, or a warning's rule code."""
-        from PySide6.QtCore import QPoint
-
         pos = QPoint(x, y)
         href = self.view.anchorAt(pos)
         if href.startswith(REF_SCHEME):
