@@ -213,6 +213,14 @@ def test_unchanged_document_keeps_the_page_and_the_place(qtbot: QtBot, panel: Re
     panel.set_recommendation(rec)
     assert panel.view.document().revision() != revision and "Changed" in panel.plain_text()
     qtbot.waitUntil(lambda: bar.value() == 100)  # a changed result keeps the reader's place too
+    other = copy.deepcopy(rec)
+    other["primary_tumour"]["label"] = "Another case"
+    panel.set_recommendation(other, keep_place=False)  # another case starts at the top
+    qtbot.wait(10)
+    assert bar.value() == 0 and "Another case" in panel.plain_text()
+    bar.setValue(100)
+    panel.set_recommendation(other, keep_place=False)  # even when its result reads the same
+    assert bar.value() == 0
 
 
 def test_facts_use_two_columns_only_when_wide(qtbot: QtBot, panel: RecommendationPanel) -> None:

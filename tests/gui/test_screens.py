@@ -201,6 +201,25 @@ def test_case_view_live_recommendation_without_saving(qtbot: QtBot, service: Cas
     assert case_from_document(view.editor.candidate or {}) == record.case
 
 
+def test_another_case_shows_its_recommendation_from_the_top(qtbot: QtBot, service: CaseService) -> None:
+    view = CaseView(TODAY)
+    qtbot.addWidget(view)
+    view.resize(1200, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_case(service.get("DEMO-0010"), [])
+    bar = view.recommendation_panel.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 200)
+    qtbot.wait(10)  # the panel settles its place once the page is laid out
+    bar.setValue(200)
+    view.editor.changed.emit()  # an edit recomputes: the reader stays where they were
+    qtbot.wait(10)
+    assert bar.value() == 200
+    view.show_case(service.get("DEMO-0025"), [])
+    qtbot.wait(10)
+    assert bar.value() == 0
+
+
 def test_keyboard_shortcuts_exist(window: MainWindow) -> None:
     assert window.act_new.shortcut().toString() == "Ctrl+N"
     assert window.act_find.shortcut().toString() == "Ctrl+F"

@@ -60,6 +60,7 @@ class CaseView(QWidget):
         self.splitter.addWidget(self.recommendation_panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self._another_case = False
         self.editor.changed.connect(self._on_editor_changed)
         self.setEnabled(False)
 
@@ -71,6 +72,7 @@ class CaseView(QWidget):
             f"<b>{p.name or p.mrn}</b> · {p.mrn} · born {p.birth_date.isoformat()} · "
             f"<b>{record.status.label}</b> · version {record.version}, saved by {record.updated_by} "
             f"{record.updated_at:%Y-%m-%d %H:%M} UTC")
+        self._another_case = True  # its recommendation starts at the top, edits keep the place
         self.editor.load(case_to_document(record.case))
         self.history.setPlainText("\n".join(
             f"{h.at:%Y-%m-%d %H:%M} {h.actor} {h.action} {h.field or ''}: "
@@ -84,7 +86,8 @@ class CaseView(QWidget):
             return  # keep the last valid recommendation while the user fixes a field
         case = case_from_document(doc)
         self.recommendation = recommendation_to_document(evaluate(case, self.today))
-        self.recommendation_panel.set_recommendation(self.recommendation)
+        self.recommendation_panel.set_recommendation(self.recommendation, keep_place=not self._another_case)
+        self._another_case = False
         self.timeline.set_case(case, self.recommendation, self.today)
         self.editor.show_recist(self.recommendation.get("recist"))
         self.recommendation_changed.emit(self.recommendation)

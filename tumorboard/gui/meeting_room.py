@@ -194,7 +194,8 @@ class MeetingRoom(QWidget):
         item = next((a for a in meeting.agenda if a.mrn == mrn), None)
         if item is None:
             return False
-        if mrn != self.mrn:
+        another_case = mrn != self.mrn
+        if another_case:
             self._keep_draft()
         try:
             record = self.cases.get(mrn)
@@ -209,7 +210,7 @@ class MeetingRoom(QWidget):
         self.summary.setText(case_summary(record, rec, item, position + 1, len(meeting.agenda), meeting.day))
         # "Today" on the timeline is today; the recommendation is the one for the meeting day.
         self.timeline.set_case(record.case, rec, self.meetings.today())
-        self.panel.set_recommendation(rec)
+        self.panel.set_recommendation(rec, keep_place=not another_case)
         editable = is_open(meeting) and item.triage == AgendaTriage.FOR_DISCUSSION.value
         draft = self.drafts.pop(mrn, None)
         if draft is not None and editable:

@@ -62,15 +62,21 @@ class RecommendationPanel(QWidget):
         self.set_recommendation(None)
 
     # -- public -------------------------------------------------------------------------------
-    def set_recommendation(self, rec: Mapping[str, Any] | None) -> None:
-        """Show ``rec`` (the engine's document), or a placeholder for ``None``."""
+    def set_recommendation(self, rec: Mapping[str, Any] | None, *, keep_place: bool = True) -> None:
+        """Show ``rec`` (the engine's document), or a placeholder for ``None``.
+
+        ``keep_place``: live editing of the same case keeps the reader where they were; another
+        case (``keep_place=False``) starts at the top."""
         # A deep copy: the caller may keep editing its document, and equality below must compare
         # what is on screen with what is asked for.
         new = copy.deepcopy(dict(rec)) if isinstance(rec, Mapping) else None
+        if not keep_place:
+            self._scroll_to = 0
+            self.view.verticalScrollBar().setValue(0)
         if new == self._rec and self._built:
             return  # live editing recomputes often; an unchanged result keeps the reader's place
         self._rec = new
-        self._render()
+        self._render(keep_place=keep_place)
 
     def sizeHint(self) -> QSize:
         # About 60 characters a line: verdicts and rationale read without a wall of wrapping.
@@ -128,7 +134,7 @@ class RecommendationPanel(QWidget):
                       for n, v in words.key_facts(self._rec or {})), default=0)
         return 2 * (widest + 24) + 2 * int(self.view.document().documentMargin())
 
-    def _render(self) -> None:
+    def _render(self, *, keep_place: bool = True) -> None:
         rec = self._rec
         style = DISCLAIMER_STYLE[self._look().dark]
         self.disclaimer.setStyleSheet(
@@ -137,7 +143,7 @@ class RecommendationPanel(QWidget):
         self.disclaimer.setText(words.disclaimer(rec))
         self._refs = page.reference_index(rec)
         self._columns = 2 if self.view.viewport().width() >= self._two_columns_from() else 1
-        self._scroll_to = self.view.verticalScrollBar().value()
+        self._scroll_to = self.view.verticalScrollBar().value() if keep_place else 0
         self.view.setHtml(page.page(rec, self._look()))
         self.view.setAccessibleDescription(page.summary(rec))
         self._built = True
