@@ -79,6 +79,11 @@ class DecisionCategory(StrEnum):
     BEST_SUPPORTIVE_CARE = "best_supportive_care"
     OTHER = "other"
 
+    @property
+    def label(self) -> str:
+        """The words the screens and the minutes both use."""
+        return _CATEGORY_LABELS[self]
+
 
 class DeviationReason(StrEnum):
     """Why a decision departs from the guideline recommendation."""
@@ -89,10 +94,38 @@ class DeviationReason(StrEnum):
     MISSING_DATA = "missing_data"
     CLINICIAN_JUDGEMENT = "clinician_judgement"
 
+    @property
+    def label(self) -> str:
+        return _DEVIATION_LABELS[self]
+
+
+_CATEGORY_LABELS = {
+    DecisionCategory.SYSTEMIC_THERAPY: "Systemic therapy",
+    DecisionCategory.METASTASIS_DIRECTED_THERAPY: "Metastasis-directed therapy",
+    DecisionCategory.PRIMARY_TUMOUR_SURGERY: "Surgery of the primary tumour",
+    DecisionCategory.RADIOTHERAPY: "Radiotherapy",
+    DecisionCategory.FURTHER_INVESTIGATION: "Further investigation",
+    DecisionCategory.CLINICAL_TRIAL_REFERRAL: "Clinical trial referral",
+    DecisionCategory.BEST_SUPPORTIVE_CARE: "Best supportive care",
+    DecisionCategory.OTHER: "Other",
+}
+_DEVIATION_LABELS = {
+    DeviationReason.PATIENT_PREFERENCE: "Patient preference",
+    DeviationReason.FITNESS_OR_COMORBIDITY: "Fitness or comorbidity",
+    DeviationReason.CLINICAL_TRIAL: "Clinical trial",
+    DeviationReason.MISSING_DATA: "Missing data",
+    DeviationReason.CLINICIAN_JUDGEMENT: "Clinician judgement",
+}
+
 
 class AgendaTriage(StrEnum):
     FOR_DISCUSSION = "for_discussion"
     LISTED_NOT_DISCUSSED = "listed_not_discussed"  # standard of care, named responsible clinician
+
+    @property
+    def label(self) -> str:
+        return {AgendaTriage.FOR_DISCUSSION: "For discussion",
+                AgendaTriage.LISTED_NOT_DISCUSSED: "Listed, not discussed (standard of care)"}[self]
 
 
 class ImplementationOutcome(StrEnum):

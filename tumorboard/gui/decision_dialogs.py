@@ -21,23 +21,10 @@ from tumorboard.domain.meeting import (
 from tumorboard.gui.form_dialog import FormDialog
 from tumorboard.store.meeting_records import FollowUpRecord
 
-CATEGORY_LABELS = {
-    DecisionCategory.SYSTEMIC_THERAPY: "Systemic therapy",
-    DecisionCategory.METASTASIS_DIRECTED_THERAPY: "Metastasis-directed therapy",
-    DecisionCategory.PRIMARY_TUMOUR_SURGERY: "Surgery of the primary tumour",
-    DecisionCategory.RADIOTHERAPY: "Radiotherapy",
-    DecisionCategory.FURTHER_INVESTIGATION: "Further investigation",
-    DecisionCategory.CLINICAL_TRIAL_REFERRAL: "Clinical trial referral",
-    DecisionCategory.BEST_SUPPORTIVE_CARE: "Best supportive care",
-    DecisionCategory.OTHER: "Other",
-}
-REASON_LABELS = {
-    DeviationReason.PATIENT_PREFERENCE: "Patient preference",
-    DeviationReason.FITNESS_OR_COMORBIDITY: "Fitness or comorbidity",
-    DeviationReason.CLINICAL_TRIAL: "Clinical trial",
-    DeviationReason.MISSING_DATA: "Missing data",
-    DeviationReason.CLINICIAN_JUDGEMENT: "Clinician judgement (explain below)",
-}
+CATEGORY_LABELS = {c: c.label for c in DecisionCategory}
+# On the form the clinician-judgement reason asks for the explanation typed below it.
+REASON_LABELS = {r: r.label + (" (explain below)" if r is DeviationReason.CLINICIAN_JUDGEMENT else "")
+                 for r in DeviationReason}
 OUTCOME_LABELS = {ImplementationOutcome.FULLY: "Carried out fully", ImplementationOutcome.PARTLY: "Partly",
                   ImplementationOutcome.NOT_DONE: "Not done"}
 NON_IMPLEMENTATION_LABELS = {

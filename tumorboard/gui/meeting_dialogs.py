@@ -174,8 +174,8 @@ class AgendaItemDialog(FormDialog):
         self.question = line(item.question or "", "What should the board decide?")
         self.presenter = line(item.presenter or "", "Who presents the case")
         self.triage = QComboBox()
-        self.triage.addItem("For discussion", AgendaTriage.FOR_DISCUSSION)
-        self.triage.addItem("Listed, not discussed (standard of care)", AgendaTriage.LISTED_NOT_DISCUSSED)
+        for triage in AgendaTriage:
+            self.triage.addItem(triage.label, triage)
         self.triage.setCurrentIndex(max(self.triage.findData(AgendaTriage(item.triage)), 0))
         self.responsible = line(item.responsible_clinician or "", "Clinician who confirms standard of care")
         self.row("&Question:", self.question, "question")

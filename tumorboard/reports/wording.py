@@ -20,41 +20,17 @@ mapping = reading.mapping
 records = reading.records
 strings = reading.strings
 
-_CATEGORY_LABELS: dict[DecisionCategory, str] = {
-    DecisionCategory.SYSTEMIC_THERAPY: "Systemic therapy",
-    DecisionCategory.METASTASIS_DIRECTED_THERAPY: "Metastasis-directed therapy",
-    DecisionCategory.PRIMARY_TUMOUR_SURGERY: "Surgery of the primary tumour",
-    DecisionCategory.RADIOTHERAPY: "Radiotherapy",
-    DecisionCategory.FURTHER_INVESTIGATION: "Further investigation",
-    DecisionCategory.CLINICAL_TRIAL_REFERRAL: "Clinical trial referral",
-    DecisionCategory.BEST_SUPPORTIVE_CARE: "Best supportive care",
-    DecisionCategory.OTHER: "Other",
-}
-
-_DEVIATION_LABELS: dict[DeviationReason, str] = {
-    DeviationReason.PATIENT_PREFERENCE: "Patient preference",
-    DeviationReason.FITNESS_OR_COMORBIDITY: "Fitness or comorbidity",
-    DeviationReason.CLINICAL_TRIAL: "Clinical trial",
-    DeviationReason.MISSING_DATA: "Missing data",
-    DeviationReason.CLINICIAN_JUDGEMENT: "Clinician judgement",
-}
-
-_TRIAGE_LABELS: dict[AgendaTriage, str] = {
-    AgendaTriage.FOR_DISCUSSION: "For discussion",
-    AgendaTriage.LISTED_NOT_DISCUSSED: "Listed, not discussed (standard of care)",
-}
-
 
 def category_label(category: DecisionCategory) -> str:
-    return _CATEGORY_LABELS[category]
+    return category.label
 
 
 def deviation_label(reason: DeviationReason) -> str:
-    return _DEVIATION_LABELS[reason]
+    return reason.label
 
 
 def triage_label(triage: AgendaTriage) -> str:
-    return _TRIAGE_LABELS[triage]
+    return triage.label
 
 
 # Met / not met / unknown: a glyph and a word, so neither colour nor the glyph alone carries it.
