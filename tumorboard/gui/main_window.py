@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -29,6 +30,7 @@ from tumorboard.casedoc import case_from_document
 from tumorboard.casedoc.validate import prepare_validators
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
+from tumorboard.gui.actions import make_action
 from tumorboard.gui.background import run_quietly, run_with_progress
 from tumorboard.gui.case_view import CaseView
 from tumorboard.gui.dashboard import Dashboard
@@ -161,13 +163,7 @@ class MainWindow(QMainWindow):
 
     # -- actions ------------------------------------------------------------------------------
     def _make_actions(self) -> None:
-        def action(text: str, shortcut: QKeySequence | str | QKeySequence.StandardKey, slot: object,
-                   tip: str) -> QAction:
-            a = QAction(text, self)
-            a.setShortcut(QKeySequence(shortcut))
-            a.setStatusTip(tip)
-            a.triggered.connect(slot)
-            return a
+        action = partial(make_action, self)
 
         self.act_new = action("&New case...", QKeySequence.StandardKey.New, self._on_new_case,
                               "Create a case by importing a case document")

@@ -4,13 +4,15 @@ with closing, sign-off and the minutes."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from tumorboard.domain.meeting import AgendaTriage
+from tumorboard.gui.actions import make_action
 from tumorboard.gui.background import run_with_progress
 from tumorboard.gui.decision_dialogs import SignOffDialog
 from tumorboard.gui.form_errors import USER_ERRORS
@@ -64,12 +66,7 @@ class MeetingWindow(QMainWindow):
         self.reload()
 
     def _make_actions(self) -> None:
-        def action(text: str, keys: str | QKeySequence.StandardKey, slot: Any, tip: str) -> QAction:
-            a = QAction(text, self)
-            a.setShortcut(QKeySequence(keys))
-            a.setStatusTip(tip)
-            a.triggered.connect(slot)
-            return a
+        action = partial(make_action, self)
 
         self.act_planner = action("&Planner", "Ctrl+1", lambda: self.tabs.setCurrentIndex(0),
                                   "Attendance and agenda")
