@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "db": "db",
     "demo": "demo",
     "meetings": "meetings",
+    "boards": "boards",
     "minutes": "meetings",
     "settings": "settings",
     "users": "users",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
@@ -10,18 +11,16 @@ from hypothesis import strategies as st
 
 from tumorboard.domain.meeting import (
     DEFAULT_QUORUM,
-    AgendaEntry,
     AgendaTriage,
     Concordance,
     DeviationReason,
     Discipline,
     MeetingError,
-    MeetingSlot,
     Quorum,
     QuorumOverride,
-    SignedState,
     carry_over,
     check_decision_quorum,
+    check_triage,
     next_weekly,
 )
 
@@ -65,26 +64,31 @@ def test_a_deviation_needs_a_reason_and_judgement_needs_text() -> None:
 
 def test_listed_not_discussed_needs_a_responsible_clinician() -> None:
     with pytest.raises(MeetingError, match="responsible"):
-        AgendaEntry("A1", 1, AgendaTriage.LISTED_NOT_DISCUSSED).check()
-    AgendaEntry("A1", 1, AgendaTriage.LISTED_NOT_DISCUSSED, responsible_clinician="Dr X").check()
+        check_triage(AgendaTriage.LISTED_NOT_DISCUSSED, None, decided=False)
+    with pytest.raises(MeetingError, match="responsible"):
+        check_triage(AgendaTriage.LISTED_NOT_DISCUSSED, "  ", decided=False)
+    check_triage(AgendaTriage.LISTED_NOT_DISCUSSED, "Dr X", decided=False)
+    check_triage(AgendaTriage.FOR_DISCUSSION, None, decided=True)
+    with pytest.raises(MeetingError, match="was discussed"):
+        check_triage(AgendaTriage.LISTED_NOT_DISCUSSED, "Dr X", decided=True)
+
+
+@dataclass(frozen=True)
+class _Item:
+    mrn: str
+    triage: str
+    discussed: bool
 
 
 def test_undiscussed_cases_for_discussion_carry_over() -> None:
     entries = [
-        AgendaEntry("A1", 1, discussed=True),
-        AgendaEntry("A2", 2, discussed=False),
-        AgendaEntry("A3", 3, AgendaTriage.LISTED_NOT_DISCUSSED, responsible_clinician="Dr Y"),
+        _Item("A1", AgendaTriage.FOR_DISCUSSION.value, discussed=True),
+        _Item("A2", AgendaTriage.FOR_DISCUSSION.value, discussed=False),
+        _Item("A3", AgendaTriage.LISTED_NOT_DISCUSSED.value, discussed=False),
     ]
-    assert [e.case_mrn for e in carry_over(entries)] == ["A2"]
+    assert [e.mrn for e in carry_over(entries)] == ["A2"]
 
 
-def test_weekly_recurrence_keeps_time_and_place() -> None:
-    slot = MeetingSlot(date(2026, 12, 31), place="Room 4")
-    assert next_weekly(slot) == MeetingSlot(date(2027, 1, 7), place="Room 4")
-
-
-def test_a_signed_meeting_refuses_edits_with_the_way_forward() -> None:
-    SignedState().require_open("editing the decision")
-    signed = SignedState(True, "Dr Chair", datetime(2026, 11, 28, 14, 5, tzinfo=UTC), "ab" * 32)
-    with pytest.raises(MeetingError, match="amendment"):
-        signed.require_open("editing the decision")
+def test_weekly_recurrence_is_the_same_weekday_a_week_later() -> None:
+    assert next_weekly(date(2026, 12, 31)) == date(2027, 1, 7)
+    assert next_weekly(date(2026, 12, 31)).weekday() == date(2026, 12, 31).weekday()

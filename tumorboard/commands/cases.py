@@ -24,7 +24,11 @@ def register(sub: Any) -> None:
                                    "whole or not at all; refusals name the file and JSON path.")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--update", action="store_true",
-                   help="replace the clinical content of cases whose record number exists")
+                   help="replace the clinical content of cases whose record number exists (MDT "
+                        "discussions that meetings recorded are kept)")
+    p.add_argument("--replace", action="store_true",
+                   help="with --update: also remove what the file no longer holds (without it, an "
+                        "update that would remove anything is refused and lists what)")
     add_database_option(p)
     p.set_defaults(handler=run_import)
 
@@ -46,10 +50,12 @@ def run_import(args: argparse.Namespace) -> int:
             sources.append((name, Path(name).read_bytes()))
         except OSError as exc:
             unreadable.append(f"error: {name}: cannot read the file ({exc.strerror or exc})")
+    if args.replace and not args.update:
+        raise CliError("--replace: give it with --update (it says what an update may remove)")
     db = open_database(args)
     try:
         outcomes = CaseService(db, actor="cli", user=signed_in_user(args, db)).import_documents(
-            sources, update=args.update)
+            sources, update=args.update, replace=args.replace)
     except StoreError as exc:
         raise CliError(f"database: {exc}") from None
     finally:

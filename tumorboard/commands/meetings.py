@@ -25,6 +25,7 @@ from tumorboard.domain.meeting import (
     Discipline,
     MeetingError,
 )
+from tumorboard.domain.meeting_state import MeetingState
 from tumorboard.domain.workflow import WorkflowError
 from tumorboard.private_files import write_private
 from tumorboard.services.meetings import DecisionInput, MeetingService
@@ -41,7 +42,7 @@ def register(sub: Any) -> None:
 
     c = msub.add_parser("create", help="create a meeting; prints its id alone on standard output")
     c.add_argument("--board", required=True, metavar="NAME",
-                   help="board name; a new board gets its tumour site's default quorum")
+                   help="an existing board (see `tumorboard boards list`; `boards create` makes one)")
     c.add_argument("--date", required=True, metavar="YYYY-MM-DD")
     c.add_argument("--time", metavar="HH:MM")
     c.add_argument("--place", metavar="TEXT")
@@ -76,7 +77,12 @@ def register(sub: Any) -> None:
     rem.add_argument("--name", required=True)
     rem.set_defaults(handler=run_remove_member)
 
-    at = msub.add_parser("attend", help="mark people present (or --absent)")
+    st = msub.add_parser("start", help="start the meeting (on or after its date): attendance, triage and "
+                                       "decisions open")
+    st.add_argument("meeting_id", metavar="MEETING_ID")
+    st.set_defaults(handler=run_start)
+
+    at = msub.add_parser("attend", help="mark people present (or --absent) while the meeting is in progress")
     at.add_argument("meeting_id", metavar="MEETING_ID")
     at.add_argument("names", nargs="+", metavar="NAME")
     at.add_argument("--absent", action="store_true")
@@ -105,6 +111,9 @@ def register(sub: Any) -> None:
     d.add_argument("--action", action="append", default=[], metavar="DESCRIPTION|OWNER[|YYYY-MM-DD]")
     d.add_argument("--preferences", metavar="TEXT", help="the patient's preferences")
     d.add_argument("--counselling", action="append", default=[], metavar="TEXT")
+    d.add_argument("--replace", action="store_true",
+                   help="replace the decision already recorded for this case (kept in the record)")
+    d.add_argument("--reason", metavar="TEXT", help="why the recorded decision is replaced (with --replace)")
     d.set_defaults(handler=run_decide)
 
     ov = msub.add_parser("override-quorum", help="the chair proceeds without quorum, with a reason")
@@ -131,7 +140,7 @@ def register(sub: Any) -> None:
     am.add_argument("--reason", required=True)
     am.set_defaults(handler=run_amend)
 
-    for p in (c, a, ls, sh, mem, rem, at, tr, d, ov, cl, sg, am):
+    for p in (c, a, ls, sh, mem, rem, st, at, tr, d, ov, cl, sg, am):
         add_database_option(p)
 
     mi = sub.add_parser("minutes", help="write a meeting's minutes as PDF",
@@ -201,7 +210,7 @@ def run_list(args: argparse.Namespace) -> int:
     with _service(args) as meetings:
         rows = meetings.listing(args.board)
     for r in rows:
-        state = "signed" if r.signed else "closed" if r.closed else "open"
+        state = MeetingState(r.state).label
         print(f"{r.id}\t{r.day.isoformat()}\t{r.start_time or '-'}\t{r.board}\t{r.cases} case(s)\t{state}")
     return EXIT_OK
 
@@ -210,7 +219,7 @@ def run_show(args: argparse.Namespace) -> int:
     with _service(args) as meetings:
         meeting = meetings.get(_meeting_id(args.meeting_id))
     when = f"{meeting.day.isoformat()} {meeting.start_time or ''}".rstrip()
-    print(f"Meeting {meeting.id}: {meeting.board.name}, {when}")
+    print(f"Meeting {meeting.id}: {meeting.board.name}, {when} ({MeetingState(meeting.state).label})")
     print(f"Chair: {meeting.chair or '-'}; place: {meeting.place or '-'}; video: {meeting.video_link or '-'}")
     print(quorum_status(meeting).text)
     for a in meeting.attendance:
@@ -225,9 +234,14 @@ def run_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_start(args: argparse.Namespace) -> int:
+    with _service(args) as meetings:
+        meetings.start(_meeting_id(args.meeting_id))
+    return EXIT_OK
+
+
 def run_add_member(args: argparse.Namespace) -> int:
     with _service(args) as meetings:
-        meetings.ensure_board(args.board)
         meetings.add_member(args.board, args.name, Discipline(args.discipline), BoardRole(args.role))
     return EXIT_OK
 
@@ -273,8 +287,11 @@ def run_decide(args: argparse.Namespace) -> int:
         deviation_reason=DeviationReason(args.deviation) if args.deviation else None,
         deviation_text=args.deviation_text, actions=tuple(_action(a) for a in args.action),
         patient_preferences=args.preferences, counselling_delivered=tuple(args.counselling))
+    if args.reason and not args.replace:
+        raise CliError("--reason: give it with --replace (the reason a recorded decision is replaced)")
     with _service(args) as meetings:
-        decision_id = meetings.record_decision(_meeting_id(args.meeting_id), args.mrn, decision)
+        decision_id = meetings.record_decision(_meeting_id(args.meeting_id), args.mrn, decision,
+                                               replace=args.replace, reason=args.reason)
     print(decision_id)
     return EXIT_OK
 

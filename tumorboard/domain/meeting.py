@@ -6,9 +6,11 @@ store persists it and the services apply it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 
 class Discipline(StrEnum):
@@ -193,59 +195,41 @@ def check_decision_quorum(quorum: Quorum, present: set[Discipline],
                            "with a reason before a decision is recorded")
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingSlot:
-    """When and where a meeting is held."""
-
-    day: date
-    start: time | None = None
-    place: str | None = None
-    video_link: str | None = None
+def next_weekly(day: date) -> date:
+    """The board meets weekly: the next meeting is the same weekday one week later."""
+    return day + timedelta(days=7)
 
 
-def next_weekly(slot: MeetingSlot) -> MeetingSlot:
-    """The same meeting one week later (weekly recurrence)."""
-    from datetime import timedelta
-
-    return MeetingSlot(slot.day + timedelta(days=7), slot.start, slot.place, slot.video_link)
-
-
-@dataclass(frozen=True, slots=True)
-class AgendaEntry:
-    case_mrn: str
-    position: int
-    triage: AgendaTriage = AgendaTriage.FOR_DISCUSSION
-    question: str | None = None
-    presenter: str | None = None
-    responsible_clinician: str | None = None
-    discussed: bool = False
-    carried_over_from: int | None = None  # meeting id the case was carried over from
-
-    def check(self) -> None:
-        if self.triage is AgendaTriage.LISTED_NOT_DISCUSSED and not (
-                self.responsible_clinician or "").strip():
-            raise MeetingError("a case listed but not discussed needs the named responsible "
-                               "clinician who confirms standard of care")
+def check_triage(triage: AgendaTriage, responsible_clinician: str | None, *, decided: bool) -> None:
+    """A case listed but not discussed needs the named clinician responsible for standard-of-care
+    treatment, and a case with a decision was discussed."""
+    if triage is AgendaTriage.LISTED_NOT_DISCUSSED:
+        if decided:
+            raise MeetingError("triage: the case has a recorded decision; it was discussed")
+        if not (responsible_clinician or "").strip():
+            raise MeetingError("responsible clinician: a case listed but not discussed needs the named "
+                               "clinician responsible for standard-of-care treatment")
 
 
-def carry_over(entries: list[AgendaEntry]) -> list[AgendaEntry]:
-    """Entries for discussion that were not discussed: they move to the next meeting."""
-    return [e for e in entries if e.triage is AgendaTriage.FOR_DISCUSSION and not e.discussed]
+class _Listed(Protocol):
+    @property
+    def triage(self) -> str: ...
+    @property
+    def discussed(self) -> bool: ...
 
 
-@dataclass(frozen=True, slots=True)
-class SignedState:
-    """A signed meeting is read-only; corrections are amendments that keep the original."""
+_Entry = TypeVar("_Entry", bound=_Listed)
 
-    signed: bool = False
-    signed_by: str | None = None
-    signed_at: datetime | None = None
-    minutes_sha256: str | None = None
-    amendments: tuple[str, ...] = field(default_factory=tuple)
 
-    def require_open(self, action: str) -> None:
-        if self.signed:
-            when = f" on {self.signed_at:%Y-%m-%d %H:%M} UTC" if self.signed_at else ""
-            raise MeetingError(f"the meeting was signed off by {self.signed_by or 'the chair'}{when} "
-                               f"and is read-only; {action} is refused - record an amendment with a "
-                               "reason instead")
+def carry_over(entries: Sequence[_Entry]) -> list[_Entry]:
+    """Entries for discussion that were not discussed: they move to the next meeting at its close."""
+    return [e for e in entries if e.triage == AgendaTriage.FOR_DISCUSSION.value and not e.discussed]
+
+
+# The decision fields a signed meeting's amendment may correct, and "note" for the meeting as a
+# whole, with the words the screens and the minutes use for them.
+AMENDABLE_FIELDS: dict[str, str] = {
+    "text": "Decision", "category": "Decision category", "concordant": "Follows the guideline",
+    "deviation_reason": "Reason for deviation", "deviation_text": "Deviation explained",
+    "patient_preferences": "Patient preferences", "note": "Note",
+}

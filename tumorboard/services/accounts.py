@@ -14,9 +14,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from tumorboard.domain.meeting import Discipline
 from tumorboard.domain.users import Permission, Role, User, require
+from tumorboard.services.notice import Notify, ignore
 from tumorboard.store import Database
-from tumorboard.store.repositories import AuditRepository
-from tumorboard.store.users import UserRecord, UserRepository
+from tumorboard.store.users import UserRecord
 
 MAX_FAILED = 5
 LOCKOUT = timedelta(minutes=5)
@@ -46,24 +46,22 @@ def check_password(password: str) -> None:
 
 
 class AccountService:
-    def __init__(self, db: Database, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, db: Database, now: Callable[[], datetime] = lambda: datetime.now(UTC), *,
+                 notify: Notify = ignore) -> None:
         self.db = db
         self.now = now
+        self.notify = notify
 
     def has_accounts(self) -> bool:
-        with self.db.session() as s:
-            return UserRepository(s).count() > 0
+        with self.db.reading() as uow:
+            return uow.users.count() > 0
 
     def users(self) -> list[User]:
-        with self.db.session() as s:
-            return [_user(r) for r in UserRepository(s).all() if r.active]
+        with self.db.reading() as uow:
+            return [_user(r) for r in uow.users.all() if r.active]
 
     def create_first_admin(self, username: str, display_name: str, password: str) -> User:
         """The first start of a new database: its administrator. Refused once any account exists."""
-        with self.db.session() as s:
-            if UserRepository(s).count():
-                raise AccountError("the first administrator exists already; sign in as an administrator "
-                                   "to add accounts")
         return self._add(None, username, display_name, None, Role.ADMIN, password, first=True)
 
     def create_user(self, by: User | None, username: str, display_name: str, discipline: Discipline | None,
@@ -82,76 +80,94 @@ class AccountService:
                                "type the name on one line")
         if not demo:
             check_password(password)
-        with self.db.session() as s:
-            repo = UserRepository(s)
-            if not first:
-                require(by, Permission.MANAGE_USERS, repo.count() > 0)
-            repo.add(username, display_name.strip(), discipline.value if discipline else None, role.value,
-                     _hasher.hash(password), demo)
-            AuditRepository(s).record(by.username if by else username, "create", "user", username, [
+        hashed = _hasher.hash(password)  # slow on purpose: before the write lock is taken
+        with self.db.unit_of_work(by.username if by else username) as uow:
+            if first:
+                if uow.users.count():  # read under the write lock: two first starts cannot both win
+                    raise AccountError("the first administrator exists already; sign in as an "
+                                       "administrator to add accounts")
+            else:
+                require(by, Permission.MANAGE_USERS, uow.users.count() > 0)
+            uow.users.add(username, display_name.strip(), discipline.value if discipline else None,
+                          role.value, hashed, demo)
+            uow.audit("create", "user", username, [
                 ("role", None, role.value), ("display_name", None, display_name.strip()),
                 ("discipline", None, discipline.value if discipline else None)])
-            s.commit()
+            changes = uow.commit()
+        self.notify(changes)
         return User(username, display_name.strip(), role, discipline, demo)
 
     def authenticate(self, username: str, password: str) -> User:
+        """Sign in. The password is checked outside the write lock; the outcome (a failure counted
+        by the database, a lockout, a sign-in) is recorded and audited in one unit of work."""
         now = self.now()
-        with self.db.session() as s:
-            repo = UserRepository(s)
-            record = repo.find(username)
-            if record is None or not record.active:
-                _hasher.hash(password)  # the same work either way: timing says nothing about names
+        with self.db.reading() as uow:
+            record = uow.users.find(username)
+        if record is None or not record.active:
+            _hasher.hash(password)  # the same work either way: timing says nothing about names
+            raise LoginRefused("unknown username or wrong password")
+        try:
+            _hasher.verify(record.password_hash, password)
+            good = True
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            good = False
+        with self.db.unit_of_work(record.username) as uow:
+            current = uow.users.find(record.username)
+            if current is None or not current.active:
                 raise LoginRefused("unknown username or wrong password")
-            locked = record.locked_until
+            locked = current.locked_until
             if locked is not None and locked.tzinfo is None:
                 locked = locked.replace(tzinfo=UTC)
             if locked is not None and locked > now:
+                uow.audit("login-refused", "user", record.username,
+                          [("locked_until", None, locked.isoformat())])
+                uow.commit()
                 raise LoginRefused(f"the account is locked after {MAX_FAILED} failed sign-ins; try again "
                                    f"after {locked:%H:%M} UTC")
-            try:
-                _hasher.verify(record.password_hash, password)
-            except (VerifyMismatchError, VerificationError, InvalidHashError):
-                failed = record.failed_logins + 1
-                lock = now + LOCKOUT if failed >= MAX_FAILED else None
-                repo.update(record.username, failed_logins=0 if lock else failed, locked_until=lock)
-                AuditRepository(s).record(record.username, "login-failed", "user", record.username,
-                                          [("failed_logins", str(record.failed_logins), str(failed))])
-                s.commit()
-                if lock:
+            if not good:
+                failed = uow.users.count_failed_login(record.username, MAX_FAILED, now + LOCKOUT)
+                uow.audit("login-failed", "user", record.username, [("failed_logins", failed - 1, failed)])
+                if failed >= MAX_FAILED:
+                    uow.audit("lockout", "user", record.username,
+                              [("locked_until", None, (now + LOCKOUT).isoformat())])
+                uow.commit()
+                if failed >= MAX_FAILED:
                     raise LoginRefused(f"the account is locked for {LOCKOUT.seconds // 60} minutes after "
-                                       f"{MAX_FAILED} failed sign-ins") from None
-                raise LoginRefused("unknown username or wrong password") from None
+                                       f"{MAX_FAILED} failed sign-ins")
+                raise LoginRefused("unknown username or wrong password")
             changes: dict[str, object] = {}
-            if record.failed_logins or record.locked_until:
+            if current.failed_logins or current.locked_until:
                 changes.update(failed_logins=0, locked_until=None)
-            if _hasher.check_needs_rehash(record.password_hash):
+            if _hasher.check_needs_rehash(current.password_hash):
                 changes["password_hash"] = _hasher.hash(password)
             if changes:
-                repo.update(record.username, **changes)
-            AuditRepository(s).record(record.username, "login", "user", record.username, [])
-            s.commit()
-            return _user(record)
+                uow.users.update(record.username, record.username, None, **changes)
+            uow.audit("login", "user", record.username, [])
+            uow.commit()
+        return _user(record)
 
     def set_password(self, by: User, username: str, password: str) -> None:
         """A user changes their own password; an administrator may reset anyone's."""
         check_password(password)
-        with self.db.session() as s:
+        hashed = _hasher.hash(password)
+        with self.db.unit_of_work(by.username) as uow:
             if by.username.lower() != username.strip().lower():
                 require(by, Permission.MANAGE_USERS, True)
-            UserRepository(s).update(username, password_hash=_hasher.hash(password), failed_logins=0,
-                                     locked_until=None)
-            AuditRepository(s).record(by.username, "password", "user", username,
-                                      [("password", None, "changed")])
-            s.commit()
+            uow.users.update(username, by.username, None, password_hash=hashed, failed_logins=0,
+                             locked_until=None)
+            uow.audit("password", "user", username, [("password", None, "changed")])
+            changes = uow.commit()
+        self.notify(changes)
 
-    def set_role(self, by: User, username: str, role: Role, active: bool = True) -> None:
-        with self.db.session() as s:
+    def set_role(self, by: User, username: str, role: Role, active: bool = True,
+                 expected_version: int | None = None) -> None:
+        with self.db.unit_of_work(by.username) as uow:
             require(by, Permission.MANAGE_USERS, True)
-            repo = UserRepository(s)
-            before = repo.find(username)
+            before = uow.users.find(username)
             if before is None:
                 raise AccountError(f"username: no account named {username!r}")
-            repo.update(username, role=role.value, active=active)
-            AuditRepository(s).record(by.username, "role", "user", username, [
-                ("role", before.role, role.value), ("active", str(before.active), str(active))])
-            s.commit()
+            uow.users.update(username, by.username, expected_version, role=role.value, active=active)
+            uow.audit("role", "user", username, [
+                ("role", before.role, role.value), ("active", before.active, active)])
+            changes = uow.commit()
+        self.notify(changes)

@@ -1,4 +1,5 @@
-"""Field-level differences between two versions of a case, for the audit trail."""
+"""Field-level differences between two versions of a case: for the audit trail (values kept as
+JSON types) and for what an import would remove."""
 
 from __future__ import annotations
 
@@ -20,13 +21,7 @@ def flatten(doc: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-Change = tuple[str, str | None, str | None]
+Change = tuple[str, Any, Any]
 
 
 def field_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
@@ -39,5 +34,23 @@ def field_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Chang
             continue
         a, b = before.get(key), after.get(key)
         if a != b:
-            changes.append((key, _text(a), _text(b)))
+            changes.append((key, a, b))
     return changes
+
+
+def removals(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
+    """What an update would take away: (field, what is lost) for every value that goes from
+    something to nothing, every list entry that is no longer there, and list items cut off."""
+    before, after = flatten(old), flatten(new)
+    lost = []
+    for key in sorted(before):
+        a, b = before[key], after.get(key)
+        if a is None or a == [] or key == "/format":
+            continue
+        if b is None:
+            lost.append((key, json.dumps(a, ensure_ascii=False)))
+        elif isinstance(a, list) and isinstance(b, list):
+            gone = [v for v in a if v not in b]
+            if gone:
+                lost.append((key, ", ".join(json.dumps(v, ensure_ascii=False) for v in gone)))
+    return lost

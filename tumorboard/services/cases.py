@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,18 +17,21 @@ from tumorboard.casedoc import (
 )
 from tumorboard.casedoc.validate import CASE_EXPORT_FORMAT
 from tumorboard.domain.case import Case
+from tumorboard.domain.changes import Changes
 from tumorboard.domain.dates import completed_years
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowStatus, check_transition
 from tumorboard.recommend.readiness import ReadinessSettings
 from tumorboard.services.access import check
-from tumorboard.services.audit import field_changes
+from tumorboard.services.acting import Acting
+from tumorboard.services.audit import field_changes, removals
 from tumorboard.services.derived import derive, window_status
+from tumorboard.services.mdt_record import export_mdt_record
+from tumorboard.services.notice import Notify, ignore
 from tumorboard.services.settings import settings_from
 from tumorboard.store import Database, RecordExists, StoreError
 from tumorboard.store.records import AuditEntry, StoredCase
-from tumorboard.store.repositories import AuditRepository, CaseRepository
-from tumorboard.store.settings import SettingsRepository
+from tumorboard.store.unit_of_work import UnitOfWork
 
 Clock = Callable[[], date]
 
@@ -112,61 +116,54 @@ def _record(stored: StoredCase) -> CaseRecord:
                       stored.updated_at, stored.updated_by, stored.staging_date, stored.next_meeting)
 
 
-class CaseService:
+class CaseService(Acting):
     def __init__(self, db: Database, actor: str = "local user", today: Clock = date.today,
-                 user: User | None = None) -> None:
-        self.db = db
-        self.user = user
-        self.actor = user.username if user else actor
+                 user: User | None = None, notify: Notify = ignore) -> None:
+        super().__init__(db, actor, user=user, notify=notify)
         self.today = today
-
-    def _require(self) -> None:
-        check(self.db, self.user, Permission.EDIT_CASES)
 
     # -- reading ------------------------------------------------------------------------------
     def get(self, mrn: str) -> CaseRecord:
-        with self.db.session() as s:
-            return _record(CaseRepository(s).get(mrn))
+        with self.db.reading() as uow:
+            return _record(uow.cases.get(mrn))
 
     def export_document(self, mrn: str, *, with_history: bool = False) -> dict[str, Any]:
-        """The case as a document that re-imports to the same case (with its audit trail when
-        asked), for a file: patient data leaving the system, so checked and recorded."""
-        check(self.db, self.user, Permission.EXPORT_PATIENT_DATA)
-        with self.db.session() as s:
-            record = _record(CaseRepository(s).get(mrn))
-            doc: dict[str, Any] = case_to_document(record.case)
+        """The case as an export document that re-imports to the same case: the case document,
+        its MDT decisions with their actions (and, with history, the audit trail, replaced
+        decisions and amendments). Patient data leaving the system, so checked and recorded."""
+        with self._action(Permission.EXPORT_PATIENT_DATA) as uow:
+            record = _record(uow.cases.get(mrn))
+            doc: dict[str, Any] = {"format": CASE_EXPORT_FORMAT, "case": case_to_document(record.case),
+                                   "mdt": export_mdt_record(uow, mrn, with_history=with_history)}
             if with_history:
-                history = AuditRepository(s).history("case", mrn)
-                doc = {"format": CASE_EXPORT_FORMAT, "case": doc, "history": [
-                    {"at": h.at.isoformat(), "actor": h.actor, "action": h.action, "field": h.field,
-                     "old": h.old_value, "new": h.new_value} for h in history]}
-            AuditRepository(s).record(self.actor, "export", "case", mrn, [
+                doc["history"] = [_history_item(h) for h in uow.audit_log.history("case", mrn)]
+            uow.audit("export", "case", mrn, [
                 ("export", None, "case document with history" if with_history else "case document")])
-            s.commit()
         return doc
 
     def history(self, mrn: str) -> list[AuditEntry]:
-        with self.db.session() as s:
-            return AuditRepository(s).history("case", mrn)
+        with self.db.reading() as uow:
+            return uow.audit_log.history("case", mrn)
 
     def changes_since(self, opened: Case) -> list[tuple[str, str | None, str | None]]:
         """What others changed since ``opened`` was read: (field, value then, value now), for the
         message that refuses a save over a newer version."""
         current = self.get(opened.patient.mrn).case
-        return field_changes(case_to_document(opened), case_to_document(current))
+        return [(f, _shown(a), _shown(b)) for f, a, b in
+                field_changes(case_to_document(opened), case_to_document(current))]
 
     def counts_by_status(self) -> dict[WorkflowStatus, int]:
-        with self.db.session() as s:
-            counts = CaseRepository(s).counts_by_status()
+        with self.db.reading() as uow:
+            counts = uow.cases.counts_by_status()
         return {status: counts.get(status.value, 0) for status in WorkflowStatus}
 
     def worklist(self, query: WorklistQuery | None = None) -> list[WorklistRow]:
         q = query or WorklistQuery()
         today = self.today()
-        with self.db.session() as s:
+        with self.db.reading() as uow:
             # Window status depends on today; filter it after the indexed query, fetching more.
             fetch = q.limit if not q.window_statuses else max(q.limit * 5, 1000)
-            records = CaseRepository(s).worklist(
+            records = uow.cases.worklist(
                 text=q.text, statuses=[st.value for st in q.statuses], subtypes=q.subtypes,
                 limit=fetch, offset=q.offset)
         rows = []
@@ -187,98 +184,81 @@ class CaseService:
                 break
         return rows
 
-    def _readiness(self) -> ReadinessSettings:
-        """The department's freshness windows, read at each write so a change applies at once."""
-        with self.db.session() as s:
-            return _readiness_of(s)
-
     def refresh_derived(self, progress: Callable[[int, int], bool] | None = None) -> int:
         """Recompute every case's worklist facts (readiness, window, next due) for today and the
         current settings: after a settings change, and each day's first start. Clinical content
         and versions are untouched. Returns how many cases were refreshed."""
-        readiness = self._readiness()
         today = self.today()
-        with self.db.session() as s:
-            mrns = CaseRepository(s).all_mrns()
+        with self.db.reading() as uow:
+            mrns = uow.cases.all_mrns()
         done = 0
         for start in range(0, len(mrns), IMPORT_BATCH):
             if progress is not None and not progress(start, len(mrns)):
                 break
-            with self.db.session() as s:
-                repo = CaseRepository(s)
+            with self._action(None) as uow:
+                readiness = _readiness_of(uow)
                 for mrn in mrns[start:start + IMPORT_BATCH]:
-                    stored = repo.get(mrn)
-                    repo.set_derived(mrn, derive(stored.case, today, stored.staging_date, stored.next_meeting,
-                                                 readiness))
+                    stored = uow.cases.get(mrn)
+                    uow.cases.set_derived(mrn, derive(stored.case, today, stored.staging_date,
+                                                      stored.next_meeting, readiness))
                     done += 1
-                s.commit()
         if progress is not None:
             progress(done, len(mrns))
         return done
 
     # -- writing: one unit of work each ------------------------------------------------------
     def create(self, case: Case, status: WorkflowStatus = WorkflowStatus.REFERRED) -> CaseRecord:
-        self._require()
-        derived = derive(case, self.today(), readiness=self._readiness())
-        with self.db.session() as s:
-            stored = CaseRepository(s).add(case, status.value, derived, self.actor)
-            AuditRepository(s).record_many(self.actor, "create", "case",
-                                           [(case.patient.mrn, _canonical(case))])
-            s.commit()
+        with self._action(Permission.EDIT_CASES) as uow:
+            derived = derive(case, self.today(), readiness=_readiness_of(uow))
+            stored = uow.cases.add(case, status.value, derived, self.actor)
+            uow.audit_created("create", "case", [(case.patient.mrn, case_to_document(case))])
         return _record(stored)
 
     def save(self, case: Case, expected_version: int | None) -> CaseRecord:
         """Save edits of an existing case; refused if someone saved it since ``expected_version``."""
-        self._require()
         mrn = case.patient.mrn
-        with self.db.session() as s:
-            repo = CaseRepository(s)
-            before = repo.get(mrn)
-            derived = derive(case, self.today(), before.staging_date, before.next_meeting, _readiness_of(s))
-            stored = repo.update(case, derived, self.actor, expected_version)
-            AuditRepository(s).record(self.actor, "update", "case", mrn,
-                                      field_changes(case_to_document(before.case), case_to_document(case)))
-            s.commit()
+        with self._action(Permission.EDIT_CASES) as uow:
+            before = uow.cases.get(mrn)
+            derived = derive(case, self.today(), before.staging_date, before.next_meeting, _readiness_of(uow))
+            stored = uow.cases.update(case, derived, self.actor, expected_version)
+            uow.audit("update", "case", mrn,
+                      field_changes(case_to_document(before.case), case_to_document(case)))
         return _record(stored)
 
     def change_status(self, mrn: str, new: WorkflowStatus,
                       expected_version: int | None = None) -> CaseRecord:
-        self._require()
-        with self.db.session() as s:
-            repo = CaseRepository(s)
-            current = repo.get(mrn)
+        with self._action(Permission.EDIT_CASES) as uow:
+            current = uow.cases.get(mrn)
             old = WorkflowStatus(current.status)
             check_transition(old, new)
-            stored = repo.set_fields(mrn, self.actor, expected_version, status=new.value)
-            AuditRepository(s).record(self.actor, "status", "case", mrn,
-                                      [("status", old.value, new.value)])
-            s.commit()
+            stored = uow.cases.set_fields(mrn, self.actor, expected_version, status=new.value)
+            uow.audit("status", "case", mrn, [("status", old.value, new.value)])
         return _record(stored)
 
     def schedule(self, mrn: str, *, next_meeting: date | None, staging_date: date | None,
                  expected_version: int | None = None) -> CaseRecord:
         """Record the next MDT date and the latest staging imaging date (worklist, readiness)."""
-        self._require()
-        with self.db.session() as s:
-            repo = CaseRepository(s)
-            current = repo.get(mrn)
-            derived = derive(current.case, self.today(), staging_date, next_meeting, _readiness_of(s))
-            stored = repo.set_fields(mrn, self.actor, expected_version, derived,
-                                     next_meeting=next_meeting, staging_date=staging_date)
-            AuditRepository(s).record(self.actor, "schedule", "case", mrn, [
+        with self._action(Permission.EDIT_CASES) as uow:
+            current = uow.cases.get(mrn)
+            derived = derive(current.case, self.today(), staging_date, next_meeting, _readiness_of(uow))
+            stored = uow.cases.set_fields(mrn, self.actor, expected_version, derived,
+                                          next_meeting=next_meeting, staging_date=staging_date)
+            uow.audit("schedule", "case", mrn, [
                 ("next_meeting", _iso(current.next_meeting), _iso(next_meeting)),
                 ("staging_date", _iso(current.staging_date), _iso(staging_date))])
-            s.commit()
         return _record(stored)
 
     def import_documents(self, sources: Sequence[tuple[str, bytes]], *, update: bool = False,
+                         replace: bool = False,
                          progress: Callable[[int, int], bool] | None = None) -> list[ImportOutcome]:
         """Validate and store each document: all of a case or nothing, file by file.
 
         New cases are written in batches (one transaction per batch of up to IMPORT_BATCH); a
         batch the database refuses is retried case by case, so one bad case never costs the
-        others. Existing record numbers go one by one (update or refusal)."""
-        self._require()
+        others. Existing record numbers go one by one: an update keeps the MDT discussions that
+        meetings recorded, and one that would remove anything else is refused unless ``replace``."""
+        with self.db.reading() as uow:
+            check(uow, self.user, Permission.EDIT_CASES)
         outcomes: list[ImportOutcome | None] = [None] * len(sources)
         parsed: list[tuple[int, str, Case]] = []
         for i, (name, data) in enumerate(sources):
@@ -288,25 +268,27 @@ class CaseService:
                 outcomes[i] = ImportOutcome(name, None, "refused", tuple(str(p) for p in exc.problems))
                 continue
             parsed.append((i, name, case_from_document(doc)))
+        changes = Changes()
         for start in range(0, len(parsed), IMPORT_BATCH):
             if progress is not None and not progress(start, len(parsed)):
                 for i, name, case in parsed[start:]:  # cancelled: say so for every file not stored
                     outcomes[i] = ImportOutcome(name, case.patient.mrn, "refused",
                                                 ("not imported: the import was cancelled",))
                 break
-            for i, outcome in self._import_batch(parsed[start:start + IMPORT_BATCH], update):
+            for i, outcome in self._import_batch(parsed[start:start + IMPORT_BATCH], update, replace):
                 outcomes[i] = outcome
+            changes = changes | self.last_changes
         if progress is not None:
             progress(len(parsed), len(parsed))
+        self.last_changes = changes
         return [o for o in outcomes if o is not None]
 
-    def _import_batch(self, batch: list[tuple[int, str, Case]],
-                      update: bool) -> list[tuple[int, ImportOutcome]]:
+    def _import_batch(self, batch: list[tuple[int, str, Case]], update: bool,
+                      replace: bool) -> list[tuple[int, ImportOutcome]]:
         today = self.today()
-        readiness = self._readiness()
         results: list[tuple[int, ImportOutcome]] = []
-        with self.db.session() as s:
-            existing = CaseRepository(s).existing_mrns([c.patient.mrn for _, _, c in batch])
+        with self.db.reading() as uow:
+            existing = uow.cases.existing_mrns([c.patient.mrn for _, _, c in batch])
         new: list[tuple[int, str, Case]] = []
         one_by_one: list[tuple[int, str, Case]] = []
         seen: set[str] = set()
@@ -314,64 +296,84 @@ class CaseService:
             mrn = item[2].patient.mrn
             (one_by_one if mrn in existing or mrn in seen else new).append(item)
             seen.add(mrn)
+        changes = Changes()
         try:
-            with self.db.session() as s:
-                CaseRepository(s).add_many(
-                    [(case, WorkflowStatus.REFERRED.value, derive(case, today, readiness=readiness))
-                     for _, _, case in new],
-                    self.actor)
-                AuditRepository(s).record_many(self.actor, "import", "case", [
-                    (case.patient.mrn, _canonical(case)) for _, _, case in new])
-                s.commit()
-            results.extend((i, ImportOutcome(name, case.patient.mrn, "created")) for i, name, case in new)
+            if new:
+                with self._action(Permission.EDIT_CASES) as uow:
+                    readiness = _readiness_of(uow)
+                    taken = uow.cases.existing_mrns([c.patient.mrn for _, _, c in new])
+                    if taken:  # another program added one since the look above: one by one
+                        raise RecordExists(", ".join(sorted(taken)))
+                    uow.cases.add_many(
+                        [(case, WorkflowStatus.REFERRED.value, derive(case, today, readiness=readiness))
+                         for _, _, case in new], self.actor)
+                    uow.audit_created("import", "case", [
+                        (case.patient.mrn, case_to_document(case)) for _, _, case in new])
+                changes = self.last_changes
+                results.extend((i, ImportOutcome(name, case.patient.mrn, "created")) for i, name, case in new)
         except StoreError:
             one_by_one = new + one_by_one  # find the case the database refused; keep the others
         for i, name, case in sorted(one_by_one):
             try:
-                results.append((i, self._store_imported(name, case, update)))
+                results.append((i, self._store_imported(name, case, update, replace)))
+                changes = changes | self.last_changes
             except StoreError as exc:
                 results.append((i, ImportOutcome(name, case.patient.mrn, "refused", (f"database: {exc}",))))
+        self.last_changes = changes
         return results
 
-    def _store_imported(self, name: str, case: Case, update: bool) -> ImportOutcome:
+    def _store_imported(self, name: str, case: Case, update: bool, replace: bool) -> ImportOutcome:
         mrn = case.patient.mrn
-        readiness = self._readiness()
+        outcome = ImportOutcome(name, mrn, "refused")
         try:
-            with self.db.session() as s:
-                repo = CaseRepository(s)
-                audit = AuditRepository(s)
-                if repo.exists(mrn):
-                    if not update:
-                        return ImportOutcome(name, mrn, "refused", (
-                            f"/patient/mrn: a case with record number {mrn} already exists; "
-                            "use --update to replace its clinical content",))
-                    before = repo.get(mrn)
-                    derived = derive(case, self.today(), before.staging_date, before.next_meeting, readiness)
-                    repo.update(case, derived, self.actor, None)
-                    audit.record(self.actor, "import-update", "case", mrn,
-                                 field_changes(case_to_document(before.case), case_to_document(case)))
-                    action = "updated"
+            with self._action(Permission.EDIT_CASES) as uow:
+                readiness = _readiness_of(uow)
+                if not uow.cases.exists(mrn):
+                    uow.cases.add(case, WorkflowStatus.REFERRED.value,
+                                  derive(case, self.today(), readiness=readiness), self.actor)
+                    uow.audit_created("import", "case", [(mrn, case_to_document(case))])
+                    outcome = ImportOutcome(name, mrn, "created")
+                elif not update:
+                    return ImportOutcome(name, mrn, "refused", (
+                        f"/patient/mrn: a case with record number {mrn} already exists; "
+                        "use --update to replace its clinical content",))
                 else:
-                    repo.add(case, WorkflowStatus.REFERRED.value,
-                             derive(case, self.today(), readiness=readiness), self.actor)
-                    audit.record_many(self.actor, "import", "case", [(mrn, _canonical(case))])
-                    action = "created"
-                s.commit()
+                    before = uow.cases.get(mrn)
+                    # MDT discussions a meeting recorded are facts of the record, not of the file.
+                    held = set(uow.meetings.discussion_days(mrn))
+                    case = dataclass_replace(case, mdt_discussions=tuple(
+                        sorted({*case.mdt_discussions, *held})))
+                    lost = removals(case_to_document(before.case), case_to_document(case))
+                    if lost and not replace:
+                        return ImportOutcome(name, mrn, "refused", tuple(
+                            f"{path}: the update would remove {value}; import with --replace to remove it"
+                            for path, value in lost))
+                    derived = derive(case, self.today(), before.staging_date, before.next_meeting, readiness)
+                    uow.cases.update(case, derived, self.actor, None)
+                    uow.audit("import-update", "case", mrn,
+                              field_changes(case_to_document(before.case), case_to_document(case)))
+                    outcome = ImportOutcome(name, mrn, "updated")
         except RecordExists as exc:  # another program added the MRN between check and insert
             return ImportOutcome(name, mrn, "refused", (f"/patient/mrn: {exc}",))
-        return ImportOutcome(name, mrn, action)
+        return outcome
 
 
 IMPORT_BATCH = 500
 
 
-def _readiness_of(session: Any) -> ReadinessSettings:
-    return settings_from(SettingsRepository(session).all()).readiness
+def _readiness_of(uow: UnitOfWork) -> ReadinessSettings:
+    return settings_from(uow.settings.all()).readiness
 
 
-def _canonical(case: Case) -> str:
-    """The whole case document as one audit value (what a case was created with)."""
-    return json.dumps(case_to_document(case), ensure_ascii=False, sort_keys=True)
+def _shown(value: object) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _history_item(h: AuditEntry) -> dict[str, Any]:
+    return {"at": h.at.isoformat(), "actor": h.actor, "action": h.action, "field": h.field,
+            "old": h.old, "new": h.new}
 
 
 def _iso(value: date | None) -> str | None:

@@ -273,6 +273,7 @@ def populate_demo_meetings(db: Database, today: date, staging: dict[str, date | 
     )
     from tumorboard.recommend import evaluate, recommendation_to_document
     from tumorboard.reports import render_minutes
+    from tumorboard.services.boards import BoardService
     from tumorboard.services.cases import CaseService, WorklistQuery
     from tumorboard.services.meetings import DecisionInput, MeetingService
 
@@ -280,18 +281,20 @@ def populate_demo_meetings(db: Database, today: date, staging: dict[str, date | 
     past = upcoming - timedelta(days=14)
     # Implementation checks a week after the meeting (not the usual six) so the demo has some due.
     service = MeetingService(db, actor="demo", today=lambda: today, follow_up_weeks=1, render=render_minutes)
-    service.ensure_board(DEMO_BOARD)
+    boards = BoardService(db, actor="demo")
+    boards.create(DEMO_BOARD)
     for name, discipline, role in DEMO_MEMBERS:
-        service.add_member(DEMO_BOARD, name, Discipline(discipline), BoardRole(role))
+        boards.add_member(DEMO_BOARD, name, Discipline(discipline), BoardRole(role))
     where = {"place": "Seminar room 2, Oncology Centre", "video_link": "https://video.example.org/breast-mdt",
              "chair": DEMO_CHAIR}
 
     signed = service.create_meeting(DEMO_BOARD, past, "08:00", **where)
-    for name, *_ in DEMO_MEMBERS:
-        service.set_attendance(signed, name, True)
     decided = ["DEMO-0014", "DEMO-0015", "DEMO-0016", "DEMO-0017"]
     service.add_cases(signed, decided, question="First-line systemic therapy?", presenter="Dr Kwame Mensah")
     service.add_cases(signed, ["DEMO-0022"], question="Stable on first line: for information")
+    service.start(signed)
+    for name, *_ in DEMO_MEMBERS:
+        service.set_attendance(signed, name, True)
     service.update_agenda_item(signed, "DEMO-0022", triage=AgendaTriage.LISTED_NOT_DISCUSSED,
                                responsible_clinician="Dr Kwame Mensah")
     due = past + timedelta(days=21)
@@ -321,6 +324,7 @@ def populate_demo_meetings(db: Database, today: date, staging: dict[str, date | 
     decisions["DEMO-0017"] = replace(decisions["DEMO-0017"], counselling_delivered=told)
     for mrn, decision in decisions.items():
         service.record_decision(signed, mrn, decision)
+    service.close(signed)
     service.sign_off(signed, DEMO_CHAIR)
     for mrn in [*decisions, "DEMO-0022"]:  # discussed or listed: no further meeting booked for them
         cases.schedule(mrn, next_meeting=None, staging_date=staging.get(mrn))

@@ -70,6 +70,15 @@ def assemble_minutes(meeting: MeetingRecord, cases: dict[str, Case], *, pseudony
         generated_at=generated_at)
 
 
+def meeting_recommendation(decision: DecisionRecord | None, case: Case, day: date) -> dict[str, Any]:
+    """What the board saw or sees for a case: the engine output stored with its decision (the
+    ruleset of that day), else the engine's output for the meeting day."""
+    if decision is not None:
+        stored: dict[str, Any] = json.loads(decision.recommendation_json)
+        return stored
+    return recommendation_to_document(evaluate(case, day))
+
+
 def _identity(item: AgendaRecord, case: Case, pseudonymise: bool) -> CaseIdentity:
     if pseudonymise:
         return CaseIdentity(f"Case {item.position}", True)
@@ -82,8 +91,7 @@ def _identity(item: AgendaRecord, case: Case, pseudonymise: bool) -> CaseIdentit
 def _case(item: AgendaRecord, case: Case, identity: CaseIdentity, day: date) -> MinutesCase:
     decision = item.decision
     # What the board saw: the engine output stored with the decision; otherwise the meeting day's.
-    rec: dict[str, Any] = (json.loads(decision.recommendation_json) if decision
-                           else recommendation_to_document(evaluate(case, day)))
+    rec = meeting_recommendation(decision, case, day)
     return MinutesCase(
         position=item.position, identity=identity, triage=AgendaTriage(item.triage), question=item.question,
         presenter=item.presenter, responsible_clinician=item.responsible_clinician, discussed=item.discussed,

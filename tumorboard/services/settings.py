@@ -7,14 +7,12 @@ through this service, audited like clinical data.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
-from tumorboard.domain.users import Permission, User
+from tumorboard.domain.users import Permission
 from tumorboard.recommend.readiness import ReadinessSettings
-from tumorboard.services.access import check
+from tumorboard.services.acting import Acting
 from tumorboard.store import Database
-from tumorboard.store.repositories import AuditRepository
-from tumorboard.store.settings import SettingsRepository
 
 # (lowest, highest) accepted for each setting, and what it means, for messages and the dialog.
 LIMITS: dict[str, tuple[int, int, str]] = {
@@ -34,6 +32,8 @@ class DepartmentSettings:
     staging_max_age_days: int = 28  # the same defaults as ReadinessSettings
     recist_baseline_max_age_days: int = 28
     follow_up_weeks: int = 6
+    # The version read with the settings (optimistic locking); None when made up in code.
+    version: int | None = field(default=None, compare=False)
 
     @property
     def readiness(self) -> ReadinessSettings:
@@ -42,6 +42,8 @@ class DepartmentSettings:
     def problems(self) -> list[str]:
         out = []
         for f in fields(self):
+            if f.name == "version":
+                continue
             value = getattr(self, f.name)
             low, high, meaning = LIMITS[f.name]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -53,37 +55,37 @@ def settings_from(stored: dict[str, str]) -> DepartmentSettings:
     """Stored text -> settings; a value that does not read as a whole number keeps the default."""
     settings = DepartmentSettings()
     for f in fields(settings):
+        if f.name == "version":
+            continue
         text = stored.get(f.name)
         if text is not None and text.strip().lstrip("-").isdigit():
             settings = replace(settings, **{f.name: int(text)})
     return settings
 
 
-class SettingsService:
-    def __init__(self, db: Database, actor: str = "local user", user: User | None = None) -> None:
-        self.db = db
-        self.user = user
-        self.actor = user.username if user else actor
-
+class SettingsService(Acting):
     def load(self) -> DepartmentSettings:
-        with self.db.session() as s:
-            return settings_from(SettingsRepository(s).all())
+        with self.db.reading() as uow:
+            return replace(settings_from(uow.settings.all()), version=uow.settings.version())
 
     def save(self, settings: DepartmentSettings) -> DepartmentSettings:
-        check(self.db, self.user, Permission.CHANGE_SETTINGS)
+        """Store the settings; refused if someone saved them since ``settings.version`` was read
+        (None: over whatever is current)."""
         problems = settings.problems()
         if problems:
             raise SettingsError("; ".join(problems))
-        with self.db.session() as s:
-            repo = SettingsRepository(s)
+        with self._action(Permission.CHANGE_SETTINGS) as uow:
+            version = uow.settings.claim(settings.version, self.actor)
             changes = []
-            for key, value in asdict(settings).items():
-                before = repo.put(key, str(value))
-                if before != str(value):
-                    changes.append((key, before, str(value)))
-            AuditRepository(s).record(self.actor, "settings", "department", "settings", changes)
-            s.commit()
-        return settings
+            for f in fields(settings):
+                if f.name == "version":
+                    continue
+                value = str(getattr(settings, f.name))
+                before = uow.settings.put(f.name, value)
+                if before != value:
+                    changes.append((f.name, before, value))
+            uow.audit("settings", "department", "settings", changes)
+        return replace(settings, version=version)
 
 
 def loader(db: Database) -> Callable[[], DepartmentSettings]:

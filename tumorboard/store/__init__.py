@@ -1,6 +1,8 @@
 """Persistence: the only package that imports SQLAlchemy and Alembic.
 
-Services open units of work through ``Database.session()``; repositories never commit.
+Services act through ``Database.unit_of_work(actor)`` (one write transaction per user action,
+audited, versions checked by the statement) and read through ``Database.reading()``; repositories
+never commit.
 """
 
 from tumorboard.store.database import Database
@@ -14,6 +16,7 @@ from tumorboard.store.errors import (
     RecordExists,
     RecordNotFound,
     SignedRecord,
+    StateRefused,
     StoreError,
 )
 
@@ -28,5 +31,6 @@ __all__ = [
     "RecordExists",
     "RecordNotFound",
     "SignedRecord",
+    "StateRefused",
     "StoreError",
 ]

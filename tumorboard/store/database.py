@@ -6,7 +6,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
@@ -19,15 +19,29 @@ from tumorboard.store.errors import (
     DatabaseReadOnly,
     DatabaseUnavailable,
     NotATumorboardDatabase,
+    RecordExists,
     SignedRecord,
+    StateRefused,
     StoreError,
 )
 from tumorboard.store.location import describe, resolve_database_url, sqlite_path
 
+if TYPE_CHECKING:
+    from tumorboard.store.unit_of_work import UnitOfWork
+
 BUSY_TIMEOUT_MS = 5000
 
 
+# One lock serialises the writers of a PostgreSQL database, as SQLite's RESERVED lock does for a
+# file: every write unit of work takes it first, so what it reads cannot change before it commits.
+WRITE_LOCK_KEY = 0x74756D6F72  # "tumor"
+WRITE = "tumorboard_write"  # execution option: this transaction writes (BEGIN IMMEDIATE / the lock)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling starts a transaction only before DML and never before
+    # DDL or a read; tumorboard begins every transaction itself (``_sqlite_begin``).
+    dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -37,12 +51,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_begin(conn: Any) -> None:
+    """BEGIN IMMEDIATE for a unit of work that writes: the write lock is taken before the first
+    read, so two processes cannot both read "open" and both write. Reads take a snapshot."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def _postgresql_begin(conn: Any) -> None:
+    if conn.get_execution_options().get(WRITE):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 def translate(exc: SQLAlchemyError, where: str) -> StoreError:
     """A user-facing StoreError for a driver error."""
     text = str(getattr(exc, "orig", exc) or exc).lower()
     if "read-only record:" in text:  # the signed-meeting triggers' own words (migration 0003)
         message = str(getattr(exc, "orig", exc)).split("read-only record:", 1)[1].strip().splitlines()[0]
         return SignedRecord(message)
+    if "meeting state:" in text:  # the meeting state machine's triggers (migration 0005)
+        message = str(getattr(exc, "orig", exc)).split("meeting state:", 1)[1].strip().splitlines()[0]
+        return StateRefused(message)
+    if "unique constraint" in text or "duplicate key" in text:
+        return RecordExists(f"{where}: this record was written by someone else a moment ago; reload "
+                            "and check before trying again")
     if "locked" in text or "busy" in text:
         return DatabaseLocked(f"{where} is locked by another program or user; try again in a moment")
     if "readonly" in text or "read-only" in text:
@@ -62,6 +93,8 @@ class Database:
         self.engine = engine
         self.location = describe(url)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(engine.execution_options(**{WRITE: True}),
+                                            expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True, check_integrity: bool = True) -> Database:
@@ -105,9 +138,12 @@ class Database:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
             return engine
         try:
-            return create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True)
+            event.listen(engine, "begin", _postgresql_begin)
+            return engine
         except ImportError as exc:
             raise DatabaseUnavailable(
                 f"the database driver for this URL is not installed ({exc.name}); for PostgreSQL "
@@ -116,16 +152,34 @@ class Database:
             raise DatabaseUnavailable(f"not a database URL tumorboard understands: {exc}") from None
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session for one unit of work; translated errors, always closed."""
-        session = self._sessions()
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A session in one transaction; translated errors, always closed.
+
+        ``write=True`` begins the transaction with the write lock held (SQLite ``BEGIN IMMEDIATE``,
+        PostgreSQL the department-wide advisory lock): everything read in it is current until it
+        commits. Services use it through ``unit_of_work`` / ``reading``, never directly."""
+        session = (self._write_sessions if write else self._sessions)()
         try:
+            if write:
+                session.connection()  # begin now: the lock before the first read
             yield session
         except (OperationalError, DatabaseError) as exc:
             session.rollback()
             raise translate(exc, self.location) from None
         finally:
             session.close()
+
+    def unit_of_work(self, actor: str) -> UnitOfWork:
+        """One user action that writes: see ``tumorboard.store.unit_of_work``."""
+        from tumorboard.store.unit_of_work import UnitOfWork
+
+        return UnitOfWork(self, actor)
+
+    def reading(self) -> UnitOfWork:
+        """A consistent read (one snapshot) through the same repositories; it cannot commit."""
+        from tumorboard.store.unit_of_work import UnitOfWork
+
+        return UnitOfWork(self, None)
 
     def revision(self) -> str | None:
         try:

@@ -43,3 +43,7 @@ class ConcurrentEdit(StoreError):
 
 class SignedRecord(StoreError):
     """The database refused to change a signed meeting, its attendance, agenda or decisions."""
+
+
+class StateRefused(StoreError):
+    """The database refused a change the meeting's state does not allow (its state machine)."""

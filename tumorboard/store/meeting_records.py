@@ -21,6 +21,7 @@ class AttendanceRecord:
     discipline: str
     role: str
     present: bool
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ class AgendaRecord:
     carried_over_from_day: date | None
     case_status: str
     decision: DecisionRecord | None
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,19 @@ class AmendmentRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplacedDecisionRecord:
+    """A decision replaced before sign-off, as it was (kept in the record)."""
+
+    decision_id: int
+    mrn: str
+    version: int
+    content: dict[str, object]
+    replaced_at: datetime
+    replaced_by: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingRecord:
     id: int
     board: BoardRecord
@@ -83,6 +98,8 @@ class MeetingRecord:
     video_link: str | None
     chair: str | None
     version: int
+    state: str
+    started_at: datetime | None
     quorum_override_by: str | None
     quorum_override_reason: str | None
     closed_at: datetime | None
@@ -106,6 +123,7 @@ class MeetingListRecord:
     cases: int
     closed: bool
     signed: bool
+    state: str = "planned"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from tumorboard.store.errors import ConcurrentEdit, RecordExists, RecordNotFound
+from tumorboard.store.errors import RecordExists, RecordNotFound
 from tumorboard.store.meeting_records import (
     AgendaRecord,
     AmendmentRecord,
@@ -19,6 +20,7 @@ from tumorboard.store.meeting_records import (
     FollowUpRecord,
     MeetingListRecord,
     MeetingRecord,
+    ReplacedDecisionRecord,
 )
 from tumorboard.store.models import (
     AgendaItemRow,
@@ -31,7 +33,9 @@ from tumorboard.store.models import (
     ImplementationCheckRow,
     MeetingRow,
     PatientRow,
+    ReplacedDecisionRow,
 )
+from tumorboard.store.versions import claim
 
 
 def _now() -> datetime:
@@ -58,6 +62,15 @@ class MeetingRepository:
         self.session.add(row)
         self.session.flush()
         return _board(row)
+
+    def rename_board(self, board_id: int, name: str) -> str:
+        row = self.session.get(BoardRow, board_id)
+        if row is None:
+            raise RecordNotFound(f"no board with id {board_id}")
+        before = row.name
+        row.name = name.strip()
+        self.session.flush()
+        return before
 
     def add_member(self, board_id: int, name: str, discipline: str, role: str) -> None:
         """Add a member, or bring back one who left (with the discipline and role given now)."""
@@ -102,6 +115,12 @@ class MeetingRepository:
                                                               MeetingRow.day == day)
                                    .order_by(MeetingRow.id))
 
+    def meeting_at(self, board_id: int, day: date, start: str | None) -> int | None:
+        """The board's meeting at that date and time (no time matches no time), if planned."""
+        return self.session.scalar(select(MeetingRow.id).where(
+            MeetingRow.board_id == board_id, MeetingRow.day == day,
+            func.coalesce(MeetingRow.start_time, "") == (start or "")).order_by(MeetingRow.id))
+
     def _meeting(self, meeting_id: int) -> MeetingRow:
         row = self.session.scalars(select(MeetingRow).where(MeetingRow.id == meeting_id).options(
             selectinload(MeetingRow.board).selectinload(BoardRow.members),
@@ -125,12 +144,13 @@ class MeetingRepository:
             .where(AmendmentRow.meeting_id == meeting_id).order_by(AmendmentRow.id)).all()
         return MeetingRecord(
             id=row.id, board=_board(row.board), day=row.day, start_time=row.start_time, place=row.place,
-            video_link=row.video_link, chair=row.chair, version=row.version,
+            video_link=row.video_link, chair=row.chair, version=row.version, state=row.state,
+            started_at=row.started_at,
             quorum_override_by=row.quorum_override_by, quorum_override_reason=row.quorum_override_reason,
             closed_at=row.closed_at, carried_over_to=row.carried_over_to_id,
             carried_over_to_day=days.get(row.carried_over_to_id) if row.carried_over_to_id else None,
             signed_by=row.signed_by, signed_at=row.signed_at, minutes_sha256=row.minutes_sha256,
-            attendance=tuple(AttendanceRecord(a.name, a.discipline, a.role, a.present)
+            attendance=tuple(AttendanceRecord(a.name, a.discipline, a.role, a.present, a.version)
                              for a in row.attendance),
             agenda=tuple(_agenda(a, days) for a in row.agenda),
             amendments=tuple(AmendmentRecord(a.at, a.by, a.reason, a.decision_id, mrn, a.field, a.old_value,
@@ -143,37 +163,39 @@ class MeetingRepository:
         counts = (select(AgendaItemRow.meeting_id, func.count().label("n"))
                   .group_by(AgendaItemRow.meeting_id).subquery())
         stmt = (select(MeetingRow.id, BoardRow.name, MeetingRow.day, MeetingRow.start_time, MeetingRow.chair,
-                       func.coalesce(counts.c.n, 0), MeetingRow.closed_at, MeetingRow.signed_at)
+                       func.coalesce(counts.c.n, 0), MeetingRow.closed_at, MeetingRow.signed_at,
+                       MeetingRow.state)
                 .join(BoardRow).outerjoin(counts, counts.c.meeting_id == MeetingRow.id)
                 .order_by(MeetingRow.day.desc(), MeetingRow.id.desc()).limit(limit))
         if board:
             stmt = stmt.where(func.lower(BoardRow.name) == board.strip().lower())
-        return [MeetingListRecord(i, b, d, t, c, n, closed is not None, signed is not None)
-                for i, b, d, t, c, n, closed, signed in self.session.execute(stmt).all()]
+        return [MeetingListRecord(i, b, d, t, c, n, closed is not None, signed is not None, state)
+                for i, b, d, t, c, n, closed, signed, state in self.session.execute(stmt).all()]
 
     def update_meeting(self, meeting_id: int, actor: str, expected_version: int | None,
                        **fields: Any) -> dict[str, Any]:
-        """Set fields; returns their previous values. Refused if saved since ``expected_version``."""
+        """Set fields and take the next version in one UPDATE; returns the previous values.
+        Refused (ConcurrentEdit) if the meeting was saved since ``expected_version``."""
         row = self._meeting(meeting_id)
-        if expected_version is not None and row.version != expected_version:
-            raise ConcurrentEdit(f"the meeting was changed by {row.updated_by} at "
-                                 f"{row.updated_at:%Y-%m-%d %H:%M} UTC since you opened it; reload it")
         old = {k: getattr(row, k) for k in fields}
-        for key, value in fields.items():
-            setattr(row, key, value)
-        row.version += 1
-        row.updated_at = _now()
-        row.updated_by = actor
-        self.session.flush()
+        claim(self.session, MeetingRow, meeting_id, expected_version, actor=actor, now=_now(),
+              what=f"meeting {meeting_id}", audit=("meeting", str(meeting_id)), values=fields)
         return old
 
-    def touch(self, meeting_id: int, actor: str, expected_version: int | None) -> None:
-        """Bump the meeting's version for a change of its agenda or attendance."""
-        self.update_meeting(meeting_id, actor, expected_version)
+    def touch(self, meeting_id: int, actor: str, expected_version: int | None = None) -> None:
+        """A new version of the meeting for a change of its agenda or attendance."""
+        claim(self.session, MeetingRow, meeting_id, expected_version, actor=actor, now=_now(),
+              what=f"meeting {meeting_id}", audit=("meeting", str(meeting_id)))
+
+    def state(self, meeting_id: int) -> str:
+        state = self.session.scalar(select(MeetingRow.state).where(MeetingRow.id == meeting_id))
+        if state is None:
+            raise RecordNotFound(f"no meeting with id {meeting_id}")
+        return state
 
     # -- attendance ---------------------------------------------------------------------------
     def set_attendance(self, meeting_id: int, name: str, present: bool, discipline: str | None,
-                       role: str | None) -> bool | None:
+                       role: str | None, actor: str, expected_version: int | None = None) -> bool | None:
         """Mark someone present or absent (a guest is added); returns the previous state."""
         row = self.session.scalars(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id,
                                                                AttendanceRow.name == name)).first()
@@ -187,12 +209,14 @@ class MeetingRepository:
                                          "of its board; give their discipline to add them as a guest")
                 discipline, role = member.discipline, member.role
             self.session.add(AttendanceRow(meeting_id=meeting_id, name=name, discipline=discipline,
-                                           role=role or "member", present=present))
+                                           role=role or "member", present=present, version=1,
+                                           updated_at=_now(), updated_by=actor))
             self.session.flush()
             return None
         before = row.present
-        row.present = present
-        self.session.flush()
+        claim(self.session, AttendanceRow, row.id, expected_version, actor=actor, now=_now(),
+              what=f"the attendance of {name}", audit=("meeting", str(meeting_id)),
+              values={"present": present})
         return before
 
     # -- agenda -------------------------------------------------------------------------------
@@ -211,7 +235,7 @@ class MeetingRepository:
                                         .where(AgendaItemRow.meeting_id == meeting_id)) or 0) + 1
         row = AgendaItemRow(meeting_id=meeting_id, case_id=case_id, position=position, triage=triage,
                             question=question, presenter=presenter, discussed=False,
-                            carried_over_from_id=carried_over_from)
+                            carried_over_from_id=carried_over_from, version=1)
         self.session.add(row)
         self.session.flush()
         return position
@@ -224,13 +248,13 @@ class MeetingRepository:
             raise RecordNotFound(f"case {mrn} is not on the agenda of meeting {meeting_id}")
         return row
 
-    def update_agenda(self, meeting_id: int, mrn: str, **fields: Any) -> dict[str, Any]:
+    def update_agenda(self, meeting_id: int, mrn: str, actor: str, expected_version: int | None = None,
+                      **fields: Any) -> dict[str, Any]:
         row = self._agenda_row(meeting_id, mrn)
         assert row is not None
         old = {k: getattr(row, k) for k in fields}
-        for key, value in fields.items():
-            setattr(row, key, value)
-        self.session.flush()
+        claim(self.session, AgendaItemRow, row.id, expected_version, actor=actor, now=_now(),
+              what=f"the agenda item of case {mrn}", audit=("meeting", str(meeting_id)), values=fields)
         return old
 
     def remove_agenda(self, meeting_id: int, mrn: str) -> None:
@@ -258,34 +282,37 @@ class MeetingRepository:
         item = self._agenda_row(meeting_id, mrn)
         assert item is not None
         if item.decision is not None:
-            raise RecordExists(f"a decision is already recorded for case {mrn} at this meeting; "
-                               "edit it instead")
+            raise RecordExists(f"a decision is already recorded for case {mrn} at this meeting")
         now = _now()
         row = DecisionRow(agenda_item_id=item.id, meeting_id=meeting_id, case_id=item.case_id, version=1,
                           recorded_by=actor, recorded_at=now, updated_at=now, **fields)
         self.session.add(row)
-        item.discussed = True
         self.session.flush()
+        claim(self.session, AgendaItemRow, item.id, None, actor=actor, now=now,
+              what=f"the agenda item of case {mrn}", values={"discussed": True})
         return row.id
 
-    def update_decision(self, meeting_id: int, mrn: str, fields: dict[str, Any], actor: str,
-                        expected_version: int | None) -> dict[str, Any]:
+    def replace_decision(self, meeting_id: int, mrn: str, fields: dict[str, Any], actor: str,
+                         expected_version: int | None, reason: str) -> tuple[int, dict[str, Any]]:
+        """Replace the decision: the one it replaces is kept whole in replaced_decisions first.
+        Returns the decision id and the replaced values."""
         item = self._agenda_row(meeting_id, mrn)
         assert item is not None
         row = item.decision
         if row is None:
             raise RecordNotFound(f"no decision is recorded for case {mrn} at this meeting")
-        if expected_version is not None and row.version != expected_version:
-            raise ConcurrentEdit(f"the decision for case {mrn} was changed by {row.recorded_by} at "
-                                 f"{row.updated_at:%Y-%m-%d %H:%M} UTC since you opened it; reload it")
+        now = _now()
         old = {k: getattr(row, k) for k in fields}
-        for key, value in fields.items():
-            setattr(row, key, value)
-        row.version += 1
-        row.updated_at = _now()
-        row.recorded_by = actor
+        content = {c.name: getattr(row, c.name) for c in DecisionRow.__table__.columns}
+        self.session.add(ReplacedDecisionRow(
+            decision_id=row.id, meeting_id=meeting_id, replaced_version=row.version,
+            content=json.dumps(content, ensure_ascii=False, sort_keys=True, default=_iso),
+            replaced_at=now, replaced_by=actor, reason=reason))
         self.session.flush()
-        return old
+        claim(self.session, DecisionRow, row.id, expected_version, actor=actor, now=now,
+              what=f"the decision for case {mrn}", audit=("decision", str(row.id)),
+              values={**fields, "recorded_at": now})
+        return row.id, old
 
     def decision_id(self, meeting_id: int, mrn: str) -> int:
         item = self._agenda_row(meeting_id, mrn)
@@ -300,6 +327,44 @@ class MeetingRepository:
         self.session.add(AmendmentRow(meeting_id=meeting_id, decision_id=decision_id, at=_now(), by=by,
                                       reason=reason, field=field, old_value=old_value, new_value=new_value))
         self.session.flush()
+
+    def replaced_decisions(self, meeting_id: int) -> list[ReplacedDecisionRecord]:
+        rows = self.session.execute(
+            select(ReplacedDecisionRow, PatientRow.mrn)
+            .join(DecisionRow, ReplacedDecisionRow.decision_id == DecisionRow.id)
+            .join(CaseRow, DecisionRow.case_id == CaseRow.id).join(PatientRow)
+            .where(ReplacedDecisionRow.meeting_id == meeting_id).order_by(ReplacedDecisionRow.id)).all()
+        return [ReplacedDecisionRecord(r.decision_id, mrn, r.replaced_version, json.loads(r.content),
+                                       r.replaced_at, r.replaced_by, r.reason) for r, mrn in rows]
+
+    def discussion_days(self, mrn: str) -> list[date]:
+        """The days of meetings that recorded a decision for the case."""
+        return list(self.session.scalars(
+            select(MeetingRow.day).join(DecisionRow, DecisionRow.meeting_id == MeetingRow.id)
+            .join(CaseRow, DecisionRow.case_id == CaseRow.id).join(PatientRow)
+            .where(PatientRow.mrn == mrn).distinct().order_by(MeetingRow.day)))
+
+    def case_decisions(self, mrn: str) -> list[tuple[MeetingListRecord, DecisionRecord]]:
+        """Every decision recorded for the case, oldest meeting first, with its meeting."""
+        rows = self.session.execute(
+            select(DecisionRow, MeetingRow, BoardRow.name)
+            .join(MeetingRow, DecisionRow.meeting_id == MeetingRow.id).join(BoardRow)
+            .join(CaseRow, DecisionRow.case_id == CaseRow.id).join(PatientRow)
+            .where(PatientRow.mrn == mrn).order_by(MeetingRow.day, DecisionRow.id)).all()
+        return [(MeetingListRecord(m.id, board, m.day, m.start_time, m.chair, 0, m.closed_at is not None,
+                                   m.signed_at is not None, m.state), _decision(d)) for d, m, board in rows]
+
+    def amendments_of_decision(self, decision_id: int) -> list[AmendmentRecord]:
+        rows = self.session.scalars(select(AmendmentRow).where(AmendmentRow.decision_id == decision_id)
+                                    .order_by(AmendmentRow.id))
+        return [AmendmentRecord(a.at, a.by, a.reason, a.decision_id, None, a.field, a.old_value, a.new_value)
+                for a in rows]
+
+    def replaced_versions(self, decision_id: int) -> list[ReplacedDecisionRecord]:
+        rows = self.session.scalars(select(ReplacedDecisionRow).where(
+            ReplacedDecisionRow.decision_id == decision_id).order_by(ReplacedDecisionRow.id))
+        return [ReplacedDecisionRecord(r.decision_id, "", r.replaced_version, json.loads(r.content),
+                                       r.replaced_at, r.replaced_by, r.reason) for r in rows]
 
     def add_implementation(self, decision_id: int, outcome: str, reason: str | None, note: str | None,
                            actor: str) -> None:
@@ -350,4 +415,11 @@ def _agenda(row: AgendaItemRow, days: dict[int, date]) -> AgendaRecord:
         responsible_clinician=row.responsible_clinician, discussed=row.discussed,
         carried_over_from=row.carried_over_from_id,
         carried_over_from_day=days.get(row.carried_over_from_id) if row.carried_over_from_id else None,
-        case_status=row.case.status, decision=_decision(row.decision) if row.decision else None)
+        case_status=row.case.status, decision=_decision(row.decision) if row.decision else None,
+        version=row.version)
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)

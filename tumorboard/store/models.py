@@ -193,6 +193,8 @@ class AuditRow(Base):
     field: Mapped[str | None] = mapped_column(String(64))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+    # "json": old and new values are JSON documents (revision 0005 on); "text": written before.
+    encoding: Mapped[str] = mapped_column(String(8), server_default="text")
 
 
 # -- MDT meetings (revision 0003). A signed meeting, its attendance, agenda and decisions are
@@ -230,6 +232,10 @@ class MeetingRow(Base):
     place: Mapped[str | None] = mapped_column(String(200))
     video_link: Mapped[str | None] = mapped_column(String(400))
     chair: Mapped[str | None] = mapped_column(String(200))
+    # planned -> in_progress -> closed -> signed (domain.meeting_state; triggers of revision 0005)
+    state: Mapped[str] = mapped_column(String(16), server_default="planned")
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_by: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -259,6 +265,9 @@ class AttendanceRow(Base):
     discipline: Mapped[str] = mapped_column(String(32))
     role: Mapped[str] = mapped_column(String(16))
     present: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(64))
     __table_args__ = (UniqueConstraint("meeting_id", "name"),)
 
 
@@ -274,6 +283,9 @@ class AgendaItemRow(Base):
     responsible_clinician: Mapped[str | None] = mapped_column(String(200))
     discussed: Mapped[bool] = mapped_column(Boolean, default=False)
     carried_over_from_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(64))
     case: Mapped[CaseRow] = relationship()
     decision: Mapped[DecisionRow | None] = relationship(back_populates="agenda_item", uselist=False)
     __table_args__ = (UniqueConstraint("meeting_id", "case_id"),)
@@ -304,6 +316,20 @@ class DecisionRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     agenda_item: Mapped[AgendaItemRow] = relationship(back_populates="decision")
+
+
+class ReplacedDecisionRow(Base):
+    """A decision the board replaced before sign-off, kept whole (append-only, revision 0005)."""
+
+    __tablename__ = "replaced_decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
+    replaced_version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)  # JSON: every field of the decision as it was
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    replaced_by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class ImplementationCheckRow(Base):

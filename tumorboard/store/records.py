@@ -47,8 +47,10 @@ class AuditEntry:
     entity: str
     entity_id: str
     field: str | None
-    old_value: str | None
+    old_value: str | None  # for display: the text, or the JSON of a number or list
     new_value: str | None
+    old: object = None  # the values as they were written (JSON types)
+    new: object = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, func, insert, or_, select, update
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from tumorboard.domain.case import Case
 from tumorboard.store.case_rows import (
@@ -18,9 +18,10 @@ from tumorboard.store.case_rows import (
     fill_patient,
     patient_columns,
 )
-from tumorboard.store.errors import ConcurrentEdit, RecordExists, RecordNotFound
+from tumorboard.store.errors import RecordExists, RecordNotFound
 from tumorboard.store.models import AuditRow, CaseRow, PatientRow
 from tumorboard.store.records import AuditEntry, Derived, StoredCase, WorklistRecord
+from tumorboard.store.versions import claim
 
 
 def _now() -> datetime:
@@ -102,7 +103,7 @@ class CaseRepository:
         row = self._row(case.patient.mrn)
         if row is None:
             raise RecordNotFound(f"no case with record number {case.patient.mrn}")
-        self._claim(row, expected_version)
+        self._claim(row, expected_version, actor)
         fill_patient(row.patient, case.patient)
         fill_case(row, case)
         _apply_derived(row, derived)
@@ -127,7 +128,7 @@ class CaseRepository:
         row = self._row(mrn)
         if row is None:
             raise RecordNotFound(f"no case with record number {mrn}")
-        self._claim(row, expected_version)
+        self._claim(row, expected_version, actor)
         for key, value in values.items():
             setattr(row, key, value)
         if derived is not None:
@@ -137,30 +138,12 @@ class CaseRepository:
         self.session.flush()
         return _stored(row)
 
-    def _claim(self, row: CaseRow, expected_version: int | None) -> None:
-        """Take the next version of the case for this unit of work, or refuse.
+    def _claim(self, row: CaseRow, expected_version: int | None, actor: str) -> None:
+        """Take the next version of the case for this unit of work, or refuse (a lost update).
 
-        The check and the increment are one conditional UPDATE, so two saves that both read
-        version N cannot both write N+1 (a lost update). A Python-side check alone is not enough:
-        on SQLite the reads run outside the write transaction, and PostgreSQL's READ COMMITTED
-        lets the second writer proceed once the first commits. Here the second writer's UPDATE
-        matches no row (PostgreSQL re-evaluates the condition after waiting for the first
-        writer's row lock) and the save is refused as a concurrent edit.
-        """
-        _check_version(row, expected_version)
-        seen = row.version
-        result = self.session.connection().execute(  # Core: the row count is the answer
-            update(CaseRow).where(CaseRow.id == row.id, CaseRow.version == seen).values(version=seen + 1))
-        if result.rowcount != 1:
-            by, at, version = self.session.execute(
-                select(CaseRow.updated_by, CaseRow.updated_at, CaseRow.version)
-                .where(CaseRow.id == row.id)).one()
-            raise ConcurrentEdit(
-                f"case {row.patient.mrn} was changed by {by} at {at:%Y-%m-%d %H:%M} UTC while this "
-                f"change was being saved (version {version}, yours {seen}); reload it to see their "
-                "changes")
-        # Already written by the UPDATE above: the flush must not write it again.
-        set_committed_value(row, "version", seen + 1)
+        The check and the increment are one conditional UPDATE (``store.versions.claim``)."""
+        claim(self.session, CaseRow, row.id, expected_version, actor=actor, now=_now(),
+              what=f"case {row.patient.mrn}", audit=("case", row.patient.mrn))
 
     def worklist(self, *, text: str = "", statuses: Sequence[str] = (), subtypes: Sequence[str] = (),
                  limit: int = 200, offset: int = 0) -> list[WorklistRecord]:
@@ -204,43 +187,69 @@ class CaseRepository:
 
 
 class AuditRepository:
+    """Audit rows: values are stored as JSON documents (``encoding = 'json'``), so a number, a
+    list or a text keeps its type; rows written before revision 0005 hold plain text."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def record(self, actor: str, action: str, entity: str, entity_id: str,
-               changes: Sequence[tuple[str | None, str | None, str | None]]) -> None:
-        now = _now()
+               changes: Sequence[tuple[str | None, object, object]], *, at: datetime | None = None) -> None:
+        now = at or _now()
         self.session.add_all([
             AuditRow(at=now, actor=actor, action=action, entity=entity, entity_id=entity_id,
-                     field=field, old_value=old, new_value=new)
+                     field=field, old_value=_json(old), new_value=_json(new), encoding="json")
             for field, old, new in changes
         ])
+        self.session.flush()
 
     def record_many(self, actor: str, action: str, entity: str,
-                    created: Sequence[tuple[str, str]]) -> None:
+                    created: Sequence[tuple[str, object]], *, at: datetime | None = None) -> None:
         """One row per created record, holding its whole content as the new value."""
         if not created:
             return
-        now = _now()
+        now = at or _now()
         self.session.execute(insert(AuditRow), [
             {"at": now, "actor": actor, "action": action, "entity": entity, "entity_id": entity_id,
-             "field": None, "old_value": None, "new_value": content}
+             "field": None, "old_value": None, "new_value": _json(content), "encoding": "json"}
             for entity_id, content in created])
 
     def history(self, entity: str, entity_id: str) -> list[AuditEntry]:
         rows = self.session.scalars(
             select(AuditRow).where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
-            .order_by(AuditRow.at, AuditRow.id))
-        return [AuditEntry(r.at, r.actor, r.action, r.entity, r.entity_id, r.field, r.old_value,
-                           r.new_value) for r in rows]
+            .order_by(AuditRow.id))
+        return [_entry(r) for r in rows]
 
 
-def _check_version(row: CaseRow, expected: int | None) -> None:
-    if expected is not None and row.version != expected:
-        raise ConcurrentEdit(
-            f"case {row.patient.mrn} was changed by {row.updated_by} at "
-            f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you opened it (version {row.version}, "
-            f"yours {expected}); reload it to see their changes")
+def _json(value: object) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_plain)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"not JSON-able in an audit row: {type(value).__name__}")
+
+
+def _decoded(text: str | None, encoding: str) -> object:
+    if text is None:
+        return None
+    return json.loads(text) if encoding == "json" else text
+
+
+def _display(value: object) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _entry(r: AuditRow) -> AuditEntry:
+    at = r.at if r.at.tzinfo is not None else r.at.replace(tzinfo=UTC)  # SQLite keeps no offset: UTC
+    old, new = _decoded(r.old_value, r.encoding), _decoded(r.new_value, r.encoding)
+    return AuditEntry(at, r.actor, r.action, r.entity, r.entity_id, r.field, _display(old), _display(new),
+                      old, new)
 
 
 def _derived_columns(d: Derived) -> dict[str, object]:

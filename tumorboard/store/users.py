@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tumorboard.store.errors import RecordExists, RecordNotFound
 from tumorboard.store.models import UserRow
+from tumorboard.store.versions import claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,7 @@ class UserRecord:
     demo: bool
     failed_logins: int
     locked_until: datetime | None
+    version: int = 1
 
 
 class UserRepository:
@@ -48,14 +50,30 @@ class UserRepository:
                                  failed_logins=0, created_at=datetime.now(UTC), version=1))
         self.session.flush()
 
-    def update(self, username: str, **values: object) -> None:
+    def update(self, username: str, actor: str, expected_version: int | None = None,
+               **values: object) -> None:
+        """Change an account and take its next version in one conditional UPDATE."""
         row = self._row(username)
         if row is None:
             raise RecordNotFound(f"no account named {username!r}")
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.version += 1
-        self.session.flush()
+        claim(self.session, UserRow, row.id, expected_version, actor=actor, now=datetime.now(UTC),
+              what=f"the account {row.username}", audit=("user", row.username), values=dict(values))
+
+    def count_failed_login(self, username: str, max_failed: int, lock_until: datetime) -> int:
+        """One more failed sign-in, counted by the database (parallel guesses all count); the
+        account locks at ``max_failed``. Returns the count after this one."""
+        row = self._row(username)
+        if row is None:
+            raise RecordNotFound(f"no account named {username!r}")
+        failed = self.session.execute(
+            update(UserRow).where(UserRow.id == row.id)
+            .values(failed_logins=UserRow.failed_logins + 1, version=UserRow.version + 1)
+            .returning(UserRow.failed_logins)).scalar_one()
+        if failed >= max_failed:
+            self.session.execute(update(UserRow).where(UserRow.id == row.id)
+                                 .values(failed_logins=0, locked_until=lock_until))
+        self.session.expire(row)
+        return int(failed)
 
     def _row(self, username: str) -> UserRow | None:
         return self.session.scalars(select(UserRow).where(
@@ -64,4 +82,4 @@ class UserRepository:
 
 def _record(row: UserRow) -> UserRecord:
     return UserRecord(row.username, row.display_name, row.discipline, row.role, row.password_hash, row.active,
-                      row.demo, row.failed_logins, row.locked_until)
+                      row.demo, row.failed_logins, row.locked_until, row.version)
