@@ -3,6 +3,7 @@ and drop), meeting room (decision form), close and sign-off, the minutes preview
 
 from __future__ import annotations
 
+import json
 import stat
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from tumorboard.domain.meeting import AgendaTriage, DeviationReason, Discipline
-from tumorboard.domain.users import User
+from tumorboard.domain.users import Role, User
 from tumorboard.gui.agenda_model import AgendaModel, moved
 from tumorboard.gui.dashboard import FollowUpModel
 from tumorboard.gui.decision_dialogs import AmendDialog, ImplementationDialog, QuorumOverrideDialog
@@ -51,7 +52,8 @@ UPCOMING = date(2026, 12, 3)
 
 @pytest.fixture
 def meetings(demo_db: Database, demo_chair: User) -> MeetingService:
-    return MeetingService(demo_db, today=lambda: TODAY, user=demo_chair)
+    # The board works on the day of its upcoming meeting (it starts on its day, not before).
+    return MeetingService(demo_db, today=lambda: UPCOMING, user=demo_chair)
 
 
 @pytest.fixture
@@ -67,8 +69,12 @@ def meeting_id(meetings: MeetingService, *, signed: bool) -> int:
 
 
 def open_meeting(window: MainWindow, meetings: MeetingService, *, signed: bool = False,
-                 room: bool = False) -> MeetingWindow:
-    opened = window.open_meeting(meeting_id(meetings, signed=signed), room=room)
+                 room: bool = False, started: bool = True) -> MeetingWindow:
+    """The demo's signed meeting, or its upcoming one (started unless asked otherwise)."""
+    mid = meeting_id(meetings, signed=signed)
+    if not signed and started and meetings.get(mid).state == "planned":
+        meetings.start(mid)
+    opened = window.open_meeting(mid, room=room)
     assert opened is not None
     return opened
 
@@ -80,6 +86,8 @@ def activate(qtbot: QtBot, window: MeetingWindow) -> None:
 
 
 def everyone_present(meetings: MeetingService, mid: int) -> None:
+    if meetings.get(mid).state == "planned":
+        meetings.start(mid)
     for name, *_ in DEMO_MEMBERS:
         meetings.set_attendance(mid, name, True)
 
@@ -148,7 +156,7 @@ def test_new_meeting_through_the_dialog_keeps_what_was_typed_when_refused(
     created = meetings.get(dialog.result_value)
     assert (created.day, created.start_time, created.place, created.chair) == (
         date(2026, 12, 10), "07:30", "Room 4, Tumour Centre", DEMO_CHAIR)
-    assert window.meetings_tab.model.rowCount() == 3
+    qtbot.waitUntil(lambda: window.meetings_tab.model.rowCount() == 3)  # the notice refreshes the tab
     assert window.meetings_tab.selected_id() == created.id
     opened = window.meeting_windows[created.id]
     assert opened.isVisible() and "10 December 2026" in opened.windowTitle()
@@ -318,6 +326,19 @@ def test_agenda_items_add_suggest_edit_and_remove(qtbot: QtBot, window: MainWind
     assert planner.agenda.index(0, 6).data() == "to discuss"
     planner.agenda_view.selectRow(0)
     planner.edit_item.click()
+    early = planner.dialog
+    assert isinstance(early, AgendaItemDialog)
+    early.triage.setCurrentIndex(1)
+    qtbot.keyClicks(early.responsible, "Dr Kwame Mensah")
+    early.buttons.accepted.emit()  # triage is part of the meeting: refused while it is planned
+    assert early.isVisible() and "start the meeting first" in early.message.text()
+    early.reject()
+    meetings.today = lambda: UPCOMING + timedelta(days=7)  # the day of this meeting
+    planner.start_meeting.click()
+    qtbot.waitUntil(lambda: planner.meeting is not None and planner.meeting.state == "in_progress")
+    assert not planner.start_meeting.isVisible()
+    planner.agenda_view.selectRow(0)
+    planner.edit_item.click()
     item_dialog = planner.dialog
     assert isinstance(item_dialog, AgendaItemDialog) and not item_dialog.responsible.isEnabled()
     item_dialog.triage.setCurrentIndex(1)
@@ -345,9 +366,12 @@ def test_removing_a_case_asks_first(qtbot: QtBot, window: MainWindow, meetings: 
 
 
 def _type_decision(qtbot: QtBot, window: MeetingWindow, text: str) -> None:
+    """The board's answers: a category, the text and "follows the guideline" (no form pre-selects)."""
     form = window.room.form
+    form.category.setCurrentIndex(form.category.findText("Systemic therapy"))
     form.text.clear()
     qtbot.keyClicks(form.text, text)
+    qtbot.mouseClick(form.follows, Qt.MouseButton.LeftButton)
 
 
 def test_recording_a_decision_through_the_form(qtbot: QtBot, window: MainWindow, meetings: MeetingService) -> None:
@@ -379,7 +403,7 @@ def test_recording_a_decision_through_the_form(qtbot: QtBot, window: MainWindow,
     assert planner.agenda.index(planner.agenda.row_of(mrn), 6).data() == "decided"
     assert not form.dirty and form.version == 1
     assert window.service.get(mrn).status.value == "discussed"
-    assert window.model.row_at(window.model.row_of(mrn)).status.value == "discussed"  # worklist follows
+    qtbot.waitUntil(lambda: window.model.row_at(window.model.row_of(mrn)).status.value == "discussed")
 
 
 def test_a_deviation_without_reason_is_refused_and_keeps_what_was_typed(
@@ -496,9 +520,15 @@ def test_closing_says_what_carries_over_and_where(qtbot: QtBot, window: MainWind
         asked.append(str(args[2]))
         return QMessageBox.StandardButton.Yes
 
+    warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args, **_k: warned.append(str(args[2])))
     mid = meeting_id(meetings, signed=False)
     meeting_window = open_meeting(window, meetings)
+    meeting_window.ask_close_meeting()  # nobody ticked present: the minutes could never be signed
+    assert warned and "is not marked present" in warned[0] and meetings.get(mid).closed_at is None
+    everyone_present(meetings, mid)
+    asked.clear()
     meeting_window.ask_close_meeting()
     assert "10 case(s) not yet discussed" in asked[0] and "Thursday 10 December 2026" in asked[0]
     closed = meetings.get(mid)
@@ -509,22 +539,23 @@ def test_closing_says_what_carries_over_and_where(qtbot: QtBot, window: MainWind
     following = window.open_meeting(closed.carried_over_to or 0)
     assert following is not None
     assert following.planner.agenda.index(0, 6).data() == "carried over from 2026-12-03"
-    assert window.meetings_tab.model.rowCount() == 3
+    qtbot.waitUntil(lambda: window.meetings_tab.model.rowCount() == 3)  # the notice refreshes the tab
 
 
 def test_sign_off_runs_in_the_background_and_shows_the_hash(
         qtbot: QtBot, window: MainWindow, meetings: MeetingService, no_modal_dialogs: list[str]) -> None:
     mid = meeting_id(meetings, signed=False)
+    everyone_present(meetings, mid)
     meeting_window = open_meeting(window, meetings)
+    assert meeting_window.ask_sign_off() is None  # in progress: close first, and the user is told so
+    assert any("Close the meeting first" in said for said in no_modal_dialogs)
+    assert not meeting_window.act_sign.isEnabled() and meeting_window.act_close_meeting.isEnabled()
+    meeting_window.close_meeting()
+    assert meeting_window.act_sign.isEnabled() and not meeting_window.act_close_meeting.isEnabled()
     dialog = meeting_window.ask_sign_off()
     assert dialog is not None and dialog.chair.text() == DEMO_CHAIR
-    assert "read-only" in dialog.intro.text() and "10 case(s)" in dialog.intro.text()
-    dialog.chair.setText("Dr Kwame Mensah")
-    dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: dialog.message.isVisible() or dialog.errors.labels["chair"].isVisible())
-    assert "signed in your own name" in dialog.message.text() + dialog.errors.text_of("chair")
-    assert dialog.isVisible() and dialog.chair.text() == "Dr Kwame Mensah"
-    dialog.chair.setText(DEMO_CHAIR)
+    assert dialog.chair.isReadOnly()  # signed in the signed-in chair's own name only
+    assert "read-only" in dialog.intro.text()
     with qtbot.waitSignal(meeting_window.signed, timeout=15000) as signal:
         dialog.buttons.accepted.emit()
     sha = signal.args[0] if signal.args else ""
@@ -532,6 +563,23 @@ def test_sign_off_runs_in_the_background_and_shows_the_hash(
     assert not dialog.isVisible()
     assert sha in meeting_window.room.banner.text() and any(sha in said for said in no_modal_dialogs)
     assert not meeting_window.room.form.save.isEnabled()
+
+
+def test_a_closed_meeting_is_signed_only_by_its_chair(
+        qtbot: QtBot, window: MainWindow, meetings: MeetingService, demo_db: Database) -> None:
+    mid = meeting_id(meetings, signed=False)
+    everyone_present(meetings, mid)
+    meetings.close(mid)
+    other = MeetingService(demo_db, today=lambda: UPCOMING,
+                           user=User("mensah", "Dr Kwame Mensah", Role.CHAIR, None, False))
+    meeting_window = MeetingWindow(other, window.service, mid, window)
+    qtbot.addWidget(meeting_window)
+    dialog = meeting_window.ask_sign_off()
+    assert dialog is not None and dialog.chair.text() == "Dr Kwame Mensah"
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: dialog.message.isVisible() or dialog.errors.labels["chair"].isVisible())
+    assert f"only the meeting's chair ({DEMO_CHAIR})" in dialog.message.text() + dialog.errors.text_of("chair")
+    assert dialog.isVisible() and meetings.get(mid).signed_at is None
 
 
 def test_minutes_preview_shows_the_pdf_saves_it_privately_and_pseudonymises(
@@ -554,7 +602,8 @@ def test_minutes_preview_shows_the_pdf_saves_it_privately_and_pseudonymises(
     with demo_db.session() as s:  # the minutes left the system: on record, with who and what
         exported = s.execute(text("SELECT actor, entity_id, new_value FROM audit_log WHERE action = 'export'"
                                   )).all()
-    assert [tuple(r) for r in exported] == [("demo-chair", str(mid), "signed original to a file")]
+    assert [(a, e, json.loads(v)) for a, e, v in exported] == [("demo-chair", str(mid),
+                                                                 "signed original to a file")]
     with qtbot.waitSignal(preview.loaded, timeout=15000):
         preview.pseudonymise.setChecked(True)
     assert preview.pdf != meetings.signed_original(mid) and preview.document.pageCount() >= 1

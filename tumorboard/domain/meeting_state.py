@@ -110,6 +110,22 @@ def check_sign_off(*, chair: str | None, signer: str, present: set[str], quorum_
                            "the minutes cannot be signed")
 
 
+def check_closable(*, chair: str | None, present: set[str], quorum_met: bool,
+                   override_recorded: bool) -> None:
+    """A meeting closes only when its minutes can then be signed: attendance cannot change after
+    the close, so a chair left unticked or a quorum never met would leave them unsignable."""
+    if not chair or not chair.strip():
+        raise MeetingError("chair: the meeting has no chair; name the chair who led it (meeting details) "
+                           "before closing")
+    if chair.strip().lower() not in {p.strip().lower() for p in present}:
+        raise MeetingError(f"chair: {chair} is not marked present; tick the chair present, or name the "
+                           "chair who led the meeting in its details, before closing (the chair signs "
+                           "off a meeting they attended)")
+    if not quorum_met and not override_recorded:
+        raise MeetingError("quorum: the quorum is not met and the chair has recorded no override; "
+                           "record the override with its reason before closing")
+
+
 def check_replacement(*, existing: bool, replace: bool, reason: str | None) -> None:
     """A second decision on one agenda item replaces the first only when asked, with a reason."""
     if not existing:

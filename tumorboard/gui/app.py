@@ -63,7 +63,14 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
         db.close()
         return None
     location = db.location + (" (demo)" if demo else "")
-    window = MainWindow(CaseService(db, user=user), location, meetings=MeetingService(db, user=user))
+    from tumorboard.gui.notice import ChangeNotice
+    from tumorboard.services.boards import BoardService
+
+    notice = ChangeNotice()  # the one notice: every service announces there, every view listens
+    window = MainWindow(CaseService(db, user=user, notify=notice.publish), location,
+                        meetings=MeetingService(db, user=user, notify=notice.publish), notice=notice,
+                        boards=BoardService(db, user=user, notify=notice.publish))
+    notice.setParent(window)
     window.set_signed_in(user, AccountService(db))
     window.show()
     path = sqlite_path(db.url)

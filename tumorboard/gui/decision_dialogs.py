@@ -65,15 +65,26 @@ class QuorumOverrideDialog(FormDialog):
         self.row("&Reason:", self.reason, "reason")
 
 
-class SignOffDialog(FormDialog):
-    """The chair confirms: the meeting is closed, the minutes rendered and hashed, read-only after."""
+class ReplaceDecisionDialog(FormDialog):
+    """A decision is already recorded: replacing it needs the reason; the earlier one is kept."""
 
-    def __init__(self, chair: str, carried: int, parent: QWidget | None = None) -> None:
-        more = (f" {carried} case(s) not yet discussed move to next week's meeting first." if carried else "")
+    def __init__(self, case: str, parent: QWidget | None = None) -> None:
+        super().__init__("Replace the recorded decision",
+                         f"A decision is already recorded for {case} at this meeting. Saving replaces it; "
+                         "the earlier decision stays in the record and the audit trail with the reason "
+                         "given here.", parent, ok_text="&Replace decision")
+        self.reason = text_box(placeholder="Why the recorded decision is replaced (required)")
+        self.row("&Reason:", self.reason, "replace reason", "reason", "decision")
+
+
+class SignOffDialog(FormDialog):
+    """The chair confirms: the closed meeting's minutes are rendered and hashed, read-only after."""
+
+    def __init__(self, chair: str, carried: int = 0, parent: QWidget | None = None) -> None:
         super().__init__("Sign off the minutes",
-                         "Signing closes the meeting, renders the minutes and keeps their SHA-256 with "
+                         "Signing renders the minutes of the closed meeting and keeps their SHA-256 with "
                          "them. The meeting becomes read-only: corrections afterwards are amendments "
-                         f"with a reason, and the signed original is kept.{more}", parent,
+                         "with a reason, and the signed original is kept.", parent,
                          ok_text="&Sign off")
         self.chair = QLineEdit(chair)
         self.row("Signed by (&chair):", self.chair, "chair")

@@ -39,9 +39,9 @@ from tumorboard.store.meeting_records import DecisionRecord
 class FormState:
     """Everything typed into the form, so a draft survives moving to another case and back."""
 
-    category: str
+    category: str | None  # None: not chosen yet (a clinical form pre-selects no answer)
     text: str
-    concordant: bool
+    concordant: bool | None  # None: the concordance question is not answered yet
     reason: str | None
     reason_text: str
     actions: tuple[tuple[str, str, str], ...]
@@ -89,6 +89,7 @@ class DecisionForm(QWidget):
         self.errors = FieldErrors(self.message)
 
         self.category = QComboBox()
+        self.category.addItem("(choose the category)", None)
         for category, label in CATEGORY_LABELS.items():
             self.category.addItem(label, category)
         self.text = text_box(placeholder="What the board decided, in the words for the letter", lines=5)
@@ -97,7 +98,6 @@ class DecisionForm(QWidget):
         self.concordance = QButtonGroup(self)
         self.concordance.addButton(self.follows)
         self.concordance.addButton(self.deviates)
-        self.follows.setChecked(True)
         concordance_row = QWidget()
         row = QHBoxLayout(concordance_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -159,12 +159,12 @@ class DecisionForm(QWidget):
 
         add("Cate&gory:", self.category, "category", "Decision category")
         add("Decisio&n:", self.text, "decision", "Decision text", "text")
-        add("Follows the guideline:", concordance_row, None, "Follows the guideline")
+        add("Follows the guideline:", concordance_row, "concordance", "Follows the guideline")
         self.follows.setAccessibleName("Follows the guideline")
         self.deviates.setAccessibleName("Deviates from the guideline")
         add("Deviation &reason:", self.reason, None, "Deviation reason")
-        add("Deviation e&xplained:", self.reason_text, "concordance", "Deviation explained",
-            "deviation_reason", "deviation_text")
+        add("Deviation e&xplained:", self.reason_text, "deviation_text", "Deviation explained",
+            "deviation_reason")
         add("Ac&tions:", actions_box, "actions", "Actions")
         self.actions_view.setAccessibleName("Actions table")
         self.add_action.setAccessibleName("Add action")
@@ -209,9 +209,9 @@ class DecisionForm(QWidget):
         extra = [d for d in delivered if d not in points]
         actions = json.loads(decision.actions_json) if decision else []
         state = FormState(
-            category=decision.category if decision else DecisionCategory.SYSTEMIC_THERAPY.value,
+            category=decision.category if decision else None,
             text=decision.text if decision else "",
-            concordant=decision.concordant if decision else True,
+            concordant=decision.concordant if decision else None,
             reason=decision.deviation_reason if decision else None,
             reason_text=(decision.deviation_text or "") if decision else "",
             actions=tuple((a.get("description", ""), a.get("owner", ""), a.get("due") or "")
@@ -224,9 +224,10 @@ class DecisionForm(QWidget):
         self.dirty = False
 
     def restore(self, state: FormState, *, editable: bool = True) -> None:
-        self.category.setCurrentIndex(max(self.category.findData(DecisionCategory(state.category)), 0))
+        self.category.setCurrentIndex(
+            max(self.category.findData(DecisionCategory(state.category)), 0) if state.category else 0)
         self.text.setPlainText(state.text)
-        (self.follows if state.concordant else self.deviates).setChecked(True)
+        self._answer_concordance(state.concordant)
         self.reason.setCurrentIndex(max(self.reason.findData(DeviationReason(state.reason))
                                         if state.reason else 0, 0))
         self.reason_text.setPlainText(state.reason_text)
@@ -241,9 +242,10 @@ class DecisionForm(QWidget):
         self.dirty = True
 
     def state(self) -> FormState:
+        category = self.category.currentData()
         return FormState(
-            category=str(DecisionCategory(self.category.currentData()).value),
-            text=self.text.toPlainText(), concordant=self.follows.isChecked(),
+            category=DecisionCategory(category).value if category else None,
+            text=self.text.toPlainText(), concordant=self._concordance_answer(),
             reason=DeviationReason(self.reason.currentData()).value if self.reason.currentData() else None,
             reason_text=self.reason_text.toPlainText(),
             actions=tuple((d, o, due) for d, o, due in self.actions_model.texts()),
@@ -257,12 +259,13 @@ class DecisionForm(QWidget):
     def decision_input(self) -> tuple[DecisionInput, list[str]]:
         """The decision as typed, and every problem with it (each naming its field)."""
         actions, problems = self.actions_model.actions()
-        concordant = self.follows.isChecked()
+        concordant = self._concordance_answer()
+        category = self.category.currentData()
         reason = self.reason.currentData()
         delivered = (self.counselling.ticked() if self.counselling.rowCount()
                      else [x.strip() for x in self.counselling_text.toPlainText().splitlines() if x.strip()])
         decision = DecisionInput(
-            DecisionCategory(self.category.currentData()), self.text.toPlainText(), concordant,
+            DecisionCategory(category) if category else None, self.text.toPlainText(), concordant,
             deviation_reason=None if concordant or reason is None else DeviationReason(reason),
             deviation_text=None if concordant else self.reason_text.toPlainText(),
             actions=actions, patient_preferences=self.preferences.toPlainText() or None,
@@ -293,6 +296,18 @@ class DecisionForm(QWidget):
         self.dirty = False
         self.errors.clear()
         self.override.setVisible(False)
+
+    def _concordance_answer(self) -> bool | None:
+        if self.follows.isChecked():
+            return True
+        return False if self.deviates.isChecked() else None
+
+    def _answer_concordance(self, concordant: bool | None) -> None:
+        """Yes, no, or neither (an unanswered question: the exclusive group is lifted to clear it)."""
+        self.concordance.setExclusive(False)
+        self.follows.setChecked(concordant is True)
+        self.deviates.setChecked(concordant is False)
+        self.concordance.setExclusive(True)
 
     # -- slots --------------------------------------------------------------------------------
     def _on_concordance_toggled(self, *_args: object) -> None:

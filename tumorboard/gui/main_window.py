@@ -28,20 +28,24 @@ from PySide6.QtWidgets import (
 
 from tumorboard.casedoc import case_from_document
 from tumorboard.casedoc.validate import prepare_validators
+from tumorboard.domain.changes import Changes
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
 from tumorboard.gui.actions import make_action
 from tumorboard.gui.background import run_quietly, run_with_progress
+from tumorboard.gui.boards_dialog import BoardsDialog
 from tumorboard.gui.case_view import CaseView
 from tumorboard.gui.dashboard import Dashboard
 from tumorboard.gui.decision_dialogs import ImplementationDialog
 from tumorboard.gui.form_errors import USER_ERRORS
 from tumorboard.gui.meeting_window import MeetingWindow
 from tumorboard.gui.meetings_tab import MeetingsTab
+from tumorboard.gui.notice import ChangeNotice
 from tumorboard.gui.worklist_model import WorklistModel
 from tumorboard.private_files import write_private
 from tumorboard.recommend.ruleset import default_ruleset
 from tumorboard.services.accounts import AccountService
+from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
 from tumorboard.services.meetings import MeetingService
 from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
@@ -63,12 +67,20 @@ class MainWindow(QMainWindow):
     """Rows the worklist lists at most (about 50 ms at 100,000 cases, bench/RESULTS.md)."""
 
     def __init__(self, service: CaseService, database_location: str, today: date | None = None,
-                 meetings: MeetingService | None = None) -> None:
+                 meetings: MeetingService | None = None, notice: ChangeNotice | None = None,
+                 boards: BoardService | None = None) -> None:
         super().__init__()
         self.service = service
         self.meetings = meetings
+        if boards is None and meetings is not None:
+            boards = BoardService(meetings.db, user=meetings.user)
+        self.boards = boards
+        # One notice for the whole app: every service announces its changes there.
+        self.notice = notice or ChangeNotice(self)
+        self.notice.wire(service, meetings, boards)
         self.meeting_windows: dict[int, MeetingWindow] = {}
         self.implementation_dialog: ImplementationDialog | None = None
+        self.boards_dialog: BoardsDialog | None = None
         self.database_location = database_location
         self.integrity_checked = False  # the background integrity check has answered
         self.integrity_problem: str | None = None  # what it found
@@ -152,6 +164,12 @@ class MainWindow(QMainWindow):
         self.meetings_tab.open_requested.connect(self._on_meetings_tab_open_requested)
         self.meetings_tab.room_requested.connect(self._on_meetings_tab_room_requested)
         self.meetings_tab.created.connect(self._on_meetings_tab_open_requested)
+        self._pending = Changes()
+        self._refresh_soon = QTimer(self)
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(0)
+        self._refresh_soon.timeout.connect(self._on_refresh_soon_timeout)
+        self.notice.changed.connect(self._on_notice_changed)
         self._make_actions()
         self._restore_state()
         self.refresh_worklist()
@@ -217,9 +235,11 @@ class MainWindow(QMainWindow):
                                         "End the selected meeting; undiscussed cases move to next week")
         self.act_sign_off = action("&Sign off...", "Ctrl+Shift+S", self._on_sign_off,
                                    "The chair signs the selected meeting's minutes")
+        self.act_boards = action("&Boards...", "", self._on_boards,
+                                 "The boards: create one, rename one, see their quorum and members")
         menu = self.menuBar().addMenu("&Meetings")
-        for a in (self.act_new_meeting, self.act_open_room, self.act_preview_minutes, self.act_close_meeting,
-                  self.act_sign_off):
+        for a in (self.act_boards, self.act_new_meeting, self.act_open_room, self.act_preview_minutes,
+                  self.act_close_meeting, self.act_sign_off):
             a.setEnabled(self.meetings is not None)
             menu.addAction(a)
 
@@ -230,9 +250,7 @@ class MainWindow(QMainWindow):
             return None
         window = self.meeting_windows.get(meeting_id)
         if window is None:
-            window = MeetingWindow(self.meetings, self.service, meeting_id, self)
-            window.meeting_changed.connect(self._on_meeting_window_meeting_changed)
-            window.cases_changed.connect(self._on_meeting_window_cases_changed)
+            window = MeetingWindow(self.meetings, self.service, meeting_id, self, self.notice)
             self.meeting_windows[meeting_id] = window
         else:
             window.reload()
@@ -280,13 +298,45 @@ class MainWindow(QMainWindow):
     def _on_meetings_tab_room_requested(self, meeting_id: int) -> None:
         self.open_meeting(meeting_id, room=True)
 
-    def _on_meeting_window_meeting_changed(self, _meeting_id: int) -> None:
-        self.meetings_tab.refresh()
+    def _on_notice_changed(self, changes: Changes) -> None:
+        """Something changed, here or in another window: the views that show it refresh, once
+        the current event is done (several notices in a row refresh once)."""
+        self._pending = self._pending | changes
+        self._refresh_soon.start()
 
-    def _on_meeting_window_cases_changed(self) -> None:
-        """Decisions move cases on and create follow-ups: the views that show cases refresh."""
-        self.refresh_worklist()
-        self.refresh_dashboard()
+    def _on_refresh_soon_timeout(self) -> None:
+        changes, self._pending = self._pending, Changes()
+        if changes.meetings or changes.boards:
+            self.meetings_tab.refresh()
+        if changes.cases or changes.meetings or changes.settings:
+            self.refresh_worklist()
+            self.refresh_dashboard()
+        record = self.case_view.record
+        if record is not None and changes.concerns_case(record.case.patient.mrn):
+            self._reload_open_case(record.case.patient.mrn, record.version)
+
+    def _reload_open_case(self, mrn: str, seen: int) -> None:
+        """The open case changed elsewhere (a decision moved it on): show the new version. Typed,
+        unsaved edits are kept; their save then says what the other change was."""
+        try:
+            record = self.service.get(mrn)
+        except (RecordNotFound, StoreError):
+            return
+        if record.version == seen:
+            return
+        if self.case_view.editor.dirty:
+            self.statusBar().showMessage(f"{mrn} was changed elsewhere (version {record.version}) while you "
+                                         "edit it; saving will show what changed", 10000)
+            return
+        self.case_view.show_case(record, self.service.history(mrn))
+
+    def _on_boards(self) -> BoardsDialog | None:
+        if self.boards is None:
+            return None
+        dialog = BoardsDialog(self.boards, self)
+        self.boards_dialog = dialog
+        dialog.open()
+        return dialog
 
     def record_implementation(self, decision_id: int) -> ImplementationDialog | None:
         meetings = self.meetings

@@ -35,12 +35,10 @@ class NewMeetingDialog(FormDialog):
     """Board (chosen or typed), day, start time, place, video link and chair of a new meeting."""
 
     def __init__(self, boards: Sequence[str], day: date, parent: QWidget | None = None) -> None:
-        super().__init__("New meeting", "Plan a tumour board meeting. A new board name creates the board "
-                         "with the default breast quorum.", parent, ok_text="&Create meeting")
+        super().__init__("New meeting", "Plan a meeting of a board. A new board is made first, under "
+                         "Meetings > Boards...", parent, ok_text="&Create meeting")
         self.board = QComboBox()
-        self.board.setEditable(True)
         self.board.addItems(list(boards))
-        self.board.setCurrentText(boards[0] if boards else "Breast MDT")
         self.day = QDateEdit(QDate(day.year, day.month, day.day))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd (dddd)")
@@ -49,7 +47,7 @@ class NewMeetingDialog(FormDialog):
         self.video_link = line(placeholder="https://...")
         self.chair = line(placeholder="Name of the chair, as they sign")
         self.row("&Board:", self.board, "board", "site")
-        self.row("&Date:", self.day, "day")
+        self.row("&Date:", self.day, "day", "date")
         self.row("&Time:", self.start, "time", "start")
         self.row("&Place:", self.place, "place")
         self.row("&Video link:", self.video_link, "video_link", "video link")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tumorboard.domain.meeting_state import MeetingState
 from tumorboard.gui.agenda_model import AgendaModel
 from tumorboard.gui.decision_dialogs import QuorumOverrideDialog
 from tumorboard.gui.form_dialog import FormDialog
@@ -56,6 +57,10 @@ def meeting_title(meeting: MeetingRecord) -> str:
 
 
 def meeting_state_words(meeting: MeetingRecord) -> str:
+    if meeting.state == MeetingState.PLANNED.value:
+        return "planned: start the meeting to take attendance and record decisions"
+    if meeting.state == MeetingState.IN_PROGRESS.value:
+        return "in progress"
     if meeting.signed_at is not None:
         return f"signed by {meeting.signed_by} on {meeting.signed_at:%Y-%m-%d %H:%M} UTC"
     if meeting.closed_at is not None:
@@ -66,7 +71,13 @@ def meeting_state_words(meeting: MeetingRecord) -> str:
 
 
 def is_open(meeting: MeetingRecord | None) -> bool:
-    return meeting is not None and meeting.closed_at is None and meeting.signed_at is None
+    """The plan (details, agenda, attendance list) can still change: planned or in progress."""
+    return meeting is not None and meeting.state in (MeetingState.PLANNED, MeetingState.IN_PROGRESS)
+
+
+def in_progress(meeting: MeetingRecord | None) -> bool:
+    """The meeting itself: attendance, triage, decisions, the quorum override."""
+    return meeting is not None and meeting.state == MeetingState.IN_PROGRESS.value
 
 
 def show_quorum(label: QLabel, status: QuorumStatus) -> None:
@@ -99,6 +110,8 @@ class MeetingPlanner(QWidget):
         self.header.setAccessibleName("Meeting details")
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
+        self.start_meeting = self._button("S&tart meeting", top)
+        top.setAlignment(self.start_meeting, Qt.AlignmentFlag.AlignTop)
         self.edit_details = self._button("Meeting &details...", top)
         top.setAlignment(self.edit_details, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -171,6 +184,7 @@ class MeetingPlanner(QWidget):
         splitter.setSizes([560, 1040])  # attendance shows name, discipline, role and the tick
         layout.addWidget(splitter, 1)
 
+        self.start_meeting.clicked.connect(self._on_start_meeting_clicked)
         self.add_guest.clicked.connect(self._on_add_guest_clicked)
         self.add_member.clicked.connect(self._on_add_member_clicked)
         self.remove_member.clicked.connect(self._on_remove_member_clicked)
@@ -215,7 +229,7 @@ class MeetingPlanner(QWidget):
         # A refresh keeps the keyboard's place: whoever was current stays current.
         at = self.attendance_view.currentIndex()
         who = self.attendance.row_at(at.row()).name if at.isValid() else None
-        self.attendance.set_rows(meeting.attendance, editable=editable)
+        self.attendance.set_rows(meeting.attendance, editable=in_progress(meeting))
         names = [a.name for a in meeting.attendance]
         if who in names:
             self.attendance_view.setCurrentIndex(self.attendance.index(names.index(who), at.column()))
@@ -223,10 +237,12 @@ class MeetingPlanner(QWidget):
         self.agenda.set_rows(meeting.agenda, editable=editable, moved_to=meeting.carried_over_to_day)
         if current is not None and self.agenda.row_of(current) >= 0:
             self.agenda_view.selectRow(self.agenda.row_of(current))
-        for button in (self.edit_details, self.add_guest, self.add_member, self.remove_member, self.add_case,
+        for button in (self.edit_details, self.add_member, self.remove_member, self.add_case,
                        self.add_suggested, self.edit_item, self.remove_item, self.move_up, self.move_down):
             button.setEnabled(editable)
-        self.override.setEnabled(editable and not quorum.met and not quorum.overridden_by)
+        self.add_guest.setEnabled(in_progress(meeting))  # a guest is added present
+        self.start_meeting.setVisible(meeting.state == MeetingState.PLANNED.value)
+        self.override.setEnabled(in_progress(meeting) and not quorum.met and not quorum.overridden_by)
 
     def selected_mrn(self) -> str | None:
         index = self.agenda_view.currentIndex()
@@ -259,6 +275,11 @@ class MeetingPlanner(QWidget):
         # Later: the rest of the screen reloads once the model has finished this edit.
         QTimer.singleShot(0, self, self.changed.emit)
         return True
+
+    def _on_start_meeting_clicked(self) -> None:
+        if self.meeting is not None:
+            meeting_id = self.meeting.id
+            self._call("The meeting was not started", lambda: self.meetings.start(meeting_id))
 
     def _reorder(self, mrns: list[str]) -> bool:
         if self.meeting is None:

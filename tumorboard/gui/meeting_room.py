@@ -3,7 +3,6 @@ recommendation for the meeting day, and the board's decision form."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from html import escape
 from typing import Any
@@ -22,18 +21,19 @@ from PySide6.QtWidgets import (
 
 from tumorboard.domain.dates import completed_years
 from tumorboard.domain.meeting import AgendaTriage
+from tumorboard.domain.meeting_state import MeetingState
 from tumorboard.gui.agenda_model import agenda_status
-from tumorboard.gui.decision_dialogs import AmendDialog, QuorumOverrideDialog
+from tumorboard.gui.decision_dialogs import AmendDialog, QuorumOverrideDialog, ReplaceDecisionDialog
 from tumorboard.gui.decision_form import DecisionForm, FormState
 from tumorboard.gui.form_dialog import FormDialog
 from tumorboard.gui.form_errors import USER_ERRORS
-from tumorboard.gui.meeting_planner import is_open, show_quorum
+from tumorboard.gui.meeting_planner import in_progress, show_quorum
 from tumorboard.gui.recommendation_panel import RecommendationPanel
 from tumorboard.gui.timeline import CaseTimeline
-from tumorboard.recommend import evaluate, recommendation_to_document
 from tumorboard.services.cases import CaseRecord, CaseService
 from tumorboard.services.derived import subtype_label
-from tumorboard.services.meetings import MeetingService
+from tumorboard.services.meetings import DecisionInput, MeetingService
+from tumorboard.services.minutes import meeting_recommendation
 from tumorboard.services.quorum import QuorumStatus
 from tumorboard.store import ConcurrentEdit
 from tumorboard.store.meeting_records import AgendaRecord, MeetingRecord
@@ -202,8 +202,7 @@ class MeetingRoom(QWidget):
         except USER_ERRORS as exc:
             self.summary.setText(f"{escape(mrn)}: the case could not be read ({escape(str(exc))})")
             return False
-        rec = (json.loads(item.decision.recommendation_json) if item.decision
-               else recommendation_to_document(evaluate(record.case, meeting.day)))
+        rec = meeting_recommendation(item.decision, record.case, meeting.day)
         self.mrn = mrn
         self.recommendation = rec
         position = [a.mrn for a in meeting.agenda].index(mrn)
@@ -211,7 +210,7 @@ class MeetingRoom(QWidget):
         # "Today" on the timeline is today; the recommendation is the one for the meeting day.
         self.timeline.set_case(record.case, rec, self.meetings.today())
         self.panel.set_recommendation(rec, keep_place=not another_case)
-        editable = is_open(meeting) and item.triage == AgendaTriage.FOR_DISCUSSION.value
+        editable = in_progress(meeting) and item.triage == AgendaTriage.FOR_DISCUSSION.value
         draft = self.drafts.pop(mrn, None)
         if draft is not None and editable:
             self.form.restore(draft)
@@ -242,6 +241,10 @@ class MeetingRoom(QWidget):
                      if meeting.carried_over_to_day else "")
             text = (f"Closed on {meeting.closed_at:%Y-%m-%d %H:%M} UTC; decisions can no longer be recorded."
                     f"{moved} The chair signs the minutes off next.")
+            style = BANNER_STYLES["closed"]
+        elif meeting is not None and meeting.state == MeetingState.PLANNED.value:
+            text = (f"The meeting is planned for {meeting.day:%A %d %B %Y}: start it (Planner, Start "
+                    "meeting) on the day to take attendance and record decisions.")
             style = BANNER_STYLES["closed"]
         elif item is not None and item.triage == AgendaTriage.LISTED_NOT_DISCUSSED.value:
             text = (f"Listed, not discussed: standard of care confirmed by "
@@ -281,9 +284,36 @@ class MeetingRoom(QWidget):
         if problems:
             self.form.show_problems("; ".join(problems))
             return
+        item = next((a for a in self.meeting.agenda if a.mrn == self.mrn), None)
+        if item is not None and item.decision is not None:
+            self._ask_replace(decision, item.name or item.mrn)
+            return
+        self._record(decision)
+
+    def _ask_replace(self, decision: DecisionInput, case: str) -> None:
+        """A decision is already recorded: replacing it is a choice, with the reason."""
+        assert self.meeting is not None and self.mrn is not None
+        meeting_id, mrn, version = self.meeting.id, self.mrn, self.form.version
+        dialog = ReplaceDecisionDialog(case, self)
+
+        def submit() -> bool:
+            self.meetings.record_decision(meeting_id, mrn, decision, expected_version=version, replace=True,
+                                          reason=dialog.reason.toPlainText())
+            return True
+
+        dialog.submit = submit
+        dialog.accepted.connect(self._on_replace_dialog_accepted)
+        self._open(dialog)
+
+    def _on_replace_dialog_accepted(self) -> None:
+        if self.mrn is not None:
+            self._saved(self.mrn)
+
+    def _record(self, decision: DecisionInput, **replacing: Any) -> None:
+        assert self.meeting is not None and self.mrn is not None
         try:
             self.meetings.record_decision(self.meeting.id, self.mrn, decision,
-                                          expected_version=self.form.version)
+                                          expected_version=self.form.version, **replacing)
         except ConcurrentEdit as exc:
             self.form.show_problems(f"{exc}. Your text is still here: copy what you need, then reopen the "
                                     "meeting to see the other version.")
@@ -292,8 +322,10 @@ class MeetingRoom(QWidget):
             message = str(exc)
             self.form.show_problems(message, quorum="quorum not met" in message)
             return
+        self._saved(self.mrn)
+
+    def _saved(self, mrn: str) -> None:
         self.form.mark_saved(None)
-        mrn = self.mrn
         self.drafts.pop(mrn, None)
         self.changed.emit()
         self.decision_recorded.emit(mrn)
@@ -303,7 +335,9 @@ class MeetingRoom(QWidget):
             return
         meeting_id = self.meeting.id
         missing = self.quorum.text if self.quorum else "Quorum NOT met"
-        dialog = QuorumOverrideDialog(self.meeting.chair or "", missing, self)
+        user = self.meetings.user
+        dialog = QuorumOverrideDialog(user.display_name if user else self.meeting.chair or "", missing, self)
+        dialog.chair.setReadOnly(user is not None)  # recorded in the signed-in chair's own name only
         dialog.submit = lambda: self.meetings.record_quorum_override(
             meeting_id, dialog.chair.text(), dialog.reason.toPlainText())
         dialog.accepted.connect(self._on_override_dialog_accepted)

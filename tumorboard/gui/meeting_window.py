@@ -3,21 +3,23 @@ with closing, sign-off and the minutes."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from tumorboard.domain.meeting import AgendaTriage
+from tumorboard.domain.changes import Changes
+from tumorboard.domain.meeting import carry_over, next_weekly
+from tumorboard.domain.meeting_state import MeetingState
 from tumorboard.gui.actions import make_action
 from tumorboard.gui.background import run_with_progress
 from tumorboard.gui.decision_dialogs import SignOffDialog
 from tumorboard.gui.form_errors import USER_ERRORS
-from tumorboard.gui.meeting_planner import MeetingPlanner, is_open, long_day, meeting_title
+from tumorboard.gui.meeting_planner import MeetingPlanner, in_progress, long_day, meeting_title
 from tumorboard.gui.meeting_room import MeetingRoom
+from tumorboard.gui.notice import ChangeNotice
 from tumorboard.services.cases import CaseService
 from tumorboard.services.meetings import MeetingService, SignedMinutes
 from tumorboard.store.meeting_records import MeetingRecord
@@ -28,22 +30,18 @@ if TYPE_CHECKING:
 
 def undiscussed(meeting: MeetingRecord) -> list[str]:
     """Cases for discussion without a decision: they move to next week's meeting on closing."""
-    return [a.mrn for a in meeting.agenda
-            if a.triage == AgendaTriage.FOR_DISCUSSION.value and not a.discussed]
+    return [a.mrn for a in carry_over(meeting.agenda)]
 
 
 class MeetingWindow(QMainWindow):
-    meeting_changed = Signal(int)
-    """Emitted with the meeting id after anything about the meeting changed."""
     signed = Signal(str)
     """Emitted with the SHA-256 of the minutes once the chair has signed them off."""
-    cases_changed = Signal()
-    """Emitted when cases changed through the meeting (decisions, agenda, carry-over): worklists
-    and the dashboard refresh then, not on every tick of attendance."""
 
     def __init__(self, meetings: MeetingService, cases: CaseService, meeting_id: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, notice: ChangeNotice | None = None) -> None:
         super().__init__(parent)
+        self.notice = notice or ChangeNotice(self)
+        self.notice.wire(meetings, cases)
         self.meetings = meetings
         self.meeting_id = meeting_id
         self.meeting: MeetingRecord | None = None
@@ -61,8 +59,13 @@ class MeetingWindow(QMainWindow):
         self.planner.changed.connect(self._on_planner_changed)
         self.room.changed.connect(self._on_room_changed)
         self.planner.discuss_requested.connect(self._on_planner_discuss_requested)
-        self.planner.cases_changed.connect(self.cases_changed)
-        self.room.decision_recorded.connect(self.cases_changed)
+        # Changes made anywhere (another window, this one, another workstation's notice is not
+        # seen: the next read shows it) reload this meeting once the current event is done.
+        self._reload_soon = QTimer(self)
+        self._reload_soon.setSingleShot(True)
+        self._reload_soon.setInterval(0)
+        self._reload_soon.timeout.connect(self.reload)
+        self.notice.changed.connect(self._on_notice_changed)
         self.reload()
 
     def _make_actions(self) -> None:
@@ -74,6 +77,8 @@ class MeetingWindow(QMainWindow):
                                "One case at a time, for the projector")
         self.act_preview = action("Preview &minutes...", "Ctrl+P", self.preview_minutes,
                                   "The minutes as PDF: pseudonymise, save or print")
+        self.act_start = action("S&tart meeting", "Ctrl+Shift+B", self.start_meeting,
+                                "Begin the meeting (on its day): attendance, triage and decisions open")
         self.act_close_meeting = action("&Close meeting...", "Ctrl+Shift+E", self.ask_close_meeting,
                                         "End the meeting; undiscussed cases move to next week")
         self.act_sign = action("&Sign off...", "Ctrl+Shift+S", self.ask_sign_off,
@@ -89,7 +94,7 @@ class MeetingWindow(QMainWindow):
         menu.addAction(self.room.act_previous)
         menu.addAction(self.room.act_next)
         menu.addSeparator()
-        for a in (self.act_preview, self.act_close_meeting, self.act_sign):
+        for a in (self.act_start, self.act_preview, self.act_close_meeting, self.act_sign):
             menu.addAction(a)
         menu.addSeparator()
         menu.addAction(self.act_full)
@@ -97,7 +102,7 @@ class MeetingWindow(QMainWindow):
         toolbar = self.addToolBar("Meeting")
         toolbar.setObjectName("meeting_toolbar")
         for a in (self.act_planner, self.act_room, self.room.act_previous, self.room.act_next,
-                  self.act_preview, self.act_close_meeting, self.act_sign):
+                  self.act_start, self.act_preview, self.act_close_meeting, self.act_sign):
             toolbar.addAction(a)
 
     # -- state --------------------------------------------------------------------------------
@@ -113,8 +118,9 @@ class MeetingWindow(QMainWindow):
         self.setWindowTitle(f"tumorboard - {meeting_title(meeting)}")
         self.planner.show_meeting(meeting, quorum)
         self.room.show_meeting(meeting, quorum)
-        self.act_close_meeting.setEnabled(is_open(meeting))
-        self.act_sign.setEnabled(meeting.signed_at is None)
+        self.act_start.setEnabled(meeting.state == MeetingState.PLANNED.value)
+        self.act_close_meeting.setEnabled(in_progress(meeting))
+        self.act_sign.setEnabled(meeting.state == MeetingState.CLOSED.value)
 
     def show_room(self, mrn: str | None = None) -> None:
         self.tabs.setCurrentWidget(self.room)
@@ -123,15 +129,27 @@ class MeetingWindow(QMainWindow):
 
     def _changed(self) -> None:
         self.reload()
-        self.meeting_changed.emit(self.meeting_id)
+
+    def _on_notice_changed(self, changes: Changes) -> None:
+        if changes.concerns_meeting(self.meeting_id):
+            self._reload_soon.start()
+
+    def start_meeting(self) -> bool:
+        try:
+            self.meetings.start(self.meeting_id)
+        except USER_ERRORS as exc:
+            QMessageBox.warning(self, "The meeting was not started", str(exc))
+            return False
+        self._changed()
+        return True
 
     # -- close, sign off, minutes -------------------------------------------------------------
     def ask_close_meeting(self) -> None:
         meeting = self.meeting
-        if meeting is None or not is_open(meeting):
+        if meeting is None or not in_progress(meeting):
             return
         moving = undiscussed(meeting)
-        next_day = meeting.day + timedelta(days=7)
+        next_day = next_weekly(meeting.day)
         detail = (f"{len(moving)} case(s) not yet discussed will carry over to the meeting on "
                   f"{long_day(next_day)} (created if needed)." if moving
                   else "Every case for discussion has a decision; nothing carries over.")
@@ -153,16 +171,20 @@ class MeetingWindow(QMainWindow):
             f"Closed; undiscussed cases moved to the meeting on {day.isoformat()}" if day
             else "Closed; nothing carried over", 10000)
         self._changed()
-        self.cases_changed.emit()
         return target
 
     def ask_sign_off(self) -> SignOffDialog | None:
         """The chair's confirmation; signing runs in the background and the dialog shows refusals."""
         meeting = self.meeting
-        if meeting is None or meeting.signed_at is not None:
+        if meeting is None or meeting.state != MeetingState.CLOSED.value:
+            if meeting is not None and in_progress(meeting):
+                QMessageBox.information(self, "Close the meeting first",
+                                        "The minutes are signed once the meeting is closed (Close "
+                                        "meeting...): undiscussed cases move to next week first.")
             return None
-        moving = len(undiscussed(meeting)) if is_open(meeting) else 0
-        dialog = SignOffDialog(meeting.chair or "", moving, self)
+        user = self.meetings.user
+        dialog = SignOffDialog(user.display_name if user else meeting.chair or "", 0, self)
+        dialog.chair.setReadOnly(user is not None)  # signed in the signed-in chair's own name only
 
         def submit() -> bool:
             dialog.buttons.setEnabled(False)
@@ -184,7 +206,6 @@ class MeetingWindow(QMainWindow):
                 dialog.accept()
             if isinstance(result, SignedMinutes):
                 self._changed()
-                self.cases_changed.emit()
                 self.statusBar().showMessage(f"Signed off; SHA-256 {result.sha256}", 20000)
                 self.signed.emit(result.sha256)
                 title = meeting_title(self.meeting) if self.meeting else "the meeting"

@@ -28,7 +28,8 @@ def find_board(uow: UnitOfWork, name: str) -> BoardRecord:
         close = [n for n in names if n.lower().startswith(name.strip()[:3].lower())][:3]
     hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
     known = f"; the boards are: {', '.join(names)}" if names and not close else ""
-    create = "; there is no board yet: create one first (`tumorboard boards create NAME`)" if not names else ""
+    create = ("; there is no board yet: create one first (`tumorboard boards create NAME`)"
+              if not names else "")
     raise MeetingError(f"board: no board named {name!r}{hint}{known}{create}")
 
 

@@ -33,6 +33,7 @@ from tumorboard.domain.meeting import (
 from tumorboard.domain.meeting_state import (
     MeetingAction,
     MeetingState,
+    check_closable,
     check_replacement,
     check_sign_off,
     require,
@@ -448,6 +449,9 @@ class MeetingService(Acting):
         meeting (created if needed). Returns that meeting's id, or None if nothing carried over."""
         with self._action(Permission.PLAN_MEETINGS) as uow:
             meeting = self._meeting(uow, meeting_id, MeetingAction.CLOSE)
+            check_closable(chair=meeting.chair, present={a.name for a in meeting.attendance if a.present},
+                           quorum_met=quorum_status(meeting).met,
+                           override_recorded=meeting.quorum_override_by is not None)
             carried = carry_over(meeting.agenda)
             target: int | None = None
             if carried:
