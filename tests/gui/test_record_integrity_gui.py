@@ -3,8 +3,12 @@ pre-selects no clinical answer, replacing a decision on purpose, boards made on 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from test_meetings_gui import (  # the same demo database, clock and helpers
     _type_decision,
@@ -129,3 +133,34 @@ def test_a_meeting_starts_from_the_planner_on_its_day(qtbot: QtBot, window: Main
     qtbot.waitUntil(lambda: not planner.start_meeting.isVisible())
     assert planner.attendance.editable and meeting_window.act_close_meeting.isEnabled()
     assert meetings.get(meeting_window.meeting_id).state == "in_progress"
+
+
+def test_importing_a_stored_case_asks_before_updating_and_before_removing(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mrn = next(r.mrn for r in window.service.worklist() if r.distant_lesions >= 2)
+    doc = window.service.export_document(mrn)["case"]
+    lesions = doc["metastatic"]["lesions"]
+    doc["metastatic"]["lesions"] = lesions[:-1]  # the file no longer holds the last lesion
+    source = tmp_path / "update.json"
+    source.write_text(json.dumps(doc))
+    asked: list[str] = []
+    answers = iter([QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No])
+
+    def answer(*args: object, **_kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return next(answers)
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    with qtbot.waitSignal(window.import_finished, timeout=10000):
+        window.import_files([str(source)])
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=10000)
+    assert "already in the database" in asked[0] and mrn in asked[0]
+    assert "would remove" in asked[1] and "/metastatic/lesions" in asked[1]
+    kept = window.service.get(mrn).case
+    assert len(kept.metastatic.lesions) == len(lesions)  # "No": nothing removed
+    answers = iter([QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes])
+    asked.clear()
+    with qtbot.waitSignal(window.import_finished, timeout=10000):
+        window.import_files([str(source)])
+    qtbot.waitUntil(lambda: len(window.service.get(mrn).case.metastatic.lesions) == len(lesions) - 1,
+                    timeout=10000)

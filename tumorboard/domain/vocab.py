@@ -147,3 +147,29 @@ class NonTargetResponse(StrEnum):
     PD = "PD"
     NE = "NE"
     NONE = "none"
+
+
+# The words for the receptor status the engine derives, in one place for the worklist, the
+# screens and the minutes: (short form kept in the worklist's subtype column, words for reading).
+HR_WORDS: dict[str, tuple[str, str]] = {"positive": ("HR+", "HR+"), "negative": ("HR-", "HR−"),
+                                        "unknown": ("HR?", "HR unknown")}
+HER2_WORDS: dict[str, tuple[str, str]] = {
+    "positive": ("HER2+", "HER2+"), "low": ("HER2-low", "HER2-low"), "zero": ("HER2-0", "HER2-0"),
+    "equivocal": ("HER2 equiv.", "HER2 equivocal"), "unknown": ("HER2?", "HER2 unknown")}
+
+
+def subtype_label(hormone_receptor: str, her2: str) -> str:
+    """"HR+/HER2-low": the worklist's subtype (stored with the case, filtered on)."""
+    return f"{HR_WORDS[hormone_receptor][0]}/{HER2_WORDS[her2][0]}"
+
+
+def subtype_words(hormone_receptor: object, her2: object) -> str:
+    """"HR+ / HER2-low" for reading; anything unknown says so."""
+    hr = HR_WORDS.get(str(hormone_receptor), HR_WORDS["unknown"])[1]
+    return f"{hr} / {HER2_WORDS.get(str(her2), HER2_WORDS['unknown'])[1]}"
+
+
+# The subtypes the worklist filter offers (the combinations a board sees most).
+SUBTYPE_FILTERS = [subtype_label(hr, her2) for hr, her2 in (
+    ("positive", "zero"), ("positive", "low"), ("positive", "positive"), ("negative", "positive"),
+    ("negative", "zero"), ("negative", "low"))]

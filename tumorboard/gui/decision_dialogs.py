@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from tumorboard.domain.meeting import (
+    AMENDABLE_FIELDS,
     DecisionCategory,
     DeviationReason,
     ImplementationOutcome,
@@ -33,12 +34,8 @@ NON_IMPLEMENTATION_LABELS = {
     NonImplementationReason.PHYSICIAN_DECISION: "Physician's decision",
     NonImplementationReason.OTHER: "Other (say what in the note)",
 }
-# Amendable fields of a decision, and "note" for the meeting as a whole.
-AMEND_FIELDS = [("text", "Decision text"), ("category", "Decision category"),
-                ("concordant", "Follows the guideline (yes / no)"),
-                ("deviation_reason", "Reason for deviation"),
-                ("deviation_text", "Deviation explained"), ("patient_preferences", "Patient preferences"),
-                ("note", "Note on the whole meeting")]
+# Amendable fields of a decision, and "note" for the meeting as a whole (their one home: the domain).
+AMEND_FIELDS = list(AMENDABLE_FIELDS.items())
 
 
 def text_box(text: str = "", placeholder: str = "", lines: int = 3) -> QPlainTextEdit:

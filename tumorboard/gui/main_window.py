@@ -30,6 +30,7 @@ from tumorboard.casedoc import case_from_document
 from tumorboard.casedoc.validate import prepare_validators
 from tumorboard.domain.changes import Changes
 from tumorboard.domain.users import Permission, User
+from tumorboard.domain.vocab import SUBTYPE_FILTERS
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
 from tumorboard.gui.actions import make_action
 from tumorboard.gui.background import run_quietly, run_with_progress
@@ -53,7 +54,6 @@ from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
 WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
                   ("Open or overdue", ("open", "overdue")), ("Assessed", ("assessed",)),
                   ("Not yet open", ("before_window",))]
-SUBTYPES = ["HR+/HER2-0", "HR+/HER2-low", "HR+/HER2+", "HR-/HER2+", "HR-/HER2-0", "HR-/HER2-low"]
 
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.filter_subtype = QComboBox()
         self.filter_subtype.setAccessibleName("Subtype filter")
         self.filter_subtype.addItem("Any subtype", None)
-        for sub in SUBTYPES:
+        for sub in SUBTYPE_FILTERS:
             self.filter_subtype.addItem(sub, sub)
         self.filter_window = QComboBox()
         self.filter_window.setAccessibleName("Response window filter")
@@ -417,8 +417,10 @@ class MainWindow(QMainWindow):
         if names:
             self.import_files(names)
 
-    def import_files(self, names: list[str]) -> None:
-        """Import in the background with progress; the UI stays responsive and can cancel."""
+    def import_files(self, names: list[str], *, update: bool = False, replace: bool = False) -> None:
+        """Import in the background with progress; the UI stays responsive and can cancel. Files of
+        cases already stored are updated only when the user says so, and an update that would
+        remove something only after the user has seen what."""
         from pathlib import Path
 
         def work(progress: Callable[[int, int], bool]) -> list[ImportOutcome]:
@@ -429,17 +431,33 @@ class MainWindow(QMainWindow):
                 except OSError as exc:
                     unreadable.append(ImportOutcome(n, None, "refused",
                                                     (f"cannot read the file ({exc.strerror or exc})",)))
-            return unreadable + self.service.import_documents(sources, progress=progress)
+            return unreadable + self.service.import_documents(sources, update=update, replace=replace,
+                                                              progress=progress)
 
         def done(outcomes: list[ImportOutcome]) -> None:
             refused = [o for o in outcomes if o.action == "refused"]
             stored = len(outcomes) - len(refused)
             self.statusBar().showMessage(f"Imported {stored} case(s), refused {len(refused)}", 8000)
-            if refused:
-                self.error("Some files were not imported",
-                           "\n".join(f"{Path(o.source).name}: {p}" for o in refused[:50] for p in o.problems))
             self._on_refresh()
             self.import_finished.emit(stored, len(refused))
+            existing = [o for o in refused if o.refusal == "exists"]
+            removing = [o for o in refused if o.refusal == "would_remove"]
+            others = [o for o in refused if o not in existing and o not in removing]
+            if others:
+                self.error("Some files were not imported",
+                           "\n".join(f"{Path(o.source).name}: {p}" for o in others[:50] for p in o.problems))
+            if existing and self._ask(
+                    "Cases already stored",
+                    f"{len(existing)} file(s) hold cases already in the database ("
+                    + ", ".join(str(o.mrn) for o in existing[:10]) + "). Update those cases with the "
+                    "files' content? MDT discussions that meetings recorded are kept."):
+                self.import_files([o.source for o in existing], update=True)
+            if removing and self._ask(
+                    "The update would remove data",
+                    "Updating would remove what the files no longer hold:\n"
+                    + "\n".join(f"{o.mrn}: {p}" for o in removing[:10] for p in o.problems[:10])
+                    + "\n\nRemove it? (No keeps these cases as they are.)"):
+                self.import_files([o.source for o in removing], update=True, replace=True)
 
         self._runner = run_with_progress(self, "Importing case documents", work, done,
                                          lambda message: self.error("The import stopped", message),
@@ -619,6 +637,11 @@ class MainWindow(QMainWindow):
             return
         self.case_view.show_case(updated, self.service.history(updated.case.patient.mrn))
         self._on_refresh()
+
+    def _ask(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def confirm_discard(self) -> bool:
         """Unsaved edits are never dropped silently: save, discard or stay."""

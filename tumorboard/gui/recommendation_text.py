@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tumorboard.domain.vocab import subtype_words
 from tumorboard.recommend import reading
 
 # Shared with the other reader of the recommendation document (tumorboard.recommend.reading).
@@ -31,9 +32,6 @@ SEVERITIES: tuple[tuple[str, str, str], ...] = (("critical", "✖", "Critical"),
                                                 ("info", "ℹ", "For information"))
 BONE_ITEMS = (("bone_modifying_agent", "Bone-modifying agent"), ("dental_evaluation", "Dental evaluation"),
               ("orthopaedic_evaluation", "Orthopaedic evaluation"))
-HER2_WORDS = {"positive": "HER2+", "low": "HER2-low", "zero": "HER2-0", "equivocal": "HER2 equivocal",
-              "unknown": "HER2 unknown"}
-HR_WORDS = {"positive": "HR+", "negative": "HR−", "unknown": "HR unknown"}
 
 
 def humanise(value: object) -> str:
@@ -52,8 +50,6 @@ def _text(value: object) -> str:
 def key_facts(rec: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(name, value) pairs for the line the board reads first."""
     biology, disease = mapping(rec.get("biology")), mapping(rec.get("disease"))
-    hr = HR_WORDS.get(str(biology.get("hormone_receptor")), "HR unknown")
-    her2 = HER2_WORDS.get(str(biology.get("her2")), "HER2 unknown")
     count = disease.get("distant_lesion_count")
     lesions = _text(count) + (" (diffuse)" if disease.get("diffuse") else "")
     omd = disease.get("omd_classification")
@@ -63,7 +59,7 @@ def key_facts(rec: Mapping[str, Any]) -> list[tuple[str, str]]:
     dates = f" ({opens} to {closes})" if opens and closes else ""
     latest = mapping(rec.get("recist")).get("latest")
     return [("Age", _text(mapping(rec.get("patient")).get("age_at_metastatic_diagnosis"))),
-            ("Subtype", f"{hr} / {her2}"),
+            ("Subtype", subtype_words(biology.get("hormone_receptor"), biology.get("her2"))),
             ("Stage", _text(mapping(rec.get("stage")).get("ajcc8_anatomic"))),
             ("Distant lesions", lesions),
             ("OMD", humanise(omd).replace("omd", "OMD") if omd else UNKNOWN),

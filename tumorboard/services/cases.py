@@ -58,6 +58,7 @@ class ImportOutcome:
     mrn: str | None
     action: str  # "created" | "updated" | "refused"
     problems: tuple[str, ...] = ()
+    refusal: str = ""  # "exists" (an update was not asked), "would_remove" (a replace was not asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +337,7 @@ class CaseService(Acting):
                 elif not update:
                     return ImportOutcome(name, mrn, "refused", (
                         f"/patient/mrn: a case with record number {mrn} already exists; "
-                        "use --update to replace its clinical content",))
+                        "use --update to replace its clinical content",), "exists")
                 else:
                     before = uow.cases.get(mrn)
                     # MDT discussions a meeting recorded are facts of the record, not of the file.
@@ -347,7 +348,7 @@ class CaseService(Acting):
                     if lost and not replace:
                         return ImportOutcome(name, mrn, "refused", tuple(
                             f"{path}: the update would remove {value}; import with --replace to remove it"
-                            for path, value in lost))
+                            for path, value in lost), "would_remove")
                     derived = derive(case, self.today(), before.staging_date, before.next_meeting, readiness)
                     uow.cases.update(case, derived, self.actor, None)
                     uow.audit("import-update", "case", mrn,

@@ -5,17 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from tumorboard.domain.case import Case
+from tumorboard.domain.vocab import subtype_label
 from tumorboard.recommend import evaluate
 from tumorboard.recommend.readiness import ReadinessSettings, assess_readiness
 from tumorboard.store.records import Derived
 
-HR_SHORT = {"positive": "HR+", "negative": "HR-", "unknown": "HR?"}
-HER2_SHORT = {"positive": "HER2+", "low": "HER2-low", "zero": "HER2-0", "equivocal": "HER2 equiv.",
-              "unknown": "HER2?"}
-
-
-def subtype_label(hormone_receptor: str, her2: str) -> str:
-    return f"{HR_SHORT[hormone_receptor]}/{HER2_SHORT[her2]}"
+__all__ = ["derive", "subtype_label", "window_status"]
 
 
 def derive(case: Case, today: date, staging_date: date | None = None,

@@ -12,6 +12,7 @@ from typing import Any
 from tumorboard.domain.case import Case
 from tumorboard.domain.dates import completed_years
 from tumorboard.domain.meeting import (
+    AMENDABLE_FIELDS,
     AgendaTriage,
     DecisionAction,
     DecisionCategory,
@@ -129,13 +130,10 @@ def _decision(d: DecisionRecord) -> RecordedDecision:
         recorded_by=d.recorded_by, recorded_at=d.recorded_at, follow_up_due=d.follow_up_due)
 
 
-FIELD_WORDS = {"text": "Decision", "category": "Decision category", "concordant": "Follows the guideline",
-               "deviation_reason": "Reason for deviation", "deviation_text": "Deviation explained",
-               "patient_preferences": "Patient preferences", "note": "Note"}
 
 
 def _change_words(field: str, old: str | None, new: str | None) -> str:
-    label = FIELD_WORDS.get(field, field)
+    label = AMENDABLE_FIELDS.get(field, field)
     if old is None:
         return f"{label}: {new}"
     return f"{label}: \u201c{old}\u201d corrected to \u201c{new}\u201d"
