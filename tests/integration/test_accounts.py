@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from tumorboard.domain.meeting import Discipline
 from tumorboard.domain.users import AccessDenied, Role, User
 from tumorboard.domain.workflow import WorkflowStatus
 from tumorboard.services.accounts import AccountError, AccountService, LoginRefused
+from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService
 from tumorboard.services.meetings import MeetingService
 from tumorboard.services.settings import DepartmentSettings, SettingsService
@@ -104,11 +106,25 @@ def test_roles_are_enforced_by_the_services(db: Database, accounts: AccountServi
     assert CaseService(db, user=viewer).get("SYN-V01").updated_by == "clin"
 
     with pytest.raises(AccessDenied, match="plan meetings"):
+        BoardService(db, user=clinician).create("Breast MDT")
+    BoardService(db, user=coordinator).create("Breast MDT")
+    with pytest.raises(AccessDenied, match="plan meetings"):
         MeetingService(db, user=clinician).create_meeting("Breast MDT", DAY)
     meeting_id = MeetingService(db, user=coordinator).create_meeting("Breast MDT", DAY, chair="Dr Chair")
     MeetingService(db, user=coordinator).add_cases(meeting_id, ["SYN-V01"])
+    with pytest.raises(AccessDenied, match="record decisions"):
+        MeetingService(db, user=viewer).start(meeting_id)
+    MeetingService(db, user=clinician).start(meeting_id)
+    MeetingService(db, user=clinician).set_attendance(meeting_id, "Dr Chair", True,
+                                                      discipline=Discipline.BREAST_SURGERY)
     with pytest.raises(AccessDenied, match="sign off"):
-        MeetingService(db, user=coordinator, render=lambda m: b"%PDF").sign_off(meeting_id, "Dr Chair")
+        MeetingService(db, user=coordinator).record_quorum_override(meeting_id, "Ms Coord", "urgent")
+    with pytest.raises(Exception, match="your own name"):
+        MeetingService(db, user=chair).record_quorum_override(meeting_id, "Dr Someone", "urgent")
+    MeetingService(db, user=chair).record_quorum_override(meeting_id, "Dr Chair", "urgent")
+    MeetingService(db, user=coordinator).close(meeting_id)
+    with pytest.raises(AccessDenied, match="sign off"):
+        MeetingService(db, user=coordinator, render=lambda m: b"%PDF").sign_off(meeting_id, "Ms Coord")
     with pytest.raises(Exception, match="your own name"):
         MeetingService(db, user=chair, render=lambda m: b"%PDF").sign_off(meeting_id, "Dr Someone")
     MeetingService(db, user=chair, render=lambda m: b"%PDF").sign_off(meeting_id, "Dr Chair")
@@ -131,13 +147,15 @@ def test_patient_data_leaves_only_for_clinical_roles_and_every_export_is_recorde
                                        PASSWORD)
     CaseService(db, user=clinician, today=lambda: DAY).import_documents(
         [(f.name, f.read_bytes()) for f in example_files[:1]])
+    BoardService(db, user=coordinator).create("Breast MDT")
     meeting_id = MeetingService(db, user=coordinator).create_meeting("Breast MDT", DAY)
     MeetingService(db, user=coordinator).add_cases(meeting_id, ["SYN-V01"])
 
-    def exports() -> list[tuple[str, str, str, str]]:
+    def exports() -> list[tuple[str, str, str, object]]:
         with db.session() as s:
-            return [tuple(r) for r in s.execute(text(  # type: ignore[misc]
-                "SELECT actor, entity, entity_id, new_value FROM audit_log WHERE action = 'export' ORDER BY id"))]
+            return [(actor, entity, entity_id, json.loads(new)) for actor, entity, entity_id, new in s.execute(
+                text("SELECT actor, entity, entity_id, new_value FROM audit_log WHERE action = 'export' "
+                     "ORDER BY id"))]
 
     for who in (None, viewer, admin):  # on screen yes (a viewer reads), to a file no
         with pytest.raises(AccessDenied, match="export patient data"):

@@ -124,7 +124,7 @@ def test_demo_creates_thirty_cases(capsys: pytest.CaptureFixture[str], tmp_path:
     assert code == 2 and out == "" and err.startswith("error: --user: this database has user accounts")
     monkeypatch.setenv("TUMORBOARD_PASSWORD", DEMO_PASSWORD)
     code, out, _ = run(capsys, "export", "DEMO-0030", "--database", target, "--user", DEMO_USERNAME)
-    assert code == 0 and json.loads(out)["patient"]["name"].endswith("Demo")
+    assert code == 0 and json.loads(out)["case"]["patient"]["name"].endswith("Demo")
 
 
 def test_environment_variable_selects_the_database(capsys: pytest.CaptureFixture[str], tmp_path: Path,

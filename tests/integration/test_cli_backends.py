@@ -25,7 +25,8 @@ def test_import_export_and_schema_commands(capsys: pytest.CaptureFixture[str], d
     assert code == 2 and "already exists" in err
     code, out, err = run(capsys, "export", "SYN-V05", "--database", db_url)
     assert code == 0, err
-    assert json.loads(out)["patient"]["mrn"] == "SYN-V05"
+    exported = json.loads(out)
+    assert exported["format"] == "tumorboard.case-export/1" and exported["case"]["patient"]["mrn"] == "SYN-V05"
     code, out, _ = run(capsys, "db", "current", "--database", db_url)
     assert code == 0 and "up to date" in out
     if backend == "postgresql":

@@ -28,11 +28,14 @@ def pdf_text(path: Path) -> str:
 
 
 @pytest.fixture
-def planned(capsys: pytest.CaptureFixture[str], tmp_path: Path, example_files: list[Path]) -> tuple[str, str]:
-    """A meeting with the five examples on its agenda and quorum present; (database, meeting id)."""
+def started(capsys: pytest.CaptureFixture[str], tmp_path: Path, example_files: list[Path]) -> tuple[str, str]:
+    """A meeting in progress with the five examples on its agenda and quorum present; (database,
+    meeting id)."""
     db = str(tmp_path / "mdt.sqlite3")
     code, _, err = run(capsys, "import", *map(str, example_files), "--database", db)
     assert code == 0, err
+    code, out, err = run(capsys, "boards", "create", "Breast MDT", "--database", db)
+    assert code == 0 and out.startswith("Breast MDT (breast); quorum: "), err
     for name, discipline, role in MEMBERS:
         code, _, err = run(capsys, "meetings", "add-member", "--board", "Breast MDT", "--name", name,
                            "--discipline", discipline, "--role", role, "--database", db)
@@ -46,14 +49,16 @@ def planned(capsys: pytest.CaptureFixture[str], tmp_path: Path, example_files: l
     code, out, err = run(capsys, "meetings", "add-case", meeting_id, *mrns, "--question", "Local treatment?",
                          "--database", db)
     assert code == 0, err
+    code, out, err = run(capsys, "meetings", "start", meeting_id, "--database", db)
+    assert code == 0, err
     code, out, err = run(capsys, "meetings", "attend", meeting_id, *(m[0] for m in MEMBERS), "--database", db)
     assert code == 0 and "Quorum met" in out, err
     return db, meeting_id
 
 
 def test_a_meeting_from_plan_to_signed_minutes(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                               planned: tuple[str, str]) -> None:
-    db, meeting_id = planned
+                                               started: tuple[str, str]) -> None:
+    db, meeting_id = started
     code, _, err = run(capsys, "meetings", "decide", meeting_id, "SYN-V01", "--category", "primary_tumour_surgery",
                        "--text", "Offer locoregional surgery after counselling", "--deviation", "patient_preference",
                        "--action", "Surgical consultation|Dr Sánchez|2025-06-24", "--preferences",
@@ -66,6 +71,10 @@ def test_a_meeting_from_plan_to_signed_minutes(capsys: pytest.CaptureFixture[str
     code, _, err = run(capsys, "meetings", "triage", meeting_id, "SYN-V06", "--responsible", "Dr Okafor",
                        "--database", db)
     assert code == 0, err
+    code, out, err = run(capsys, "meetings", "close", meeting_id, "--database", db)
+    assert code == 0 and out.startswith("undiscussed cases carried over to meeting "), err
+    code, out, err = run(capsys, "meetings", "sign", meeting_id, "--chair", "Dr Okafor", "--database", db)
+    assert code == 2 and "only the meeting's chair (Dr Sánchez)" in err
     code, out, err = run(capsys, "meetings", "sign", meeting_id, "--chair", "Dr Sánchez", "--database", db)
     assert code == 0, err
     digest = out.strip()
@@ -105,8 +114,8 @@ def test_a_meeting_from_plan_to_signed_minutes(capsys: pytest.CaptureFixture[str
 
 
 def test_pseudonymised_minutes_name_no_patient(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                               planned: tuple[str, str], example_files: list[Path]) -> None:
-    db, meeting_id = planned
+                                               started: tuple[str, str], example_files: list[Path]) -> None:
+    db, meeting_id = started
     out_pdf = tmp_path / "pseudo.pdf"
     code, _, err = run(capsys, "minutes", meeting_id, "--pseudonymise", "-o", str(out_pdf), "--database", db)
     assert code == 0, err
@@ -131,19 +140,19 @@ def test_pseudonymised_minutes_name_no_patient(capsys: pytest.CaptureFixture[str
       "clinician_judgement"], "reasoning written out"),
     (["meetings", "decide", "1", "SYN-V01", "--category", "other", "--text", "x", "--concordant",
       "--action", "no owner"], "--action: 'no owner'"),
-    (["meetings", "sign", "1", "--chair", "Dr Okafor"], "only the meeting's chair"),
+    (["meetings", "sign", "1", "--chair", "Dr Sánchez"], "the meeting is in progress: signing off is refused"),
     (["minutes", "1", "-o", "x.pdf", "--pseudonymise", "--signed-original"], "--signed-original"),
 ])
-def test_refusals_name_the_field_and_exit_2(capsys: pytest.CaptureFixture[str], planned: tuple[str, str],
+def test_refusals_name_the_field_and_exit_2(capsys: pytest.CaptureFixture[str], started: tuple[str, str],
                                             args: list[str], message: str) -> None:
-    db, _ = planned
+    db, _ = started
     code, out, err = run(capsys, *args, "--database", db)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err and "Traceback" not in err
 
 
-def test_a_member_is_taken_off_the_board_list(capsys: pytest.CaptureFixture[str], planned: tuple[str, str]) -> None:
-    db, meeting_id = planned
+def test_a_member_is_taken_off_the_board_list(capsys: pytest.CaptureFixture[str], started: tuple[str, str]) -> None:
+    db, meeting_id = started
     code, _, err = run(capsys, "meetings", "remove-member", "--board", "Breast MDT", "--name", "Dr Novák",
                        "--database", db)
     assert code == 0, err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -15,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tumorboard.services import cases as cases_module
 from tumorboard.services.cases import CaseService
 from tumorboard.store import ConcurrentEdit, Database, DatabaseLocked
-from tumorboard.store import repositories as repositories_module
 
 TODAY = date(2025, 6, 10)
 
@@ -43,40 +44,48 @@ def _run(target: Callable[[], None], name: str) -> tuple[threading.Thread, list[
     return thread, errors
 
 
-def test_a_save_that_passed_its_version_check_cannot_overwrite_a_newer_save(
+def test_a_save_cannot_be_overtaken_between_its_read_and_its_write(
         db: Database, example_files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The lost update: both read version 1, both pass the check, the slower one must not win."""
+    """The lost update: both opened version 1; alice's save has read the case and sits before its
+    write. Bob's save waits for her unit of work (its write lock is taken before the first read),
+    then is refused: alice's save is kept whole and version 2 is written once."""
     mrn = _first_case(CaseService(db, actor="setup", today=lambda: TODAY), example_files)
     alice = CaseService(db, actor="alice", today=lambda: TODAY)
     bob = CaseService(db, actor="bob", today=lambda: TODAY)
     alice_copy, bob_copy = alice.get(mrn), bob.get(mrn)
 
-    alice_checked, release_alice = threading.Event(), threading.Event()
-    real_check = repositories_module._check_version
+    alice_read, release_alice = threading.Event(), threading.Event()
+    real_derive = cases_module.derive
 
-    def check_then_pause(row: object, expected: int | None) -> None:
-        real_check(row, expected)  # type: ignore[arg-type]
+    def derive_then_pause(*args: object, **kwargs: object) -> object:
+        result = real_derive(*args, **kwargs)  # type: ignore[arg-type]
         if threading.current_thread().name == "alice":
-            alice_checked.set()
-            release_alice.wait(10)  # bob saves while alice sits between check and write
+            alice_read.set()
+            release_alice.wait(10)  # bob tries to save while alice sits between her read and her write
+        return result
 
-    monkeypatch.setattr(repositories_module, "_check_version", check_then_pause)
+    monkeypatch.setattr(cases_module, "derive", derive_then_pause)
     alice_case = replace(alice_copy.case, dental_evaluation_date=date(2025, 3, 1))
-    thread, alice_errors = _run(lambda: alice.save(alice_case, alice_copy.version), "alice")
-    assert alice_checked.wait(10), "alice never reached her version check"
+    alice_thread, alice_errors = _run(lambda: alice.save(alice_case, alice_copy.version), "alice")
+    assert alice_read.wait(10), "alice never read the case inside her unit of work"
 
     bob_case = replace(bob_copy.case, mdt_discussions=(*bob_copy.case.mdt_discussions, date(2025, 6, 9)))
-    bob.save(bob_case, bob_copy.version)
+    bob_thread, bob_errors = _run(lambda: bob.save(bob_case, bob_copy.version), "bob")
+    time.sleep(0.5)
+    assert bob_thread.is_alive(), "bob's save did not wait for alice's unit of work"
     release_alice.set()
-    thread.join(20)
-    assert not thread.is_alive()
+    alice_thread.join(20)
+    bob_thread.join(20)
+    assert not alice_thread.is_alive() and not bob_thread.is_alive()
 
-    assert len(alice_errors) == 1 and isinstance(alice_errors[0], ConcurrentEdit | DatabaseLocked), alice_errors
+    assert alice_errors == []
+    assert len(bob_errors) == 1 and isinstance(bob_errors[0], ConcurrentEdit), bob_errors
+    assert "changed by alice" in str(bob_errors[0])
     stored = CaseService(db, today=lambda: TODAY).get(mrn)
-    assert stored.version == 2 and stored.updated_by == "bob"
-    assert stored.case == bob_case  # bob's save kept whole, nothing of alice's applied
+    assert stored.version == 2 and stored.updated_by == "alice"
+    assert stored.case == alice_case  # alice's save kept whole, nothing of bob's applied
     history = CaseService(db).history(mrn)
-    assert [h.actor for h in history if h.action == "update"] == ["bob"]
+    assert [h.actor for h in history if h.action == "update"] == ["alice"]
 
 
 def test_many_concurrent_editors_lose_no_update(db: Database, example_files: list[Path]) -> None:

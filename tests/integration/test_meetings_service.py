@@ -24,9 +24,10 @@ from tumorboard.domain.meeting import (
 )
 from tumorboard.domain.minutes import Minutes
 from tumorboard.domain.workflow import WorkflowStatus
+from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService
 from tumorboard.services.meetings import DecisionInput, MeetingService
-from tumorboard.store import ConcurrentEdit, Database, SignedRecord, StoreError
+from tumorboard.store import ConcurrentEdit, Database, SignedRecord, StateRefused, StoreError
 
 DAY = date(2025, 6, 10)
 BOARD = "Breast MDT"
@@ -55,7 +56,7 @@ def cases(db: Database, example_files: list[Path]) -> list[str]:
 @pytest.fixture
 def meetings(db: Database) -> MeetingService:
     service = MeetingService(db, actor="coordinator", today=lambda: DAY, render=fake_render)
-    service.ensure_board(BOARD)
+    BoardService(db, actor="coordinator").create(BOARD)
     for name, discipline, role in QUORUM_MEMBERS:
         service.add_member(BOARD, name, discipline, role)
     return service
@@ -66,14 +67,30 @@ def _all_present(service: MeetingService, meeting_id: int) -> None:
         service.set_attendance(meeting_id, name, True)
 
 
+def _started(service: MeetingService, meeting_id: int) -> None:
+    """The meeting begins (attendance, triage and decisions open) with everyone present."""
+    service.start(meeting_id)
+    _all_present(service, meeting_id)
+
+
+def _json(value: str | None) -> object:
+    """An audit value as written (audit values are JSON documents since revision 0005)."""
+    return None if value is None else json.loads(value)
+
+
+def _on(service: MeetingService, day: date) -> MeetingService:
+    """The same service with its clock on ``day`` (a meeting is started on or after its date)."""
+    return MeetingService(service.db, actor=service.actor, today=lambda: day, render=fake_render)
+
+
 def _concordant(text_: str = "Continue endocrine therapy with CDK4/6 inhibitor; reassess in 3 months.") -> DecisionInput:
     return DecisionInput(DecisionCategory.SYSTEMIC_THERAPY, text_, concordant=True,
                          actions=(DecisionAction("Book CT thorax/abdomen/pelvis", "Dr Okafor", DAY + timedelta(days=80)),))
 
 
 def test_new_board_gets_the_default_breast_quorum_and_members_are_listed_absent(
-        meetings: MeetingService) -> None:
-    board = meetings.ensure_board(BOARD)
+        db: Database, meetings: MeetingService) -> None:
+    board = BoardService(db).get(BOARD)
     assert set(board.quorum) == {"breast_surgery", "medical_oncology", "radiation_oncology", "radiology",
                                  "pathology"}
     meeting_id = meetings.create_meeting(BOARD, DAY, "08:30", chair="Dr Sánchez")
@@ -105,10 +122,12 @@ def test_a_member_added_during_planning_is_listed_on_the_open_meeting_in_one_ste
     with pytest.raises(MeetingError, match="NUL character"):
         meetings.add_member(BOARD, "Dr\x00X", Discipline.RADIOLOGY)
     # A closed meeting refuses, and the board's list is left as it was: one transaction.
+    meetings.update_details(meeting_id, start="08:30", place=None, video_link=None, chair="Dr Sánchez")
+    _started(meetings, meeting_id)
     meetings.close(meeting_id)
     with pytest.raises(MeetingError, match="closed"):
         meetings.add_member(BOARD, "Dr Pereira", Discipline.RADIOLOGY, meeting_id=meeting_id)
-    assert "Dr Pereira" not in {m[0] for m in meetings.ensure_board(BOARD).members}
+    assert "Dr Pereira" not in {m[0] for m in BoardService(db).get(BOARD).members}
     with db.session() as s:
         added = s.execute(text("SELECT count(*) FROM audit_log WHERE action = 'add-member'")).scalar_one()
     assert added == len(QUORUM_MEMBERS) + 1
@@ -122,9 +141,11 @@ def test_a_member_who_leaves_stays_in_past_meetings_and_can_come_back(
     assert "Dr Novák" in {a.name for a in meetings.get(before).attendance}  # planned already: kept
     after = meetings.create_meeting(BOARD, DAY + timedelta(days=7))
     assert "Dr Novák" not in {a.name for a in meetings.get(after).attendance}
+    next_week = _on(meetings, DAY + timedelta(days=7))
+    next_week.start(after)
     for name, *_ in QUORUM_MEMBERS:
         if name != "Dr Novák":
-            meetings.set_attendance(after, name, True)
+            next_week.set_attendance(after, name, True)
     assert meetings.quorum(after).text == "Quorum NOT met: missing Radiology"  # the list lacks one now
     with pytest.raises(MeetingError, match=r"^name: Dr Novák is not a member of this board"):
         meetings.remove_member(BOARD, "Dr Novák")
@@ -133,10 +154,10 @@ def test_a_member_who_leaves_stays_in_past_meetings_and_can_come_back(
     board = meetings.add_member(BOARD, "Dr Novák", Discipline.RADIOLOGY, BoardRole.CHAIR)  # back, new role
     assert ("Dr Novák", "radiology", "chair") in board.members
     with db.session() as s:
-        audit = s.execute(text("SELECT action, old_value, new_value FROM audit_log "
+        audit = s.execute(text("SELECT action, old_value, new_value, encoding FROM audit_log "
                                "WHERE action IN ('remove-member', 'add-member') ORDER BY id DESC LIMIT 2")).all()
-    assert [tuple(r) for r in audit] == [("add-member", None, "Dr Novák (radiology, chair)"),
-                                         ("remove-member", "Dr Novák", None)]
+    assert [(a, _json(old), _json(new), e) for a, old, new, e in audit] == [
+        ("add-member", None, "Dr Novák (radiology, chair)", "json"), ("remove-member", "Dr Novák", None, "json")]
 
 
 def test_meeting_details_change_is_checked_audited_and_locked(db: Database, meetings: MeetingService) -> None:
@@ -164,6 +185,7 @@ def test_quorum_follows_attendance(meetings: MeetingService) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     status = meetings.quorum(meeting_id)
     assert not status.met and len(status.missing) == 5
+    meetings.start(meeting_id)
     for name, _discipline, _ in QUORUM_MEMBERS[:4]:
         status = meetings.set_attendance(meeting_id, name, True)
     assert status.missing == (Discipline.PATHOLOGY,)
@@ -180,10 +202,11 @@ def test_quorum_follows_attendance(meetings: MeetingService) -> None:
 def test_decision_without_quorum_needs_the_chairs_override(meetings: MeetingService, cases: list[str]) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     meetings.add_cases(meeting_id, cases[:1])
+    meetings.start(meeting_id)
     meetings.set_attendance(meeting_id, "Dr Sánchez", True)
     with pytest.raises(MeetingError, match="quorum not met"):
         meetings.record_decision(meeting_id, cases[0], _concordant())
-    with pytest.raises(MeetingError, match="only the chair"):
+    with pytest.raises(MeetingError, match=r"only the meeting's chair \(Dr Sánchez\)"):
         meetings.record_quorum_override(meeting_id, "Dr Okafor", "urgent case")
     meetings.record_quorum_override(meeting_id, "Dr Sánchez", "Spinal cord compression risk: cannot wait a week")
     decision_id = meetings.record_decision(meeting_id, cases[0], _concordant())
@@ -200,7 +223,7 @@ def test_deviation_needs_a_reason(meetings: MeetingService, cases: list[str], re
                                   why: str | None, message: str) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     meetings.add_cases(meeting_id, cases[:1])
-    _all_present(meetings, meeting_id)
+    _started(meetings, meeting_id)
     decision = DecisionInput(DecisionCategory.PRIMARY_TUMOUR_SURGERY, "Mastectomy", concordant=False,
                              deviation_reason=reason, deviation_text=why)
     with pytest.raises(MeetingError, match=message):
@@ -216,7 +239,7 @@ def test_decision_stores_the_engine_output_and_moves_the_case_on(
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     meetings.add_cases(meeting_id, [mrn], question="Locoregional surgery?", presenter="Dr Okafor")
     assert case_service.get(mrn).next_meeting == DAY
-    _all_present(meetings, meeting_id)
+    _started(meetings, meeting_id)
     deviation = DecisionInput(DecisionCategory.PRIMARY_TUMOUR_SURGERY, "Offer surgery of the primary",
                               concordant=False, deviation_reason=DeviationReason.PATIENT_PREFERENCE,
                               patient_preferences="Wishes surgery after full counselling",
@@ -238,19 +261,24 @@ def test_decision_stores_the_engine_output_and_moves_the_case_on(
 def test_revising_a_decision_with_a_stale_version_is_refused(meetings: MeetingService, cases: list[str]) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     meetings.add_cases(meeting_id, cases[:1])
-    _all_present(meetings, meeting_id)
+    _started(meetings, meeting_id)
     meetings.record_decision(meeting_id, cases[0], _concordant())
-    meetings.record_decision(meeting_id, cases[0], _concordant("Revised by colleague"), expected_version=1)
+    with pytest.raises(MeetingError, match="already recorded for this case"):  # never replaced silently
+        meetings.record_decision(meeting_id, cases[0], _concordant("Revised by colleague"), expected_version=1)
+    meetings.record_decision(meeting_id, cases[0], _concordant("Revised by colleague"), expected_version=1,
+                             replace=True, reason="Second opinion from pathology")
     with pytest.raises(ConcurrentEdit, match="changed by"):
-        meetings.record_decision(meeting_id, cases[0], _concordant("My stale edit"), expected_version=1)
+        meetings.record_decision(meeting_id, cases[0], _concordant("My stale edit"), expected_version=1,
+                                 replace=True, reason="My stale edit")
     decision = meetings.get(meeting_id).agenda[0].decision
     assert decision is not None and decision.text == "Revised by colleague" and decision.version == 2
+    assert [r.content["text"] for r in meetings.replaced_decisions(meeting_id)] == [_concordant().text]
 
 
 def test_closing_carries_undiscussed_cases_to_next_weeks_meeting(meetings: MeetingService, cases: list[str]) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, "08:30", place="Room 4", chair="Dr Sánchez")
     meetings.add_cases(meeting_id, cases[:3], question="Next step?")
-    _all_present(meetings, meeting_id)
+    _started(meetings, meeting_id)
     meetings.record_decision(meeting_id, cases[0], _concordant())
     with pytest.raises(MeetingError, match="responsible clinician"):
         meetings.update_agenda_item(meeting_id, cases[1], triage=AgendaTriage.LISTED_NOT_DISCUSSED)
@@ -277,8 +305,11 @@ def test_signed_meeting_refuses_edits_in_the_service_and_the_database(
         db: Database, meetings: MeetingService, cases: list[str]) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     meetings.add_cases(meeting_id, cases[:2])
-    _all_present(meetings, meeting_id)
+    _started(meetings, meeting_id)
     meetings.record_decision(meeting_id, cases[0], _concordant())
+    with pytest.raises(MeetingError, match="the meeting is in progress: signing off is refused"):
+        meetings.sign_off(meeting_id, "Dr Sánchez")  # close first
+    meetings.close(meeting_id)
     with pytest.raises(MeetingError, match="only the meeting's chair"):
         meetings.sign_off(meeting_id, "Dr Okafor")
     signed = meetings.sign_off(meeting_id, "Dr Sánchez")
@@ -292,15 +323,19 @@ def test_signed_meeting_refuses_edits_in_the_service_and_the_database(
                     lambda: meetings.sign_off(meeting_id, "Dr Sánchez")):
         with pytest.raises(MeetingError, match="signed off"):
             attempt()
-    # Below the service: the database itself refuses (triggers), whatever program writes.
+    # Below the service: the database itself refuses (triggers), whatever program writes. Two
+    # guards may refuse the same write (the signed meeting's, revision 0003, and the state
+    # machine's, 0005); which fires first, and so the words, depends on the database's trigger order.
+    before = meetings.get(meeting_id)
     for statement in ("UPDATE decisions SET text = 'tampered'",
                       "DELETE FROM decisions",
                       "UPDATE attendance SET present = false",
                       f"UPDATE meetings SET chair = 'someone else' WHERE id = {meeting_id}",
                       f"DELETE FROM agenda_items WHERE meeting_id = {meeting_id}"):
-        with pytest.raises(SignedRecord, match="signed off"), db.session() as s:
+        with pytest.raises((SignedRecord, StateRefused)), db.session() as s:
             s.execute(text(statement))
             s.commit()
+    assert meetings.get(meeting_id) == before  # nothing of it changed
     decision = meetings.get(meeting_id).agenda[0].decision
     assert decision is not None and decision.text.startswith("Continue endocrine")
 
@@ -308,9 +343,10 @@ def test_signed_meeting_refuses_edits_in_the_service_and_the_database(
 def test_a_signed_copy_says_it_is_a_copy_of_the_signed_hash(meetings: MeetingService, cases: list[str]) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     meetings.add_cases(meeting_id, cases[:1])
-    _all_present(meetings, meeting_id)
+    _started(meetings, meeting_id)
     meetings.record_decision(meeting_id, cases[0], _concordant())
     assert meetings.minutes(meeting_id).copy_of_sha256 is None
+    meetings.close(meeting_id)
     signed = meetings.sign_off(meeting_id, "Dr Sánchez")
     copy = meetings.minutes(meeting_id)
     assert copy.copy_of_sha256 == signed.sha256
@@ -320,9 +356,12 @@ def test_a_signed_copy_says_it_is_a_copy_of_the_signed_hash(meetings: MeetingSer
 def test_amendment_keeps_the_original(db: Database, meetings: MeetingService, cases: list[str]) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     meetings.add_cases(meeting_id, cases[:1])
-    _all_present(meetings, meeting_id)
+    _started(meetings, meeting_id)
     meetings.record_decision(meeting_id, cases[0], _concordant("Start letrozole"))
-    with pytest.raises(MeetingError, match="not signed off yet"):
+    with pytest.raises(MeetingError, match="the meeting is in progress: amending the signed minutes is refused"):
+        meetings.amend(meeting_id, cases[0], "text", "Start anastrozole", "typo")
+    meetings.close(meeting_id)
+    with pytest.raises(MeetingError, match="the meeting is closed: amending the signed minutes is refused"):
         meetings.amend(meeting_id, cases[0], "text", "Start anastrozole", "typo")
     meetings.sign_off(meeting_id, "Dr Sánchez")
     with pytest.raises(MeetingError, match="needs a reason"):
@@ -356,7 +395,7 @@ def test_pseudonymised_minutes_carry_no_identifiers(meetings: MeetingService, ca
 def test_implementation_checks_come_due_and_close(meetings: MeetingService, cases: list[str]) -> None:
     meeting_id = meetings.create_meeting(BOARD, DAY, chair="Dr Sánchez")
     meetings.add_cases(meeting_id, cases[:2])
-    _all_present(meetings, meeting_id)
+    _started(meetings, meeting_id)
     first = meetings.record_decision(meeting_id, cases[0], _concordant())
     meetings.record_decision(meeting_id, cases[1], _concordant())
     assert meetings.follow_ups_due(DAY + timedelta(weeks=5)) == []
@@ -376,10 +415,10 @@ def test_agenda_reorders_and_suggests_ready_cases(db: Database, meetings: Meetin
     meetings.add_cases(meeting_id, cases[:3])
     meetings.reorder(meeting_id, [cases[2], cases[0], cases[1]])
     assert [a.mrn for a in meetings.get(meeting_id).agenda] == [cases[2], cases[0], cases[1]]
-    with pytest.raises(StoreError, match="exactly the cases"):
+    with pytest.raises(MeetingError, match="exactly the cases"):
         meetings.reorder(meeting_id, [cases[0]])
     assert cases[3] in meetings.suggest_cases(meeting_id)
     assert not set(cases[:3]) & set(meetings.suggest_cases(meeting_id))
-    with pytest.raises(StoreError, match="already on the agenda"):
+    with pytest.raises(MeetingError, match="already on the agenda"):
         meetings.add_cases(meeting_id, [cases[3], cases[0]])
     assert len(meetings.get(meeting_id).agenda) == 3  # all or none

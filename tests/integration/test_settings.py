@@ -62,13 +62,16 @@ def test_a_shorter_staging_window_makes_staging_stale_after_refresh(db: Database
 
 def test_follow_up_weeks_setting_dates_implementation_checks(db: Database, example_files: list[Path]) -> None:
     from tumorboard.domain.meeting import DecisionCategory
+    from tumorboard.services.boards import BoardService
     from tumorboard.services.meetings import DecisionInput, MeetingService
 
     CaseService(db, today=lambda: DAY).import_documents([(f.name, f.read_bytes()) for f in example_files[:1]])
     SettingsService(db).save(DepartmentSettings(follow_up_weeks=10))
     meetings = MeetingService(db, today=lambda: DAY, render=lambda m: b"%PDF")
-    meeting_id = meetings.create_meeting("Breast MDT", DAY)
+    BoardService(db).create("Breast MDT")
+    meeting_id = meetings.create_meeting("Breast MDT", DAY, chair="Dr Chair")
     meetings.add_cases(meeting_id, ["SYN-V01"])
+    meetings.start(meeting_id)
     meetings.record_quorum_override(meeting_id, "Dr Chair", "testing without attendance")
     meetings.record_decision(meeting_id, "SYN-V01", DecisionInput(DecisionCategory.OTHER, "Observe", True))
     decision = meetings.get(meeting_id).agenda[0].decision
