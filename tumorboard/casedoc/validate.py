@@ -208,12 +208,68 @@ def _reject_constant(name: str) -> Any:
     raise _NonFiniteNumber(name)
 
 
+# No value of a case document needs more digits than this; longer numbers are refused by field
+# (Python's own limit, 4,300 digits, would otherwise surface as an internal error).
+MAX_NUMBER_DIGITS = 30
+
+
+class _DuplicateKeys(dict[str, Any]):
+    """An object of the document whose text gave a key twice (JSON allows it; a case must not:
+    the last one would silently win, "m": "M1", "m": "M0" staged as M0)."""
+
+    duplicates: list[str]
+
+
+class _LongNumber:
+    def __init__(self, text: str) -> None:
+        self.digits = len(text.lstrip("-").split(".")[0].split("e")[0].split("E")[0])
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    duplicates = []
+    for key, value in pairs:
+        if key in seen and key not in duplicates:
+            duplicates.append(key)
+        seen[key] = value
+    if not duplicates:
+        return seen
+    marked = _DuplicateKeys(seen)
+    marked.duplicates = duplicates
+    return marked
+
+
+def _number(text: str) -> Any:
+    if len(text) > MAX_NUMBER_DIGITS:
+        return _LongNumber(text)
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+def _decoding_problems(value: Any, path: tuple[str | int, ...] = ()) -> list[DocumentProblem]:
+    """Duplicate keys and over-long numbers, each at its JSON path."""
+    out: list[DocumentProblem] = []
+    if isinstance(value, _LongNumber):
+        out.append(DocumentProblem(_pointer(path), f"a number of {value.digits:,} digits; no value of a "
+                                   f"case document has more than {MAX_NUMBER_DIGITS}"))
+    elif isinstance(value, dict):
+        for key in getattr(value, "duplicates", []):
+            out.append(DocumentProblem(_pointer((*path, key)), "the key appears more than once in this "
+                                       "object; give it once (which value is meant cannot be guessed)"))
+        for key, item in value.items():
+            out.extend(_decoding_problems(item, (*path, key)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out.extend(_decoding_problems(item, (*path, i)))
+    return out
+
+
 def parse_case_text(text: str) -> dict[str, Any]:
     """Parse JSON text and validate it; raises InvalidCaseDocument with every problem."""
     if not text.strip():
         raise InvalidCaseDocument([DocumentProblem("", "the file is empty")])
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_pairs,
+                         parse_int=_number, parse_float=_number)
     except _NonFiniteNumber as exc:
         raise InvalidCaseDocument([DocumentProblem(
             "", f"not valid JSON: {exc} is not a number JSON allows")]) from None
@@ -223,6 +279,9 @@ def parse_case_text(text: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InvalidCaseDocument([DocumentProblem(
             "", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]) from None
+    decoding = _decoding_problems(doc)
+    if decoding:
+        raise InvalidCaseDocument(decoding)
     prefix = ""
     if isinstance(doc, dict) and doc.get("format") == CASE_EXPORT_FORMAT:
         # A case exported with its history: the case is inside; the history is for reading only
