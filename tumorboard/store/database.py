@@ -71,6 +71,9 @@ def translate(exc: SQLAlchemyError, where: str) -> StoreError:
     if "meeting state:" in text:  # the meeting state machine's triggers (migration 0005)
         message = str(getattr(exc, "orig", exc)).split("meeting state:", 1)[1].strip().splitlines()[0]
         return StateRefused(message)
+    if "duplicate meeting:" in text:  # one meeting of a board per date and time (migration 0005)
+        message = str(getattr(exc, "orig", exc)).split("duplicate meeting:", 1)[1].strip().splitlines()[0]
+        return RecordExists(message)
     if "unique constraint" in text or "duplicate key" in text:
         return RecordExists(f"{where}: this record was written by someone else a moment ago; reload "
                             "and check before trying again")
