@@ -30,6 +30,15 @@ def register(sub: Any) -> None:
     bk.add_argument("path", metavar="PATH")
     add_database_option(bk)
     bk.set_defaults(handler=run_backup)
+    vf = dbsub.add_parser(
+        "verify", help="check the record: the audit trail's hash chain, the database's guards and "
+                       "every signed meeting; exit 3 when something was changed outside tumorboard",
+        description="Walks the audit trail's hash chain (a row changed, removed or inserted breaks it), "
+                    "compares its head, checks that the triggers guarding the record are present and "
+                    "enabled, and that each signed meeting's PDF, hash and decisions are what was "
+                    "recorded. Reads only.")
+    add_database_option(vf)
+    vf.set_defaults(handler=run_verify)
     rs = dbsub.add_parser(
         "restore", help="replace the SQLite database by a backup (close the app first)",
         description="Replace the SQLite database by a backup. The backup is checked first (an intact "
@@ -49,6 +58,32 @@ def run_upgrade(args: argparse.Namespace) -> int:
     finally:
         db.close()
     return EXIT_OK
+
+
+EXIT_DAMAGED = 3
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from tumorboard.services.integrity import verify_record
+
+    db = open_database(args, migrate=False)
+    try:
+        result = verify_record(db)
+    except StoreError as exc:
+        raise CliError(f"database: {exc}") from None
+    finally:
+        db.close()
+    seq, digest = result.head
+    print(f"audit trail: {result.rows} row(s), head seq {seq} SHA-256 {digest}")
+    print(f"signed meetings checked: {result.signed_meetings}")
+    if result.ok:
+        print("the record is intact")
+        return EXIT_OK
+    for finding in result.findings:
+        print(f"BROKEN {finding}")
+    print(f"{len(result.findings)} problem(s): the record was changed outside tumorboard; restore a "
+          "verified backup and keep this copy for investigation")
+    return EXIT_DAMAGED
 
 
 def run_current(args: argparse.Namespace) -> int:

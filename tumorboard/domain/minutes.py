@@ -105,6 +105,8 @@ class SignOff:
     signed_by: str
     signed_at: datetime
     minutes_sha256: str | None  # the hash of the signed PDF, shown on copies
+    # The audit trail's head when the chair signed ("<seq>:<sha256>"): paper anchors the record.
+    audit_head: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

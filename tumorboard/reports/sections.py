@@ -203,6 +203,9 @@ def sign_off(m: Minutes) -> list[Flowable]:
         return [KeepTogether([head, boxed(body, fill=ALERT_FILL, edge=ALERT)])]
     s = m.sign_off
     pairs = [("Signed off by", f"<b>{text(s.signed_by)}</b>"), ("Signed at", text(utc(s.signed_at)))]
+    if s.audit_head:
+        seq, _, digest = s.audit_head.partition(":")
+        pairs.append(("Audit trail", text(f"entry {seq}, SHA-256 {digest}")))
     if m.copy_of_sha256:
         pairs.append(("This document", text(copy_words(m.copy_of_sha256))))
     body = [key_values(pairs, key_width=28 * mm, width=FRAME_WIDTH - 12),

@@ -540,7 +540,8 @@ class MeetingService(Acting):
             cases = {a.mrn: uow.cases.get(a.mrn).case for a in meeting.agenda}
             minutes = assemble_minutes(meeting, cases, pseudonymise=False, app_version=__version__,
                                        quorum=status, generated_at=signed_at, copy_of=None,
-                                       sign_off=SignOff(meeting.chair or chair.strip(), signed_at, None))
+                                       sign_off=SignOff(meeting.chair or chair.strip(), signed_at, None,
+                                                        uow.audit_log.head()))
             pdf = self._renderer()(minutes)
             digest = sha256(pdf).hexdigest()
             after = require(meeting_state(meeting), MeetingAction.SIGN)

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tumorboard.domain.case import Case
+from tumorboard.store.audit_chain import link, read_head
 from tumorboard.store.case_rows import (
     case_columns,
     case_from_rows,
@@ -196,28 +197,32 @@ class AuditRepository:
     def record(self, actor: str, action: str, entity: str, entity_id: str,
                changes: Sequence[tuple[str | None, object, object]], *, at: datetime | None = None) -> None:
         now = at or _now()
-        self.session.add_all([
-            AuditRow(at=now, actor=actor, action=action, entity=entity, entity_id=entity_id,
-                     field=field, old_value=_json(old), new_value=_json(new), encoding="json")
-            for field, old, new in changes
-        ])
-        self.session.flush()
+        self._append([{"at": now, "actor": actor, "action": action, "entity": entity, "entity_id": entity_id,
+                       "field": field, "old_value": _json(old), "new_value": _json(new), "encoding": "json"}
+                      for field, old, new in changes])
 
     def record_many(self, actor: str, action: str, entity: str,
                     created: Sequence[tuple[str, object]], *, at: datetime | None = None) -> None:
         """One row per created record, holding its whole content as the new value."""
-        if not created:
-            return
         now = at or _now()
-        self.session.execute(insert(AuditRow), [
-            {"at": now, "actor": actor, "action": action, "entity": entity, "entity_id": entity_id,
-             "field": None, "old_value": None, "new_value": _json(content), "encoding": "json"}
-            for entity_id, content in created])
+        self._append([{"at": now, "actor": actor, "action": action, "entity": entity, "entity_id": entity_id,
+                       "field": None, "old_value": None, "new_value": _json(content), "encoding": "json"}
+                      for entity_id, content in created])
+
+    def head(self) -> str:
+        """The chain's head, "<seq>:<sha256>" (printed on signed minutes)."""
+        seq, digest = read_head(self.session)
+        return f"{seq}:{digest}"
+
+    def _append(self, rows: list[dict[str, object]]) -> None:
+        if rows:
+            link(self.session, rows)  # chained in order, under the unit of work's write lock
+            self.session.execute(insert(AuditRow), rows)
 
     def history(self, entity: str, entity_id: str) -> list[AuditEntry]:
         rows = self.session.scalars(
             select(AuditRow).where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
-            .order_by(AuditRow.id))
+            .order_by(AuditRow.seq))
         return [_entry(r) for r in rows]
 
 
