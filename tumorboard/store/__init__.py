@@ -7,6 +7,8 @@ from tumorboard.store.database import Database
 from tumorboard.store.errors import (
     ConcurrentEdit,
     DatabaseLocked,
+    DatabaseMissing,
+    DatabaseOutdated,
     DatabaseReadOnly,
     DatabaseTooNew,
     DatabaseUnavailable,
@@ -21,6 +23,8 @@ __all__ = [
     "ConcurrentEdit",
     "Database",
     "DatabaseLocked",
+    "DatabaseMissing",
+    "DatabaseOutdated",
     "DatabaseReadOnly",
     "DatabaseTooNew",
     "DatabaseUnavailable",
