@@ -54,9 +54,11 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         help="database URL or SQLite file path (default: TUMORBOARD_DATABASE_URL, else the "
              "embedded SQLite file in the user data directory)")
     parser.add_argument("--user", metavar="USERNAME",
-                        help="sign in as this user for commands that write (once accounts exist)")
+                        help="sign in as this user, once the database has accounts, for commands "
+                             "that write or show patient data")
     parser.add_argument("--demo", action="store_true",
-                        help="open the app on a demo database of synthetic cases")
+                        help="use the demo database of synthetic cases: the app, or the COMMAND "
+                             "that follows (signed in as the demo chair)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for module_name in modules:
@@ -81,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tumorboard.gui.app import run_app
 
             return run_app(demo=args.demo, database=args.database)
+        if args.demo:  # `tumorboard --demo COMMAND`: the command runs on the demo database
+            importlib.import_module("tumorboard.commands.common").use_demo_database(args)
         code: int = args.handler(args)
         return code
     except CliError as exc:

@@ -263,11 +263,13 @@ def test_restore_refuses_what_is_not_a_good_backup_and_touches_nothing(
 
 
 def test_restore_refuses_a_missing_file_and_a_database_in_use(
-        capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path) -> None:
+        capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     code, _, err = restore(capsys, tmp_path / "nope.sqlite3", demo_db)
     assert code == 2 and "does not exist" in err
     backup = tmp_path / "b.sqlite3"
-    main(["db", "backup", str(backup), "--database", str(demo_db)])
+    sign_in_as_demo_chair(monkeypatch)  # a backup copies every patient's record: signed in
+    assert main(["db", "backup", str(backup), "--database", str(demo_db)]) == 0
     capsys.readouterr()
     db = Database.open(str(demo_db))
     try:
@@ -299,9 +301,11 @@ def test_restore_refuses_a_copy_of_a_database_in_use(capsys: pytest.CaptureFixtu
 
 
 def test_restore_refuses_a_stray_log_where_the_database_is_missing(
-        capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path) -> None:
+        capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     backup = tmp_path / "b.sqlite3"
-    main(["db", "backup", str(backup), "--database", str(demo_db)])
+    sign_in_as_demo_chair(monkeypatch)  # a backup copies every patient's record: signed in
+    assert main(["db", "backup", str(backup), "--database", str(demo_db)]) == 0
     capsys.readouterr()
     target = tmp_path / "elsewhere" / "tb.sqlite3"
     target.parent.mkdir()
@@ -312,9 +316,10 @@ def test_restore_refuses_a_stray_log_where_the_database_is_missing(
 
 
 def test_restore_replaces_a_damaged_database(capsys: pytest.CaptureFixture[str], demo_db: Path,
-                                             tmp_path: Path) -> None:
+                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     backup = tmp_path / "b.sqlite3"
-    main(["db", "backup", str(backup), "--database", str(demo_db)])
+    sign_in_as_demo_chair(monkeypatch)  # a backup copies every patient's record: signed in
+    assert main(["db", "backup", str(backup), "--database", str(demo_db)]) == 0
     capsys.readouterr()
     demo_db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8000)  # the disk ate it
     wrecked = digest(demo_db)

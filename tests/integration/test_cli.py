@@ -73,6 +73,7 @@ def test_schema_violation_message_is_the_contracts(capsys: pytest.CaptureFixture
 
 
 def test_export_of_unknown_mrn_names_it(capsys: pytest.CaptureFixture[str], dbfile: str) -> None:
+    assert run(capsys, "db", "upgrade", "--database", dbfile)[0] == 0  # export never creates it
     code, out, err = run(capsys, "export", "NOPE-1", "--database", dbfile)
     assert code == 2 and out == ""
     assert "NOPE-1" in err
@@ -177,6 +178,7 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(capsys: pytest.CaptureF
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("simulated bug")
 
+    assert run(capsys, "db", "upgrade", "--database", dbfile)[0] == 0  # export never creates it
     monkeypatch.setattr(cases.CaseService, "export_document", broken)
     monkeypatch.delenv("TUMORBOARD_DEBUG", raising=False)
     code, out, err = run(capsys, "export", "X", "--database", dbfile)

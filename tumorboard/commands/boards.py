@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database, signed_in_user
+from tumorboard.commands.common import add_database_option, open_database, open_for_reading, signed_in_user
 from tumorboard.domain.meeting import DEFAULT_QUORUM, Discipline, MeetingError
 from tumorboard.services.boards import BoardService
 from tumorboard.store import StoreError
@@ -39,9 +39,16 @@ def register(sub: Any) -> None:
 
 @contextmanager
 def _service(args: argparse.Namespace) -> Iterator[BoardService]:
-    db = open_database(args)
+    if getattr(args, "writes", True):
+        db = open_database(args)
+        try:
+            user = signed_in_user(args, db)
+        except BaseException:
+            db.close()
+            raise
+    else:  # reading: nothing created or migrated; signed in once the database has accounts
+        db, user = open_for_reading(args)
     try:
-        user = signed_in_user(args, db) if getattr(args, "writes", True) else None
         yield BoardService(db, actor="cli", user=user)
     except MeetingError as exc:
         raise CliError(str(exc)) from None

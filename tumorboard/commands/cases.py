@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from tumorboard.cli import EXIT_INVALID, EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database, signed_in_user
+from tumorboard.commands.common import (
+    add_database_option,
+    open_database,
+    open_for_reading,
+    signed_in_user,
+)
 from tumorboard.private_files import write_private
 from tumorboard.services.cases import CaseService
 from tumorboard.store import RecordNotFound, StoreError
@@ -77,9 +82,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    db, user = open_for_reading(args)
     try:
-        service = CaseService(db, actor="cli", user=signed_in_user(args, db))
+        service = CaseService(db, actor="cli", user=user)
         doc = service.export_document(args.mrn, with_history=args.with_history)
     except RecordNotFound as exc:
         raise CliError(f"MRN {args.mrn}: {exc}") from None

@@ -1,4 +1,10 @@
-"""Shared pieces of the headless commands: opening the database with user-facing refusals."""
+"""Shared pieces of the headless commands: opening the database with user-facing refusals,
+signing in, and the demo database behind ``tumorboard --demo COMMAND``.
+
+Two kinds of opening: writing commands create or upgrade the database as the app does; reading
+commands (``read_only=True``) never create, migrate or back it up, so that a mistyped
+``--database`` is an error naming the path rather than a new empty database.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,8 @@ import sys
 
 from tumorboard.cli import CliError
 from tumorboard.domain.users import User
-from tumorboard.services.accounts import AccountService, LoginRefused
-from tumorboard.store import Database, StoreError
+from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME, AccountService, LoginRefused
+from tumorboard.store import Database, DatabaseMissing, DatabaseOutdated, StoreError
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
@@ -19,17 +25,55 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
                         help="database URL or SQLite file (default: TUMORBOARD_DATABASE_URL, else "
                              "the embedded SQLite file in the user data folder)")
     parser.add_argument("--user", metavar="USERNAME", default=argparse.SUPPRESS,
-                        help="sign in as this user for commands that write, once the database has "
-                             "accounts (password from TUMORBOARD_PASSWORD or a prompt)")
+                        help="sign in as this user, once the database has accounts (password from "
+                             "TUMORBOARD_PASSWORD or a prompt)")
+
+
+def use_demo_database(args: argparse.Namespace) -> None:
+    """``tumorboard --demo COMMAND``: the command runs on the demo database the app's ``--demo``
+    uses (made the first time it is needed), signed in as its demo chair unless --user says
+    otherwise. Never together with --database: the two would contradict each other."""
+    if getattr(args, "database", None):
+        raise CliError("--demo: the demo has its own database; drop --database (or drop --demo to "
+                       "use that database)")
+    from tumorboard.store.location import demo_database_path
+
+    args.database = str(demo_database_path())
+
+
+def _ensure_demo(args: argparse.Namespace) -> None:
+    if not getattr(args, "demo", False) or os.path.exists(args.database):
+        return
+    from pathlib import Path
+
+    from tumorboard.services.demo import ensure_demo_database
+
+    try:
+        ensure_demo_database(Path(args.database))
+    except StoreError as exc:
+        raise CliError(f"--demo: the demo database could not be made: {exc}") from None
+    print(f"demo database created: {args.database} (synthetic cases; `tumorboard demo` refreshes it)",
+          file=sys.stderr)
 
 
 def signed_in_user(args: argparse.Namespace, db: Database) -> User | None:
-    """The user a writing command acts as: nobody on a database without accounts; otherwise
-    --user (or TUMORBOARD_USER) with the password from TUMORBOARD_PASSWORD or a prompt."""
+    """The user a command acts as: nobody on a database without accounts; otherwise --user (or
+    TUMORBOARD_USER) with the password from TUMORBOARD_PASSWORD or a prompt. On the demo
+    database (``--demo``) without --user: its demo chair, as in the app."""
     accounts = AccountService(db)
     if not accounts.has_accounts():
         return None
-    username = getattr(args, "user", None) or os.environ.get("TUMORBOARD_USER")
+    username = getattr(args, "user", None)
+    if getattr(args, "demo", False) and not username:
+        try:
+            user = accounts.authenticate(DEMO_USERNAME, DEMO_PASSWORD)
+        except LoginRefused:
+            user = None
+        if user is None or not user.demo:
+            raise CliError(f"--demo: {db.location} has no demo chair to sign in; refresh it with "
+                           "`tumorboard demo`, or sign in with --user USERNAME")
+        return user
+    username = username or os.environ.get("TUMORBOARD_USER")
     if not username:
         raise CliError("--user: this database has user accounts; sign in with --user USERNAME")
     password = os.environ.get("TUMORBOARD_PASSWORD")
@@ -43,9 +87,35 @@ def signed_in_user(args: argparse.Namespace, db: Database) -> User | None:
         raise CliError(f"--user {username}: {exc}") from None
 
 
-def open_database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
-    """Open the database named by --database / TUMORBOARD_DATABASE_URL / the default."""
+def open_database(args: argparse.Namespace, *, read_only: bool = False,
+                  allow_older: bool = False) -> Database:
+    """Open the database named by --database / TUMORBOARD_DATABASE_URL / the default (or the demo).
+
+    ``read_only=True`` for commands that only read: a missing file, an empty database or (unless
+    ``allow_older``) an older schema is refused, nothing created or changed."""
+    _ensure_demo(args)
     try:
-        return Database.open(getattr(args, "database", None), migrate=migrate)
+        return Database.open(getattr(args, "database", None), read_only=read_only,
+                             allow_older=allow_older)
+    except DatabaseMissing as exc:
+        raise CliError(f"--database: {exc}; check the path or URL (--database, else "
+                       "TUMORBOARD_DATABASE_URL), or create one with `tumorboard db upgrade`") from None
+    except DatabaseOutdated as exc:
+        raise CliError(f"database: {exc}; run `tumorboard db upgrade` first (it backs the database "
+                       "up), then try again") from None
     except StoreError as exc:
         raise CliError(f"database: {exc}") from None
+
+
+def open_for_reading(args: argparse.Namespace) -> tuple[Database, User | None]:
+    """A reading command that shows patient data or accounts: the database opened read-only
+    and, once it has accounts, the signed-in user (refused otherwise, the database closed)."""
+    db = open_database(args, read_only=True)
+    try:
+        return db, signed_in_user(args, db)
+    except StoreError as exc:
+        db.close()
+        raise CliError(f"database: {exc}") from None
+    except BaseException:
+        db.close()
+        raise

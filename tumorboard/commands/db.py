@@ -9,7 +9,7 @@ from typing import Any
 
 from tumorboard import __version__
 from tumorboard.cli import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database
+from tumorboard.commands.common import add_database_option, open_database, open_for_reading
 from tumorboard.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ EXIT_DAMAGED = 3
 def run_verify(args: argparse.Namespace) -> int:
     from tumorboard.services.integrity import verify_record
 
-    db = open_database(args, migrate=False)
+    db, _user = open_for_reading(args)  # findings name records (a record number): signed in
     try:
         result = verify_record(db)
     except StoreError as exc:
@@ -87,7 +87,9 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_current(args: argparse.Namespace) -> int:
-    db = open_database(args, migrate=False)
+    # The location and schema revision only (no patient data): no sign-in. Reads: a missing
+    # database is an error, and an older one is reported, not upgraded.
+    db = open_database(args, read_only=True, allow_older=True)
     try:
         from tumorboard.store.schema import head_revision
 
@@ -100,7 +102,10 @@ def run_current(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    # A copy of every patient's record leaves the database: signed in once it has accounts. It
+    # only reads: a missing database is an error; an older one is refused (`db upgrade` backs it
+    # up before it migrates anything).
+    db, _ = open_for_reading(args)
     try:
         path = db.backup(Path(args.path))
     except StoreError as exc:

@@ -154,14 +154,18 @@ def register(sub: Any) -> None:
     mi.add_argument("--signed-original", action="store_true",
                     help="write the document stored at sign-off, byte for byte")
     add_database_option(mi)
-    mi.set_defaults(handler=run_minutes)  # an export: signed in, checked and recorded
+    # An export: signed in, checked and recorded; it reads the database (never creates it).
+    mi.set_defaults(handler=run_minutes, writes=False)
 
 
 @contextmanager
 def _service(args: argparse.Namespace) -> Iterator[MeetingService]:
-    db = open_database(args)
+    """The meeting service, signed in once the database has accounts: every meeting command
+    shows or changes the MDT record. A reading command (``writes=False``) opens the database
+    without creating or upgrading it."""
+    db = open_database(args, read_only=not getattr(args, "writes", True))
     try:
-        user = signed_in_user(args, db) if getattr(args, "writes", True) else None
+        user = signed_in_user(args, db)
         yield MeetingService(db, actor=ACTOR, user=user)
     except (MeetingError, WorkflowError) as exc:
         raise CliError(str(exc)) from None
@@ -210,7 +214,7 @@ def run_list(args: argparse.Namespace) -> int:
     with _service(args) as meetings:
         rows = meetings.listing(args.board)
     for r in rows:
-        state = MeetingState(r.state).label
+        state = r.state  # planned, in_progress, closed or signed: words a script can match
         print(f"{r.id}\t{r.day.isoformat()}\t{r.start_time or '-'}\t{r.board}\t{r.cases} case(s)\t{state}")
     return EXIT_OK
 

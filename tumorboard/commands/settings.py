@@ -25,7 +25,9 @@ def register(sub: Any) -> None:
 
 
 def run_settings(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    # Department policy, no patient data: shown without signing in; changed by a signed-in user.
+    # Showing reads only (the database is never created or upgraded for it).
+    db = open_database(args, read_only=args.action != "set")
     try:
         current = SettingsService(db).load()
         if args.action == "set":

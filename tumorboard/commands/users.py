@@ -9,7 +9,12 @@ import sys
 from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database, signed_in_user
+from tumorboard.commands.common import (
+    add_database_option,
+    open_database,
+    open_for_reading,
+    signed_in_user,
+)
 from tumorboard.domain.meeting import Discipline
 from tumorboard.domain.users import Role
 from tumorboard.services.accounts import AccountError, AccountService
@@ -72,7 +77,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    # Staff names and usernames (half of each sign-in): for a signed-in user only, as in the app.
+    db, _ = open_for_reading(args)
     try:
         for user in AccountService(db).users():
             print(f"{user.username}\t{user.display_name}\t{user.role.value}\t"

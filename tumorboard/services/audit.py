@@ -57,13 +57,13 @@ def _lost(a: Any, b: Any, path: str, out: list[tuple[str, str]]) -> None:
         for key, value in a.items():
             _lost(value, after.get(key), f"{path}/{key}", out)
     elif isinstance(a, list) and all(isinstance(v, dict) for v in a):  # records, as ``flatten``
-        after = b if isinstance(b, list) else []
-        matcher = SequenceMatcher(None, [_dumps(v) for v in a], [_dumps(v) for v in after], autojunk=False)
+        later = b if isinstance(b, list) else []
+        matcher = SequenceMatcher(None, [_dumps(v) for v in a], [_dumps(v) for v in later], autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag in ("delete", "replace"):
                 paired = min(i2 - i1, j2 - j1)  # records changed in place: compared field by field
                 for k in range(paired):
-                    _lost(a[i1 + k], after[j1 + k], f"{path}/{i1 + k}", out)
+                    _lost(a[i1 + k], later[j1 + k], f"{path}/{i1 + k}", out)
                 out.extend((f"{path}/{k}", _dumps(a[k])) for k in range(i1 + paired, i2))
     elif b is None:
         out.append((path, _dumps(a)))

@@ -9,6 +9,8 @@ from tumorboard.store.database import Database
 from tumorboard.store.errors import (
     ConcurrentEdit,
     DatabaseLocked,
+    DatabaseMissing,
+    DatabaseOutdated,
     DatabaseReadOnly,
     DatabaseTooNew,
     DatabaseUnavailable,
@@ -24,6 +26,8 @@ __all__ = [
     "ConcurrentEdit",
     "Database",
     "DatabaseLocked",
+    "DatabaseMissing",
+    "DatabaseOutdated",
     "DatabaseReadOnly",
     "DatabaseTooNew",
     "DatabaseUnavailable",

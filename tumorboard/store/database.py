@@ -16,6 +16,7 @@ from tumorboard.store import schema
 from tumorboard.store.backup import backup_sqlite, daily_backup
 from tumorboard.store.errors import (
     DatabaseLocked,
+    DatabaseMissing,
     DatabaseReadOnly,
     DatabaseUnavailable,
     NotATumorboardDatabase,
@@ -62,6 +63,16 @@ def _postgresql_begin(conn: Any) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
+def _sqlite_pragmas_for_reading(dbapi_connection: Any, _record: Any) -> None:
+    """As above, but the journal mode is left as the file has it: switching it writes the file."""
+    dbapi_connection.isolation_level = None  # tumorboard begins every transaction (_sqlite_begin)
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
 def translate(exc: SQLAlchemyError, where: str) -> StoreError:
     """A user-facing StoreError for a driver error."""
     text = str(getattr(exc, "orig", exc) or exc).lower()
@@ -100,23 +111,36 @@ class Database:
                                             expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True, check_integrity: bool = True) -> Database:
+    def open(cls, url: str | None = None, *, migrate: bool = True, check_integrity: bool = True,
+             read_only: bool = False, allow_older: bool = False) -> Database:
         """Open (creating or upgrading as needed) the database at ``url``.
 
         Raises a StoreError subclass with a clear message; the file is untouched when refused.
         ``check_integrity=False`` leaves the read of every page of an SQLite file to the caller
         (``schema.sqlite_integrity_problem``), except before a migration.
+
+        ``read_only=True`` is for commands that only read: nothing is created, migrated or backed
+        up (``migrate`` is ignored). A missing SQLite file or an empty database is refused with
+        DatabaseMissing, a schema older than this app's with DatabaseOutdated (unless
+        ``allow_older``, for reporting or copying it as it is), before a byte is written.
         """
         resolved = resolve_database_url(url)
         path = sqlite_path(resolved)
+        migrate = migrate and not read_only
+        created = False
         if path is not None:
-            schema.precheck_sqlite_file(path, full_check=check_integrity)
-            created = not path.exists()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if created:
-                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)  # patient data: owner only
-                os.close(fd)
-        engine = cls._make_engine(resolved)
+            if read_only and not path.exists():
+                raise DatabaseMissing(f"there is no database at {path} (nothing was created)")
+            revision = schema.precheck_sqlite_file(path, full_check=check_integrity)
+            if read_only:
+                schema.check_for_reading(revision, str(path), allow_older=allow_older)
+            else:
+                created = not path.exists()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if created:
+                    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)  # patient data: owner only
+                    os.close(fd)
+        engine = cls._make_engine(resolved, read_only=read_only)
         db = cls(resolved, engine)
         try:
             if migrate:
@@ -125,7 +149,13 @@ class Database:
                         f"{db.location} holds tables of another program; it was left untouched")
                 schema.upgrade(engine, resolved)
             else:
-                schema.check_not_newer(engine, schema.current_revision(engine))
+                revision = schema.current_revision(engine)
+                if read_only and path is None:  # a server database: only now can it be read
+                    if revision is None and schema.has_tables(engine):
+                        raise NotATumorboardDatabase(
+                            f"{db.location} holds tables of another program; it was left untouched")
+                    schema.check_for_reading(revision, db.location, allow_older=allow_older)
+                schema.check_not_newer(engine, revision)
         except SQLAlchemyError as exc:
             engine.dispose()
             raise translate(exc, db.location) from None
@@ -137,10 +167,10 @@ class Database:
         return db
 
     @staticmethod
-    def _make_engine(url: str) -> Engine:
+    def _make_engine(url: str, *, read_only: bool = False) -> Engine:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _sqlite_pragmas_for_reading if read_only else _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
             return engine
         try:

@@ -29,6 +29,18 @@ class DatabaseUnavailable(StoreError):
     pass
 
 
+class DatabaseMissing(StoreError):
+    """Opened for reading only, but there is no tumorboard database there (no file, or empty)."""
+
+
+class DatabaseOutdated(StoreError):
+    """Opened for reading only, but its schema is older than this app's; it needs an upgrade."""
+
+    def __init__(self, message: str, revision: str) -> None:
+        super().__init__(message)
+        self.revision = revision
+
+
 class RecordNotFound(StoreError):
     pass
 

@@ -195,8 +195,9 @@ class AuditRow(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     # "json": old and new values are JSON documents (revision 0005 on); "text": written before.
     encoding: Mapped[str] = mapped_column(String(8), server_default="text")
-    # The hash chain (revision 0007, store/audit_chain.py): position, the previous row's hash, this one's.
-    seq: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)  # None only where a row was forged
+    # The hash chain (revision 0007, store/audit_chain.py): position, the previous row's hash, this
+    # one's. None only where a row was forged outside tumorboard.
+    seq: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     row_hash: Mapped[str | None] = mapped_column(String(64))
 

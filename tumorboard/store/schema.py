@@ -21,6 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from tumorboard import __version__
 from tumorboard.store.backup import backup_sqlite
 from tumorboard.store.errors import (
+    DatabaseMissing,
+    DatabaseOutdated,
     DatabaseReadOnly,
     DatabaseTooNew,
     NotATumorboardDatabase,
@@ -78,8 +80,9 @@ def sqlite_integrity_problem(path: Path) -> str | None:
     return None if result[0] == "ok" else str(result[0])
 
 
-def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> None:
-    """Refuse, without writing a byte, a file that is not a healthy SQLite database.
+def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> str | None:
+    """Refuse, without writing a byte, a file that is not a healthy SQLite database; returns
+    its schema revision (None for a missing or empty file, or one without tables yet).
 
     ``full_check=False`` reads the header and the schema only (the caller checks every page
     later); a file whose schema is not the head revision is always checked in full, because
@@ -90,7 +93,7 @@ def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> None:
             existing = existing.parent  # the folders below it will be created
         if not os.access(existing, os.W_OK):
             raise DatabaseReadOnly(f"cannot create the database {path}: {existing} is not writable")
-        return
+        return None
     if path.is_dir():
         raise NotATumorboardDatabase(f"{path} is a folder, not a tumorboard database")
     with path.open("rb") as fh:
@@ -99,7 +102,7 @@ def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> None:
         raise NotATumorboardDatabase(
             f"{path} is not a tumorboard database (not an SQLite file); it was left untouched")
     if not header:
-        return  # an empty file is an empty database
+        return None  # an empty file is an empty database
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -126,6 +129,20 @@ def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> None:
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise DatabaseReadOnly(
             f"{path} is read-only for this user; tumorboard needs to write to the file and its folder")
+    return str(revision[0]) if revision else None
+
+
+def check_for_reading(revision: str | None, where: str, *, allow_older: bool = False) -> None:
+    """Refuse, before anything is written, a database that a read-only open cannot use: one
+    without a tumorboard schema (empty), or one older than this app's unless ``allow_older``.
+    A newer schema is ``check_not_newer``'s to refuse (it names the version needed)."""
+    if revision is None:
+        raise DatabaseMissing(f"{where} holds no tumorboard database yet (it is empty; nothing was "
+                              "changed)")
+    head = head_revision()
+    if revision != head and revision in known_revisions() and not allow_older:
+        raise DatabaseOutdated(f"{where} has schema {revision}, older than this tumorboard's ({head}); "
+                               "it was left untouched", revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -79,7 +79,15 @@ def _conflict(session: Session, model: type[Any], row_id: int, seen: int, what: 
     if row is None:
         return RecordNotFound(f"{what} was removed by someone else; reload")
     version, by, at = row
-    by_text = f" by {by}" if who and by else ""
+    if who is None:  # no column names who saved last (accounts): the record's latest audit row does
+        by = None
+        if audit is not None:
+            last = session.execute(select(AuditRow.actor, AuditRow.at).where(
+                AuditRow.entity == audit[0], AuditRow.entity_id == audit[1])
+                .order_by(AuditRow.id.desc()).limit(1)).first()
+            if last is not None:
+                by, at = last
+    by_text = f" by {by}" if by else ""
     at_text = f" at {at:%Y-%m-%d %H:%M} UTC" if isinstance(at, datetime) else ""
     detail = ""
     if audit is not None:
