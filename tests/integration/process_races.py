@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import inspect
 import io
 import itertools
 import json
@@ -341,15 +340,11 @@ def runner(url: str, processes: int, serial: bool) -> WorkerPool | SerialRunner:
 
 # -- set-up, through the services as a user would -------------------------------------------------
 def _board(meetings: Any, name: str) -> None:
-    """A board with a member for every quorum discipline; explicit creation when the service has
-    it (issue 12 makes boards explicit), else the current create-on-first-use."""
+    """A board with a member for every quorum discipline, created on purpose (boards are explicit)."""
     from tumorboard.domain.meeting import DEFAULT_QUORUM, BoardRole, Discipline
+    from tumorboard.services.boards import BoardService
 
-    create = getattr(meetings, "create_board", None) or meetings.ensure_board
-    if "site" in inspect.signature(create).parameters:
-        create(name, site="breast")
-    else:
-        create(name)
+    BoardService(meetings.db, actor=meetings.actor).create(name, "breast")
     missing = set(DEFAULT_QUORUM["breast"]) - {Discipline(d) for _, d, _ in MEMBERS}
     assert not missing, f"the race board lacks members for {missing}"
     for person, discipline, role in MEMBERS:

@@ -55,6 +55,9 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self._context = self._db.session(write=self.writes)
         self.session = self._context.__enter__()
+        # The action's time is when it holds the write lock: timestamps then follow the order in
+        # which actions took effect (a close stamped before a decision that overtook it would lie).
+        self.now = datetime.now(UTC)
         self.cases = CaseRepository(self.session)
         self.meetings = MeetingRepository(self.session)
         self.users = UserRepository(self.session)
