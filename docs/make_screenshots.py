@@ -94,6 +94,9 @@ def meeting_screens(app: object, window: object) -> None:
     window.grab().save(str(OUT / "meetings.png"))
     upcoming = next(m.id for m in meetings.listing() if not m.signed)
     signed = next(m.id for m in meetings.listing() if m.signed)
+    day = meetings.get(upcoming).day
+    meetings.today = lambda: day  # the morning of the meeting: it starts on its day
+    meetings.start(upcoming)
     for name, discipline, _role in DEMO_MEMBERS:
         if discipline != "coordination":
             meetings.set_attendance(upcoming, name, True)
@@ -105,6 +108,8 @@ def meeting_screens(app: object, window: object) -> None:
     planner_window.grab().save(str(OUT / "meeting-planner.png"))
     planner_window.show_room("DEMO-0010")
     form = planner_window.room.form
+    form.category.setCurrentIndex(form.category.findText("Systemic therapy"))
+    form.follows.setChecked(True)
     form.text.setPlainText("Continue fulvestrant with abemaciclib and denosumab; restage with CT and "
                            "bone scan in 12 weeks. No local therapy for now.")
     form.add_action.click()

@@ -27,7 +27,7 @@ from tumorboard.store.meeting_records import BoardRecord
 
 def board_line(board: BoardRecord) -> str:
     quorum = ", ".join(Discipline(q).label for q in board.quorum) or "no quorum"
-    return f"{board.name} ({board.site}) - {len(board.members)} member(s); quorum: {quorum}"
+    return f"{board.name} ({board.site}), {len(board.members)} member(s)\n    quorum: {quorum}"
 
 
 class NewBoardDialog(FormDialog):
@@ -66,6 +66,8 @@ class BoardsDialog(QDialog):
         self.problem.setVisible(False)
         self.list = QListWidget()
         self.list.setAccessibleName("Boards")
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.problem)
         row = QHBoxLayout()
