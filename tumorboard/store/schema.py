@@ -36,6 +36,7 @@ REVISION_APP_VERSION = {
     "0002": "0.1.0",
     "0003": "0.2.0",
     "0004": "0.2.0",
+    "0006": "0.3.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -29,6 +29,7 @@ from pypdf import PdfReader
 
 from tumorboard.domain.meeting import AgendaTriage
 from tumorboard.domain.minutes import CaseIdentity, Minutes, MinutesCase
+from tumorboard.recommend import default_ruleset
 from tumorboard.reports import minutes_sha256, render_minutes
 
 pytestmark = pytest.mark.skipif(not examples_available(),
@@ -87,7 +88,7 @@ def test_each_discussed_case_shows_summary_recommendation_and_decision(signed_te
             assert squash(case.recommendation[key]["label"]) in signed_text
         assert squash(case.decision.text) in signed_text
         assert case.summary is not None and case.summary.subtype in signed_text
-    assert "Ruleset ombc version 1.0.0" in signed_text
+    assert f"Ruleset ombc version {default_ruleset().version}" in signed_text
     assert "Concordant with the guideline recommendation: yes" in signed_text
     assert "Deviation from the guideline recommendation — reason: Patient preference" in signed_text
     assert squash(DEVIATION_TEXT) in signed_text
