@@ -33,6 +33,11 @@ BONE_ITEMS = (("bone_modifying_agent", "Bone-modifying agent"), ("dental_evaluat
               ("orthopaedic_evaluation", "Orthopaedic evaluation"))
 HER2_WORDS = {"positive": "HER2+", "low": "HER2-low", "zero": "HER2-0", "equivocal": "HER2 equivocal",
               "unknown": "HER2 unknown"}
+# Sources that are not verified evidence say so wherever they are listed.
+EVIDENCE_TAGS = reading.EVIDENCE_TAGS
+ELIGIBILITY_TITLE = reading.ELIGIBILITY_TITLE
+ELIGIBILITY_NOTE = reading.ELIGIBILITY_NOTE
+older_ruleset_notice = reading.older_ruleset_notice
 HR_WORDS = {"positive": "HR+", "negative": "HR−", "unknown": "HR unknown"}
 
 
