@@ -87,7 +87,9 @@ def metastasis_directed_verdict(f: CaseFacts, rs: Ruleset, shared: SharedCriteri
     window = (f"opens {show_date(w.opens)}, closes {show_date(w.closes)}" if w.opens
               else "no metastatic systemic therapy started")
     checklist = eligibility(f, rs)
-    response, limits = _trial_fit(rs, checklist)
+    # Only the two "consider" rationales speak of the trial fit (most cases are not there).
+    response, limits = _trial_fit(rs, checklist) if verdict in ("consider", "consider_non_progression") \
+        else ("", "")
     rationale = fill(str(template), latest=f.latest, window=window, metastases_response=response,
                      trial_limits=limits)
     if verdict == "not_yet" and f.latest == "NE":
