@@ -141,3 +141,30 @@ def test_shared_checker_agrees() -> None:
     proc = subprocess.run([sys.executable, str(CHECKER), str(exe)], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@needs_examples
+def test_v01_shows_its_primary_is_not_controlled() -> None:
+    """Ruleset 1.1 on v01: the PR comes from the intact, untreated primary and the axillary node, so the
+    metastasis-directed option falls outside NRG-BR002/SABR-COMET (contract additions, section 2)."""
+    from tumorboard.recommend import recommend_document
+
+    spec = json.loads((EXAMPLES / "v01.expected.json").read_text())
+    out = recommend_document(json.loads((EXAMPLES / "v01.case.json").read_text()),
+                             date.fromisoformat(spec["as_of"]))
+    assert out["ruleset"]["version"] == "1.1.0"
+    checklist = {c["id"]: c["met"] for c in out["metastasis_directed_therapy"]["eligibility"]}
+    assert checklist["primary_controlled"] is False
+    assert checklist["metastases_responding"] is None  # the targets' sites are not recorded in v01
+    codes = {w["code"] for w in out["warnings"]}
+    assert "PRIMARY_NOT_CONTROLLED" in codes
+    assert codes & CONTRACT_CODES == set(spec["expected"]["warnings[].code (contract codes)"])
+    # Telling the engine where v01's targets are makes the answer definite: not the metastases.
+    sited = json.loads((EXAMPLES / "v01.case.json").read_text())
+    for target, site in zip(sited["recist"]["targets"], ("primary", "regional_node"), strict=True):
+        target["site"] = site
+    out = recommend_document(sited, date.fromisoformat(spec["as_of"]))
+    checklist = {c["id"]: c["met"] for c in out["metastasis_directed_therapy"]["eligibility"]}
+    assert checklist["metastases_responding"] is False
+    assert "RESPONSE_NOT_IN_METASTASES" in {w["code"] for w in out["warnings"]}
+    assert differences(out, spec["expected"]) == []  # and every v1 field as expected

@@ -295,3 +295,46 @@ def test_the_engine_output_for_every_example(panel: RecommendationPanel, name: s
     assert rec["disclaimer"] in text
     assert f"Ruleset {rec['ruleset']['id']} version {rec['ruleset']['version']}" in text
     assert "\n✓\n" in text or "\n✗\n" in text
+
+
+@needs_examples
+def test_the_trial_eligibility_checklist_sits_with_the_metastasis_directed_verdict(
+        panel: RecommendationPanel) -> None:
+    doc, _case, as_of = example("v01")
+    panel.set_recommendation(recommend_document(doc, as_of))
+    text = panel.plain_text()
+    start = text.index(words.ELIGIBILITY_TITLE)
+    assert text.rfind("Metastasis-directed therapy", 0, start) > text.rfind("Locoregional treatment", 0, start)
+    assert "✗\nPrimary tumour controlled (resected, or treated by surgery or radiotherapy) (not met)" in text
+    assert "?\nEvery lesion at most 50 mm" in text
+    assert "✓\nNo brain metastases" in text
+    assert "As recorded with the decision" not in text  # produced by the app's own ruleset
+
+
+@needs_examples
+def test_a_wide_panel_puts_the_checklist_beside_the_verdicts_criteria(qtbot: QtBot) -> None:
+    from tumorboard.gui import recommendation_html as page
+
+    doc, _case, as_of = example("v01")
+    rec = recommend_document(doc, as_of)
+    narrow = page.page(rec, page.Look(fact_columns=1))
+    wide = page.page(rec, page.Look(fact_columns=2))
+    assert 'td width="50%"' in wide and 'td width="50%"' not in narrow
+    assert words.ELIGIBILITY_TITLE in narrow and words.ELIGIBILITY_TITLE in wide
+
+
+def test_a_stored_1_0_0_output_is_shown_as_recorded_with_its_version(panel: RecommendationPanel) -> None:
+    rec = recommendation()
+    assert rec["ruleset"]["version"] == "1.0.0" and "eligibility" not in rec["metastasis_directed_therapy"]
+    panel.set_recommendation(rec)
+    text = panel.plain_text()
+    assert "As recorded with the decision under ruleset ombc 1.0.0 (this app has 1.1.0)" in text
+    assert words.ELIGIBILITY_TITLE not in text
+
+
+@needs_examples
+def test_convention_and_secondary_sources_are_labelled_in_the_reference_list(panel: RecommendationPanel) -> None:
+    doc, _case, as_of = example("v01")
+    panel.set_recommendation(recommend_document(doc, as_of))
+    text = panel.plain_text()
+    assert "(convention, not evidence)" in text and "(secondary source)" in text

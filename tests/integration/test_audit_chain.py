@@ -171,3 +171,31 @@ def test_db_verify_exits_3_and_names_the_break(signed: tuple[Database, int],
     assert main(["db", "verify", "--database", db.url]) == 3
     out = capsys.readouterr().out
     assert "BROKEN chain:" in out and "(seq 3)" in out and "BROKEN trigger:" in out
+
+
+def test_rows_written_before_the_chain_are_chained_by_the_upgrade(tmp_path: Path) -> None:
+    import sqlite3
+
+    from alembic import command
+
+    from tumorboard.store.schema import alembic_config
+
+    path = tmp_path / "old.sqlite3"
+    url = f"sqlite:///{path}"
+    command.upgrade(alembic_config(url), "0004")  # an install of 0.2.0, before the chain
+    con = sqlite3.connect(path)
+    con.executemany("INSERT INTO audit_log (at, actor, action, entity, entity_id, field, old_value, new_value) "
+                    "VALUES (?, 'old app', 'update', 'case', 'X-1', '/patient/ecog', ?, ?)",
+                    [(f"2025-01-0{i} 10:00:00.123456", str(i), str(i + 1)) for i in range(1, 6)])
+    con.commit()
+    con.close()
+    db = Database.open(url)
+    try:
+        result = verify_record(db)
+        assert result.ok, [str(f) for f in result.findings]
+        assert result.rows == 5 and result.head[0] == 5
+        history = CaseService(db).history("X-1")
+        assert [(h.old_value, h.new_value) for h in history] == [("1", "2"), ("2", "3"), ("3", "4"),
+                                                                 ("4", "5"), ("5", "6")]
+    finally:
+        db.close()

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tumorboard import __version__
 from tumorboard.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,6 +92,8 @@ def test_db_commands(capsys: pytest.CaptureFixture[str], dbfile: str, tmp_path: 
 def test_newer_database_refused_by_every_command(capsys: pytest.CaptureFixture[str], dbfile: str) -> None:
     import sqlite3
 
+    from tumorboard.store.schema import REVISION_APP_VERSION, head_revision
+
     run(capsys, "db", "upgrade", "--database", dbfile)
     con = sqlite3.connect(dbfile)
     con.execute("UPDATE alembic_version SET version_num = 'ffff'")
@@ -101,7 +102,9 @@ def test_newer_database_refused_by_every_command(capsys: pytest.CaptureFixture[s
     for args in (("db", "upgrade"), ("db", "current"), ("export", "X")):
         code, _, err = run(capsys, *args, "--database", dbfile)
         assert code == 2
-        assert "newer tumorboard" in err and f"needs tumorboard {__version__} or newer" in err
+        # The database names the app version that introduced its schema (revision 0006: 0.3.0).
+        needed = REVISION_APP_VERSION[head_revision()]
+        assert "newer tumorboard" in err and f"needs tumorboard {needed} or newer" in err
 
 
 def test_demo_refuses_to_replace_a_real_database(capsys: pytest.CaptureFixture[str], dbfile: str,

@@ -36,6 +36,9 @@ def test_about_shows_version_ruleset_database_licence_and_disclaimer(dialog: Abo
     assert ruleset.id in dialog.ruleset_label.text()
     assert ruleset.version in dialog.ruleset_label.text()
     assert ruleset.title in dialog.ruleset_label.text()
+    # The ruleset's changelog (what changed in this version, and why) is one hover away.
+    assert dialog.ruleset_label.toolTip().startswith(f"Changes in {ruleset.version}")
+    assert ruleset.changelog[0].changes[0][:40] in dialog.ruleset_label.toolTip()
     assert dialog.database_label.text() == DB
     assert LICENCE_ID in dialog.licence_label.text()
     assert "GNU General Public License" in dialog.licence_label.text()

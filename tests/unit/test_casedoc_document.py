@@ -202,3 +202,58 @@ def test_the_fast_and_the_reference_validators_agree(path: tuple[Any, ...], key:
 def test_absurdly_nested_json_is_refused_not_crashed() -> None:
     with pytest.raises(InvalidCaseDocument, match="nested far too deeply"):
         parse_case_text("[" * 100_000 + "]" * 100_000)
+
+
+RULESET_1_1_FIELDS = {
+    "tumour": {"pdl1_cps": 12.5, "esr1": "detected", "pik3ca_pathway": "not_detected"},
+    "metastatic": {"cord_compression_symptoms": True},
+}
+
+
+def with_1_1_fields() -> dict[str, Any]:
+    doc = copy.deepcopy(MINIMAL)
+    doc["tumour"].update(RULESET_1_1_FIELDS["tumour"])
+    doc["metastatic"].update(RULESET_1_1_FIELDS["metastatic"])
+    doc["recist"]["targets"][0]["site"] = "distant"
+    return doc
+
+
+def test_the_ruleset_1_1_fields_round_trip_through_the_codec() -> None:
+    doc = with_1_1_fields()
+    assert validate_case_document(doc) == []
+    case = case_from_document(doc)
+    assert case.tumour.pdl1_cps == 12.5 and case.tumour.esr1 is not None and case.tumour.esr1.value == "detected"
+    assert case.tumour.pik3ca_pathway is not None and case.tumour.pik3ca_pathway.value == "not_detected"
+    assert case.metastatic.cord_compression_symptoms is True
+    assert case.recist is not None and case.recist.targets[0].site is not None
+    assert case.recist.targets[0].site.value == "distant"
+    written = case_to_document(case)
+    assert case_from_document(written) == case
+    assert written["tumour"]["pdl1_cps"] == 12.5 and written["recist"]["targets"][0]["site"] == "distant"
+
+
+def test_a_document_without_the_1_1_fields_is_written_back_without_them() -> None:
+    written = case_to_document(case_from_document(copy.deepcopy(MINIMAL)))
+    for key in RULESET_1_1_FIELDS["tumour"]:
+        assert key not in written["tumour"]
+    assert "cord_compression_symptoms" not in written["metastatic"]
+    assert all("site" not in t for t in written["recist"]["targets"])
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), [
+    (("tumour", "pdl1_cps"), 101, "101 is greater than the maximum of 100"),
+    (("tumour", "esr1"), "positive", "'positive' is not one of"),
+    (("tumour", "pik3ca_pathway"), True, "True is not one of"),
+    (("metastatic", "cord_compression_symptoms"), "yes", "'yes' is not of type 'boolean'"),
+])
+def test_the_1_1_fields_are_checked(path: tuple[str, str], value: Any, expected: str) -> None:
+    doc = with_1_1_fields()
+    doc[path[0]][path[1]] = value
+    problems = [str(p) for p in validate_case_document(doc)]
+    assert any(p.startswith(f"/{path[0]}/{path[1]}: ") and expected in p for p in problems), problems
+
+
+def test_a_target_site_outside_the_vocabulary_is_refused() -> None:
+    doc = with_1_1_fields()
+    doc["recist"]["targets"][0]["site"] = "liver"
+    assert [p.pointer for p in validate_case_document(doc)] == ["/recist/targets/0/site"]

@@ -45,10 +45,12 @@ def test_ruleset_has_id_version_and_named_thresholds() -> None:
         assert spec["source"], f"threshold {name} names no source"
 
 
-def test_every_reference_is_verified_or_secondary_and_has_a_citation() -> None:
+def test_every_reference_is_verified_secondary_or_a_named_convention_and_has_a_citation() -> None:
     rs = default_ruleset()
     for ref in rs.references.values():
-        assert ref.evidence in ("verified", "secondary")
+        assert ref.evidence in ("verified", "secondary", "convention")
+        if ref.evidence == "convention":
+            assert "onvention" in ref.citation, ref.id  # says what it is
         assert len(ref.citation) > 20
         assert ref.url is None or ref.url.startswith("http")
 
@@ -72,7 +74,10 @@ def test_reference_urls_come_from_the_clinical_sources() -> None:
         encoding="utf-8")
     for ref in default_ruleset().references.values():
         if ref.url:
-            assert ref.url in digest, f"{ref.id}: URL not in the evidence digest"
+            # A DOI link resolves to the publisher: allowed for a DOI the digest names.
+            doi = ref.url.removeprefix("https://doi.org/")
+            assert ref.url in digest or (doi != ref.url and doi in digest), \
+                f"{ref.id}: URL not in the evidence digest"
 
 
 def test_primary_survival_counselling_cites_five_trials_and_local_control() -> None:
@@ -80,7 +85,7 @@ def test_primary_survival_counselling_cites_five_trials_and_local_control() -> N
     c = rs.counselling["primary_survival_unproven"]
     for trial in ("Tata Memorial", "MF07-01", "ABCSG-28", "E2108", "JCOG1017"):
         assert trial in c.text
-    assert "16.3% vs 39.8%" in c.text
+    assert "16.3% with early locoregional treatment vs 39.8%" in c.text  # arms labelled
     assert {"tata_2015", "mf07_01_2018", "abcsg28_2019", "e2108_2022", "jcog1017_2023"} <= set(
         c.references)
 

@@ -29,11 +29,13 @@ from tumorboard.domain.vocab import (
     Her2Ish,
     LocalTarget,
     MenopausalStatus,
+    MutationStatus,
     NonTargetResponse,
     Organ,
     PrimarySymptom,
     Sex,
     StagingModality,
+    TargetSite,
     TherapyClass,
     TherapyKind,
     TherapySetting,
@@ -83,6 +85,9 @@ def case_from_document(doc: dict[str, Any]) -> Case:
         tnm_basis=_opt(TnmBasis, t.get("tnm_basis")),
         primary_symptoms=tuple(PrimarySymptom(s) for s in t.get("primary_symptoms", ())),
         complete_clearance_feasible=t.get("complete_clearance_feasible"),
+        pdl1_cps=_num(t.get("pdl1_cps")),
+        esr1=_opt(MutationStatus, t.get("esr1")),
+        pik3ca_pathway=_opt(MutationStatus, t.get("pik3ca_pathway")),
     )
     m = doc["metastatic"]
     history = m.get("history", {})
@@ -105,6 +110,7 @@ def case_from_document(doc: dict[str, Any]) -> Case:
         biopsy_done=m.get("biopsy_done"),
         prior_polymetastatic=history.get("prior_polymetastatic"),
         prior_oligometastatic=history.get("prior_oligometastatic"),
+        cord_compression_symptoms=m.get("cord_compression_symptoms"),
     )
     therapies = tuple(
         Therapy(
@@ -127,7 +133,7 @@ def case_from_document(doc: dict[str, Any]) -> Case:
             baseline_date=date.fromisoformat(r["baseline_date"]),
             targets=tuple(
                 RecistTarget(name=x["name"], nodal=x["nodal"], baseline_mm=float(x["baseline_mm"]),
-                             organ=x.get("organ"))
+                             organ=x.get("organ"), site=_opt(TargetSite, x.get("site")))
                 for x in r["targets"]
             ),
             non_targets=tuple(r.get("non_targets", ())),
@@ -192,6 +198,11 @@ def case_to_document(case: Case) -> dict[str, Any]:
     tumour.update(t=t.t, n=t.n, m=t.m, primary_intact=t.primary_intact)
     tumour["primary_symptoms"] = [s.value for s in t.primary_symptoms]
     tumour["complete_clearance_feasible"] = t.complete_clearance_feasible
+    # Ruleset 1.1 fields are optional: written only when recorded, so a 1.0 document reads and
+    # writes back unchanged (pdl1_cps may be null in a document; absent and null both mean unknown).
+    _put(tumour, "pdl1_cps", _out_num(t.pdl1_cps))
+    _put(tumour, "esr1", t.esr1 and t.esr1.value)
+    _put(tumour, "pik3ca_pathway", t.pik3ca_pathway and t.pik3ca_pathway.value)
 
     m = case.metastatic
     metastatic: dict[str, Any] = {}
@@ -211,6 +222,7 @@ def case_to_document(case: Case) -> dict[str, Any]:
     _put(metastatic, "visceral_crisis", m.visceral_crisis)
     metastatic["staging_modalities"] = [s.value for s in m.staging_modalities]
     _put(metastatic, "biopsy_done", m.biopsy_done)
+    _put(metastatic, "cord_compression_symptoms", m.cord_compression_symptoms)
     history: dict[str, Any] = {}
     _put(history, "prior_polymetastatic", m.prior_polymetastatic)
     _put(history, "prior_oligometastatic", m.prior_oligometastatic)
@@ -249,6 +261,7 @@ def case_to_document(case: Case) -> dict[str, Any]:
             "baseline_date": r.baseline_date.isoformat(),
             "targets": [
                 {"name": x.name, **({"organ": x.organ} if x.organ is not None else {}),
+                 **({"site": x.site.value} if x.site is not None else {}),
                  "nodal": x.nodal, "baseline_mm": _out_num(x.baseline_mm)}
                 for x in r.targets
             ],

@@ -18,11 +18,13 @@ from tumorboard.domain.vocab import (
     Her2Ish,
     LocalTarget,
     MenopausalStatus,
+    MutationStatus,
     NonTargetResponse,
     Organ,
     PrimarySymptom,
     Sex,
     StagingModality,
+    TargetSite,
     TherapyClass,
     TherapyKind,
     TherapySetting,
@@ -60,6 +62,10 @@ class Tumour:
     tnm_basis: TnmBasis | None = None
     primary_symptoms: tuple[PrimarySymptom, ...] = ()
     complete_clearance_feasible: bool | None = None
+    # Biomarkers that steer the testing prompts (ruleset 1.1); None = not recorded.
+    pdl1_cps: float | None = None
+    esr1: MutationStatus | None = None
+    pik3ca_pathway: MutationStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,8 @@ class MetastaticDisease:
     biopsy_done: bool | None = None
     prior_polymetastatic: bool | None = None
     prior_oligometastatic: bool | None = None
+    # New back pain or neurological signs suggesting spinal cord compression (ruleset 1.1).
+    cord_compression_symptoms: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +115,7 @@ class RecistTarget:
     nodal: bool
     baseline_mm: float
     organ: str | None = None
+    site: TargetSite | None = None
 
 
 @dataclass(frozen=True, slots=True)

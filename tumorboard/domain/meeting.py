@@ -52,13 +52,6 @@ DEFAULT_QUORUM: dict[str, frozenset[Discipline]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class BoardMember:
-    name: str
-    discipline: Discipline
-    role: BoardRole = BoardRole.MEMBER
-
-
-@dataclass(frozen=True, slots=True)
 class Quorum:
     """The disciplines that must be present; ``missing`` says which are absent."""
 

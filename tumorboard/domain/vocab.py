@@ -40,6 +40,14 @@ class GermlineBrca(StrEnum):
     UNKNOWN = "unknown"
 
 
+class MutationStatus(StrEnum):
+    """Result of a tumour mutation test (ESR1; PIK3CA, AKT1 or PTEN), tissue or ctDNA."""
+
+    DETECTED = "detected"
+    NOT_DETECTED = "not_detected"
+    UNKNOWN = "unknown"
+
+
 class TnmBasis(StrEnum):
     CLINICAL = "clinical"
     PATHOLOGICAL = "pathological"
@@ -137,6 +145,14 @@ class BoneAgent(StrEnum):
 class LocalTarget(StrEnum):
     PRIMARY = "primary"
     METASTASIS = "metastasis"
+
+
+class TargetSite(StrEnum):
+    """Where a RECIST target lesion is: a response of the primary is not a response of the metastases."""
+
+    PRIMARY = "primary"
+    REGIONAL_NODE = "regional_node"
+    DISTANT = "distant"
 
 
 class NonTargetResponse(StrEnum):

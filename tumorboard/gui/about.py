@@ -69,6 +69,11 @@ class AboutDialog(QDialog):
         self.ruleset_label = _label(
             f"{self.ruleset.id}, version {self.ruleset.version}\n{self.ruleset.title}", "Guideline ruleset",
             selectable=True)
+        # What changed in this version, and why: the ruleset's own changelog, on demand.
+        latest = self.ruleset.changelog[0] if self.ruleset.changelog else None
+        if latest is not None:
+            self.ruleset_label.setToolTip(f"Changes in {latest.version} ({latest.date}):\n"
+                                          + "\n".join(f"• {c}" for c in latest.changes))
         self.database_label = _label(database_location, "Database location", selectable=True)
         self.licence_label = _label(f"{LICENCE_NAME} ({LICENCE_ID}).\n{NO_WARRANTY}", "Licence")
         for caption, field in (("Version:", self.version_label),

@@ -33,6 +33,7 @@ class Look:
     muted: str = "#5f6368"  # names beside values, placeholder text
     fact_columns: int = 1  # name/value pairs a row
     point_size: float = 10.0  # the widget's font: headings and verdicts scale from it (projector)
+    current_ruleset: str | None = None  # the app's ruleset version: an older stored output says so
 
     def pt(self, scale: float) -> str:
         return f"{self.point_size * scale:.1f}pt"
@@ -69,6 +70,7 @@ class _Page:
         self.out: list[str] = []
 
     def html(self) -> str:
+        self._stored_under_older_ruleset()
         self._facts()
         self._warnings()
         for key, title in words.VERDICT_SECTIONS:
@@ -93,6 +95,13 @@ class _Page:
             links.append(f'<a href="{REF_SCHEME}{escape(ref.id)}" style="color:{self.look.tone("link")}">'
                          f"{number}</a>" if ref.url else number)
         return f'<span style="font-size:small">Sources: {" ".join(links)}</span>' if links else ""
+
+    def _stored_under_older_ruleset(self) -> None:
+        """A decision keeps the output it was made with; say which ruleset that was, up front."""
+        notice = words.older_ruleset_notice(self.rec, self.look.current_ruleset)
+        if notice:
+            glyph = f'<span style="color:{self.look.tone("info")}">ℹ</span>'
+            self.out.append(f'<p style="margin-bottom:6px">{glyph} <i>{escape(notice)}</i></p>')
 
     def _facts(self) -> None:
         facts = words.key_facts(self.rec)
@@ -136,7 +145,23 @@ class _Page:
         palliative = words.criteria(section, "palliative_criteria")
         if palliative:  # two checklists: say which one is which
             body.append("<p style='font-weight:600; margin-bottom:0'>Selected-subgroup criteria</p>")
-        body.append(self._criteria(words.criteria(section)))
+        eligibility = words.criteria(section, "eligibility")
+        checklist = self._criteria(words.criteria(section))
+        if eligibility:
+            # The trial-eligibility checklist sits beside the verdict's own criteria where there is
+            # room (a wide panel, the projector), below them otherwise.
+            trials = (f"<p style='font-weight:600; margin-bottom:0'>{escape(words.ELIGIBILITY_TITLE)}</p>"
+                      f"<p style='font-size:small; color:{self.look.muted}; margin:0'>"
+                      f"{escape(words.ELIGIBILITY_NOTE)}</p>{self._criteria(eligibility)}")
+            criteria = (f"<p style='font-weight:600; margin-bottom:0'>Criteria of the verdict</p>{checklist}")
+            if self.look.fact_columns >= 2:
+                body.append(f'<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+                            f'<td width="50%" valign="top" style="padding-right:8px">{criteria}</td>'
+                            f'<td width="50%" valign="top">{trials}</td></tr></table>')
+            else:
+                body.append(criteria + trials)
+        else:
+            body.append(checklist)
         if palliative:
             body.append("<p style='font-weight:600; margin-bottom:0'>Palliative surgery criteria</p>")
             body.append(self._criteria(palliative))
@@ -185,7 +210,7 @@ class _Page:
         if ref.url:
             citation = (f'<a href="{REF_SCHEME}{escape(ref.id)}" style="color:{self.look.tone("link")}">'
                         f"{citation}</a>")
-        tag = " <i>(secondary source)</i>" if ref.evidence == "secondary" else ""
+        tag = f" <i>({words.EVIDENCE_TAGS[ref.evidence]})</i>" if ref.evidence in words.EVIDENCE_TAGS else ""
         return f"[{ref.number}] {citation}{tag}"
 
 

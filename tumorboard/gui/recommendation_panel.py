@@ -22,6 +22,7 @@ from tumorboard.gui import recommendation_html as page
 from tumorboard.gui import recommendation_text as words
 from tumorboard.gui.recommendation_html import REF_SCHEME
 from tumorboard.gui.recommendation_text import ReferenceIndex
+from tumorboard.recommend.ruleset import default_ruleset
 
 DISCLAIMER_STYLE = ({"bg": "#fff4d6", "fg": "#3b2f00", "edge": "#e0b34c"},
                     {"bg": "#3a3000", "fg": "#ffe9a8", "edge": "#8a6d1f"})
@@ -122,7 +123,8 @@ class RecommendationPanel(QWidget):
         dark = pal.color(QPalette.ColorRole.Base).lightness() < 128
         size = self.view.font().pointSizeF()
         return page.Look(dark=dark, muted=pal.color(QPalette.ColorRole.PlaceholderText).name(),
-                         fact_columns=self._columns, point_size=size if size > 0 else 10.0)
+                         fact_columns=self._columns, point_size=size if size > 0 else 10.0,
+                         current_ruleset=default_ruleset().version)
 
     def _two_columns_from(self) -> int:
         """Viewport width from which two name/value pairs fit on a row without wrapping."""

@@ -32,6 +32,11 @@ SEVERITIES: tuple[tuple[str, str, str], ...] = (("critical", "✖", "Critical"),
                                                 ("info", "ℹ", "For information"))
 BONE_ITEMS = (("bone_modifying_agent", "Bone-modifying agent"), ("dental_evaluation", "Dental evaluation"),
               ("orthopaedic_evaluation", "Orthopaedic evaluation"))
+# Sources that are not verified evidence say so wherever they are listed.
+EVIDENCE_TAGS = reading.EVIDENCE_TAGS
+ELIGIBILITY_TITLE = reading.ELIGIBILITY_TITLE
+ELIGIBILITY_NOTE = reading.ELIGIBILITY_NOTE
+older_ruleset_notice = reading.older_ruleset_notice
 
 
 def humanise(value: object) -> str:

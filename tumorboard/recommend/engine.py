@@ -94,7 +94,7 @@ def cited_references(rec: Recommendation) -> list[str]:
     """Every reference id the recommendation cites anywhere, sorted."""
     p, m = rec.primary_tumour, rec.metastasis_directed_therapy
     cited: set[str] = set(p.references) | set(m.references)
-    for criterion in (*p.criteria, *p.extra_criteria, *m.criteria):
+    for criterion in (*p.criteria, *p.extra_criteria, *m.criteria, *m.eligibility):
         cited.update(criterion.references)
     for counsel in (*p.counselling, *m.counselling, *rec.bone_health.notes):
         cited.update(counsel.references)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from tumorboard.recommend.criteria import SharedCriteria, counsel, criterion
+from tumorboard.recommend.eligibility import eligibility
 from tumorboard.recommend.facts import CaseFacts
 from tumorboard.recommend.result import Counsel, Criterion, Verdict
 from tumorboard.recommend.ruleset import Ruleset
-from tumorboard.recommend.texts import fill, show_date
+from tumorboard.recommend.texts import fill, join_words, show_date
 
 GROUP = "metastasis_directed_therapy"
 
@@ -57,6 +58,27 @@ def _decide(f: CaseFacts) -> tuple[str, str | None]:
     return "not_yet", None
 
 
+def _trial_fit(rs: Ruleset, checklist: tuple[Criterion, ...]) -> tuple[str, str]:
+    """What the rationale says about the metastases' own response, and where the case falls outside
+    the trials (evidence digest, corrections 5 and 10)."""
+    texts = rs.verdicts[GROUP]["trial_fit"]
+    by_id = {c.id: c for c in checklist}
+    responding = by_id["metastases_responding"].met
+    # Sentences joined to the rationale: the ruleset's whitespace is normalised, so spaces go here.
+    response = " " + str(texts["metastases_responding"][{True: "met", False: "unmet",
+                                                          None: "unknown"}[responding]])
+    outside = [str(texts["outside"][c.id]) for c in checklist
+               if c.met is False and c.id != "metastases_responding"]
+    unknown = [str(texts["unknown"][c.id]) for c in checklist
+               if c.met is None and c.id != "metastases_responding"]
+    limits = ""
+    if outside:
+        limits = " " + fill(str(texts["outside_intro"]), limits=join_words(outside))
+    if unknown:
+        limits += " " + fill(str(texts["unknown_intro"]), items=join_words(unknown))
+    return response, limits
+
+
 def metastasis_directed_verdict(f: CaseFacts, rs: Ruleset, shared: SharedCriteria) -> Verdict:
     verdict, reason = _decide(f)
     spec = rs.verdicts[GROUP][verdict]
@@ -64,7 +86,12 @@ def metastasis_directed_verdict(f: CaseFacts, rs: Ruleset, shared: SharedCriteri
     w = f.window
     window = (f"opens {show_date(w.opens)}, closes {show_date(w.closes)}" if w.opens
               else "no metastatic systemic therapy started")
-    rationale = fill(str(template), latest=f.latest, window=window)
+    checklist = eligibility(f, rs)
+    # Only the two "consider" rationales speak of the trial fit (most cases are not there).
+    response, limits = _trial_fit(rs, checklist) if verdict in ("consider", "consider_non_progression") \
+        else ("", "")
+    rationale = fill(str(template), latest=f.latest, window=window, metastases_response=response,
+                     trial_limits=limits)
     if verdict == "not_yet" and f.latest == "NE":
         rationale += " The latest assessment was not evaluable (NE)."
     counselling: tuple[Counsel, ...] = ()
@@ -72,4 +99,5 @@ def metastasis_directed_verdict(f: CaseFacts, rs: Ruleset, shared: SharedCriteri
         counselling = (counsel(rs, "mdt_survival_unproven"),)
     return Verdict(verdict=verdict, label=str(spec["label"]), rationale=rationale,
                    evidence=str(spec["evidence"]), references=tuple(spec["references"]),
-                   criteria=_criteria(f, rs, shared), counselling=counselling, reason=reason)
+                   criteria=_criteria(f, rs, shared), counselling=counselling, reason=reason,
+                   eligibility=checklist)

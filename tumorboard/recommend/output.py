@@ -48,6 +48,12 @@ def _verdict(v: Verdict, title: str) -> dict[str, Any]:
     return doc
 
 
+def _metastasis_directed(v: Verdict, title: str) -> dict[str, Any]:
+    doc = _verdict(v, title)
+    doc["eligibility"] = [_criterion(c) for c in v.eligibility]
+    return doc
+
+
 def recommendation_to_document(rec: Recommendation, ruleset: Ruleset | None = None) -> dict[str, Any]:
     rs = ruleset or default_ruleset()
     w = rec.response_window
@@ -79,7 +85,7 @@ def recommendation_to_document(rec: Recommendation, ruleset: Ruleset | None = No
                             "therapy_regimen": w.therapy_regimen},
         "recist": recist,
         "primary_tumour": _verdict(rec.primary_tumour, rs.verdicts["primary_tumour"]["title"]),
-        "metastasis_directed_therapy": _verdict(
+        "metastasis_directed_therapy": _metastasis_directed(
             rec.metastasis_directed_therapy,
             rs.verdicts["metastasis_directed_therapy"]["title"]),
         "bone_health": {

@@ -22,6 +22,22 @@ VERDICT_SECTIONS: tuple[tuple[str, str], ...] = (
     ("metastasis_directed_therapy", "Metastasis-directed therapy"),
 )
 
+ELIGIBILITY_TITLE = "Trial eligibility (NRG-BR002, SABR-COMET)"
+ELIGIBILITY_NOTE = "How the case compares with the trials; it informs and does not change the verdict."
+# Words beside a reference that is not verified evidence (the ruleset's evidence tags).
+EVIDENCE_TAGS = {"secondary": "secondary source", "convention": "convention, not evidence"}
+
+
+def older_ruleset_notice(rec: Mapping[str, Any], current: str | None) -> str:
+    """A sentence when ``rec`` was produced by another ruleset version than the app's (a stored
+    decision keeps the output it was made with); empty otherwise."""
+    ruleset = mapping(rec.get("ruleset"))
+    version = ruleset.get("version")
+    if not current or not isinstance(version, str) or version == current:
+        return ""
+    return (f"As recorded with the decision under ruleset {ruleset.get('id') or 'unknown'} {version} "
+            f"(this app has {current}): shown as the board saw it.")
+
 
 def mapping(value: object) -> Mapping[str, Any]:
     """The value if it is an object, else an empty one."""

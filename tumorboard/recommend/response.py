@@ -50,7 +50,7 @@ def response_window(case: Case, as_of: date, opens_months: int, closes_months: i
     return ResponseWindow(anchor.start, opens, closes, status, anchor.regimen)
 
 
-def _exact(value: float) -> Fraction | int:
+def exact_mm(value: float) -> Fraction | int:
     """The measurement as an exact number: whole millimetres stay ints (the common, fast case);
     others become the decimal the user typed (repr() is the shortest round-tripping decimal)."""
     if isinstance(value, int) or value.is_integer():
@@ -103,7 +103,7 @@ def recist_summary(recist: RecistRecord | None, as_of: date,
     if recist is None or recist.baseline_date > as_of:
         return None
     nodal = [t.nodal for t in recist.targets]
-    baseline: Fraction | int = sum(_exact(t.baseline_mm) for t in recist.targets)
+    baseline: Fraction | int = sum(exact_mm(t.baseline_mm) for t in recist.targets)
     nadir = baseline
     timepoints = []
     for a in assessments:
@@ -113,7 +113,7 @@ def recist_summary(recist: RecistRecord | None, as_of: date,
             if any(v is None for v in a.target_mm):
                 target = "NE"
             else:
-                measures = [_exact(v) for v in a.target_mm if v is not None]
+                measures = [exact_mm(v) for v in a.target_mm if v is not None]
                 total = sum(measures)
                 target = target_response(measures, nodal, baseline, nadir)
         timepoints.append(RecistTimepoint(

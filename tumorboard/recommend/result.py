@@ -38,6 +38,8 @@ class Verdict:
     counselling: tuple[Counsel, ...] = ()
     reason: str | None = None
     extra_criteria: tuple[Criterion, ...] = ()
+    # Metastasis-directed therapy only: how the case compares with the trials (ruleset 1.1).
+    eligibility: tuple[Criterion, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,17 @@ _REQUIRED_THRESHOLDS = (
     "synchronous_cutoff_months",
     "orthopaedic_required_bone_sites",
     "orthopaedic_advisory_bone_sites",
+    "mdt_trial_max_lesions",
+    "mdt_trial_max_lesion_mm",
+    "local_therapy_max_ecog",
+    "er_low_below_percent",
+    "palliative_care_min_ecog",
 )
+
+
+# verified / secondary: as tagged in the evidence digest; convention: a rule this app (or its
+# founding care algorithm) sets where no verified source does, always shown as a convention.
+EVIDENCE_TAGS = ("verified", "secondary", "convention")
 
 
 class RulesetError(ValueError):
@@ -39,7 +49,7 @@ class Reference:
     id: str
     citation: str
     url: str | None
-    evidence: str  # "verified" | "secondary"
+    evidence: str  # "verified" | "secondary" | "convention"
 
 
 class CriterionSpec(NamedTuple):
@@ -48,6 +58,16 @@ class CriterionSpec(NamedTuple):
     unmet: str
     unknown: str
     references: tuple[str, ...]
+    # Detail templates by the rule's branch, where one criterion has several ways to be decided.
+    branches: dict[str, str] = {}  # noqa: RUF012 - read-only after loading
+
+
+class ChangelogEntry(NamedTuple):
+    """One version of the ruleset: what changed from the one before, and why."""
+
+    version: str
+    date: str
+    changes: tuple[str, ...]
 
 
 class CounselSpec(NamedTuple):
@@ -70,6 +90,7 @@ class Ruleset:
     bone_health: dict[str, dict[str, Any]]
     warnings: dict[str, dict[str, Any]]
     references: dict[str, Reference]
+    changelog: tuple[ChangelogEntry, ...] = ()
 
     def threshold(self, name: str) -> Any:
         return self.thresholds[name]["value"]
@@ -117,7 +138,8 @@ def parse_ruleset(data: dict[str, Any]) -> Ruleset:
             verdicts=data["verdicts"],
             criteria={
                 group: {cid: CriterionSpec(str(c["label"]), str(c["met"]), str(c["unmet"]),
-                                           str(c["unknown"]), tuple(c.get("references", ())))
+                                           str(c["unknown"]), tuple(c.get("references", ())),
+                                           {str(k): str(v) for k, v in c.get("branches", {}).items()})
                         for cid, c in specs.items()}
                 for group, specs in data["criteria"].items()
             },
@@ -126,17 +148,23 @@ def parse_ruleset(data: dict[str, Any]) -> Ruleset:
             bone_health=data["bone_health"],
             warnings=data["warnings"],
             references=references,
+            changelog=tuple(ChangelogEntry(str(e["version"]), str(e["date"]),
+                                           tuple(str(c) for c in e["changes"]))
+                            for e in data.get("changelog", ())),
         )
     except (KeyError, TypeError) as exc:
         raise RulesetError(f"ruleset is missing a section or field: {exc}") from None
+    if ruleset.changelog and ruleset.changelog[0].version != ruleset.version:
+        raise RulesetError(f"the changelog's newest entry is {ruleset.changelog[0].version}, "
+                           f"not the ruleset's version {ruleset.version}")
     missing = [t for t in _REQUIRED_THRESHOLDS if t not in ruleset.thresholds]
     if missing:
         raise RulesetError(f"ruleset lacks thresholds: {', '.join(missing)}")
     for ref in references.values():
-        if ref.evidence not in ("verified", "secondary"):
-            # Unverified material is never shown to users as fact.
+        if ref.evidence not in EVIDENCE_TAGS:
+            # Unverified material is never shown to users as fact; a convention is shown as one.
             raise RulesetError(f"reference {ref.id!r} has evidence tag {ref.evidence!r}; "
-                               "only verified or secondary sources may be cited")
+                               "only verified or secondary sources, or a named convention, may be cited")
     cited: set[str] = set()
     _collect_reference_ids(data, cited)
     dangling = sorted(cited - set(references))

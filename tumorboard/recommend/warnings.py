@@ -8,6 +8,7 @@ from tumorboard.domain.vocab import StagingModality, TherapyClass, TherapyKind, 
 from tumorboard.recommend.facts import CaseFacts
 from tumorboard.recommend.result import BoneHealth, GuidelineWarning, Verdict
 from tumorboard.recommend.ruleset import Ruleset
+from tumorboard.recommend.safety_warnings import further_warnings
 from tumorboard.recommend.texts import fill, humanise, join_words, show_date
 
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -56,7 +57,8 @@ def _fired(f: CaseFacts, rs: Ruleset, primary: Verdict, mdt: Verdict,
         early = [a for a in f.assessments if window.therapy_start < a.date < window.opens]
         if early and not in_window:
             fired["ASSESSMENT_TOO_EARLY"] = {"date": early[-1].date.isoformat(),
-                                             "opens": window.opens.isoformat()}
+                                             "opens": window.opens.isoformat(),
+                                             "closes": show_date(window.closes)}
         if window.status == "overdue":
             fired["RESPONSE_ASSESSMENT_OVERDUE"] = {"closes": show_date(window.closes)}
         if in_window and window.closes is not None and in_window[0].date > window.closes:
@@ -88,7 +90,9 @@ def guideline_warnings(f: CaseFacts, rs: Ruleset, primary: Verdict, mdt: Verdict
                        bone: BoneHealth) -> tuple[GuidelineWarning, ...]:
     order = list(rs.warnings)
     out = []
-    for code, facts in _fired(f, rs, primary, mdt, bone).items():
+    fired = _fired(f, rs, primary, mdt, bone)
+    fired.update(further_warnings(f, rs, primary, mdt))
+    for code, facts in fired.items():
         spec = rs.warnings[code]
         out.append(GuidelineWarning(code, str(spec["severity"]), fill(str(spec["message"]), **facts),
                                     tuple(spec["references"])))

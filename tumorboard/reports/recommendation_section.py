@@ -13,6 +13,13 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Table, TableStyle
 
+from tumorboard.recommend.reading import (
+    ELIGIBILITY_NOTE,
+    ELIGIBILITY_TITLE,
+    EVIDENCE_TAGS,
+    older_ruleset_notice,
+)
+from tumorboard.recommend.ruleset import default_ruleset
 from tumorboard.reports.blocks import none_line
 from tumorboard.reports.fonts import BOLD
 from tumorboard.reports.styles import (
@@ -60,7 +67,10 @@ class Citations:
         """Markup such as ``[1, 3]`` for the given reference keys (empty when there are none)."""
         numbers = set()
         for key in refs:
-            entry = (key, str(mapping(known.get(key)).get("citation") or key))
+            ref = mapping(known.get(key))
+            citation = str(ref.get("citation") or key)
+            tag = EVIDENCE_TAGS.get(str(ref.get("evidence")))
+            entry = (key, f"{citation} ({tag})" if tag else citation)
             if entry not in self._numbers:
                 self.entries.append(entry)
                 self._numbers[entry] = len(self.entries)
@@ -70,30 +80,43 @@ class Citations:
         return f' <font size="6.5" color="#5A6472">[{", ".join(str(n) for n in sorted(numbers))}]</font>'
 
 
-def _verdict(section: Mapping[str, Any], title: str, rec: Mapping[str, Any],
-             cites: Citations) -> list[Flowable]:
+def _checklist(items: list[Mapping[str, Any]], known: Mapping[str, Any], cites: Citations) -> Table:
+    """Mark, criterion and detail, one row each (a 40-case meeting prints over 500 of them)."""
     st = styles()
-    known = mapping(rec.get("references"))
-    head = para(f"{text(section.get('title') or title)}: <b>{text(verdict_words(section))}</b>"
-                f"{cites.cite(strings(section.get('references')), known)}", st.verdict)
     rows: list[list[Flowable | str]] = []
     marks: list[tuple[object, ...]] = []
-    for i, c in enumerate(records(section.get("criteria"))):
+    for i, c in enumerate(items):
         met = c.get("met") if isinstance(c.get("met"), bool) else None
         # The mark is a plain cell (cheaper than a paragraph: a 40-case meeting has over 500).
         marks.append(("TEXTCOLOR", (0, i), (0, i), _MARK_COLOURS[met]))
         label = text(c.get("label") or humanise(c.get("id") or "criterion"))
         detail = text(c.get("detail") or "") + cites.cite(strings(c.get("references")), known)
         rows.append([CRITERION_MARKS[met], para(label, st.cell), para(detail, st.cell)])
-    if not rows:
-        return [head]
-    # Room for the verdict and a few criteria, else a new page; the criteria may then run over a
-    # page break (keeping all of them with the verdict left half-empty pages).
     table = Table(rows, colWidths=[5 * mm, 70 * mm, FRAME_WIDTH - 75 * mm], hAlign="LEFT")
     table.setStyle(grid_style(header=False))
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (0, -1), BOLD), ("FONTSIZE", (0, 0), (0, -1), 8.5),
                                ("TOPPADDING", (0, 0), (0, -1), 2.4), *marks]))
-    return [CondPageBreak(32 * mm), head, table]
+    return table
+
+
+def _verdict(section: Mapping[str, Any], title: str, rec: Mapping[str, Any],
+             cites: Citations) -> list[Flowable]:
+    st = styles()
+    known = mapping(rec.get("references"))
+    head = para(f"{text(section.get('title') or title)}: <b>{text(verdict_words(section))}</b>"
+                f"{cites.cite(strings(section.get('references')), known)}", st.verdict)
+    criteria = records(section.get("criteria"))
+    out: list[Flowable] = [CondPageBreak(32 * mm), head]
+    # Room for the verdict and a few criteria, else a new page; the criteria may then run over a
+    # page break (keeping all of them with the verdict left half-empty pages).
+    if criteria:
+        out.append(_checklist(criteria, known, cites))
+    eligibility = records(section.get("eligibility"))
+    if eligibility:  # metastasis-directed therapy, ruleset 1.1 on: printed right under its verdict
+        heading = (f'<b>{text(ELIGIBILITY_TITLE)}</b> <font color="#5A6472">{text(ELIGIBILITY_NOTE)}</font>')
+        style = st.small.clone("eligibility", spaceBefore=1.2 * mm, spaceAfter=0.6 * mm, textColor=INK)
+        out += [CondPageBreak(24 * mm), para(heading, style), _checklist(eligibility, known, cites)]
+    return out if len(out) > 2 else [head]
 
 
 def _bone_line(rec: Mapping[str, Any]) -> list[Flowable]:
@@ -142,9 +165,12 @@ def recommendation_flowables(rec: Mapping[str, Any] | None, cites: Citations) ->
     out += _warnings(rec, cites)
     ruleset = mapping(rec.get("ruleset"))
     as_of = f" · evaluated as of {text(rec['as_of'])}" if rec.get("as_of") else ""
+    # A decision keeps the output it was made with; an older ruleset says so beside its version.
+    older = older_ruleset_notice(rec, default_ruleset().version)
     out.append(para(f"Ruleset {text(ruleset.get('id') or 'unknown')} version "
-                    f"{text(ruleset.get('version') or 'unknown')}{as_of} · numbers in brackets refer to "
-                    "the references at the end of the minutes", st.small))
+                    f"{text(ruleset.get('version') or 'unknown')}{as_of}"
+                    + (f" · {text(older)}" if older else "")
+                    + " · numbers in brackets refer to the references at the end of the minutes", st.small))
     return out
 
 

@@ -37,6 +37,7 @@ from tumorboard.domain.vocab import (
     PrimarySymptom,
     Sex,
     StagingModality,
+    TargetSite,
     TherapyClass,
     TherapyKind,
     TherapySetting,
@@ -172,8 +173,11 @@ def build_demo_cases(today: date, seed: int = 2026) -> list[DemoCase]:
                                  pct > 120)
                 for m, pct in plan.assessments_months if start is not None
             )
-            recist = RecistRecord(baseline_date, (RecistTarget("breast primary (LD)", False, primary),
-                                                  RecistTarget("axillary node (SA)", True, node)),
+            # Where each target lies: their shrinking is a response of the primary, not of the metastases.
+            recist = RecistRecord(baseline_date, (RecistTarget("breast primary (LD)", False, primary,
+                                                               site=TargetSite.PRIMARY),
+                                                  RecistTarget("axillary node (SA)", True, node,
+                                                               site=TargetSite.REGIONAL_NODE)),
                                   ("bone lesions",) if any(o is B for o, _ in plan.lesions) else (),
                                   assessments)
         case = Case(

@@ -24,11 +24,13 @@ from tumorboard.domain.vocab import (
     Her2Ish,
     LocalTarget,
     MenopausalStatus,
+    MutationStatus,
     NonTargetResponse,
     Organ,
     PrimarySymptom,
     Sex,
     StagingModality,
+    TargetSite,
     TherapyClass,
     TherapyKind,
     TherapySetting,
@@ -77,10 +79,13 @@ def case_columns(case: Case) -> dict[str, Any]:
         "t": t.t, "n": t.n, "m": t.m, "primary_intact": t.primary_intact,
         "primary_symptoms": _csv(t.primary_symptoms),
         "complete_clearance_feasible": t.complete_clearance_feasible,
+        "pdl1_cps": t.pdl1_cps, "esr1": t.esr1.value if t.esr1 else None,
+        "pik3ca_pathway": t.pik3ca_pathway.value if t.pik3ca_pathway else None,
         "metastatic_diagnosis_date": m.diagnosis_date, "current_state_date": m.current_state_date,
         "diffuse": m.diffuse, "visceral_crisis": m.visceral_crisis,
         "staging_modalities": _csv(m.staging_modalities), "biopsy_done": m.biopsy_done,
         "prior_polymetastatic": m.prior_polymetastatic, "prior_oligometastatic": m.prior_oligometastatic,
+        "cord_compression_symptoms": m.cord_compression_symptoms,
         "dental_evaluation_date": case.dental_evaluation_date,
         "recist_baseline_date": r.baseline_date if r else None,
         "recist_non_targets": json.dumps(list(r.non_targets) if r else []),
@@ -104,8 +109,8 @@ def child_rows(case: Case) -> dict[type[Any], list[dict[str, Any]]]:
             for i, th in enumerate(case.therapies)],
         MdtDiscussionRow: [{"position": i, "date": d} for i, d in enumerate(case.mdt_discussions)],
         RecistTargetRow: [
-            {"position": i, "name": x.name, "organ": x.organ, "nodal": x.nodal,
-             "baseline_mm": x.baseline_mm}
+            {"position": i, "name": x.name, "organ": x.organ,
+             "site": x.site.value if x.site else None, "nodal": x.nodal, "baseline_mm": x.baseline_mm}
             for i, x in enumerate(r.targets if r else ())],
         RecistAssessmentRow: [
             {"position": i, "date": a.date, "target_mm": json.dumps(list(a.target_mm)),
@@ -143,6 +148,8 @@ def case_from_rows(row: CaseRow) -> Case:
         germline_brca=_opt(GermlineBrca, row.germline_brca), tnm_basis=_opt(TnmBasis, row.tnm_basis),
         primary_symptoms=tuple(PrimarySymptom(s) for s in _split(row.primary_symptoms)),
         complete_clearance_feasible=row.complete_clearance_feasible,
+        pdl1_cps=row.pdl1_cps, esr1=_opt(MutationStatus, row.esr1),
+        pik3ca_pathway=_opt(MutationStatus, row.pik3ca_pathway),
     )
     metastatic = MetastaticDisease(
         lesions=tuple(Lesion(Organ(x.organ), _opt(BoneSite, x.bone_site), x.site, x.size_mm, x.detected)
@@ -152,6 +159,7 @@ def case_from_rows(row: CaseRow) -> Case:
         staging_modalities=tuple(StagingModality(s) for s in _split(row.staging_modalities)),
         biopsy_done=row.biopsy_done, prior_polymetastatic=row.prior_polymetastatic,
         prior_oligometastatic=row.prior_oligometastatic,
+        cord_compression_symptoms=row.cord_compression_symptoms,
     )
     therapies = tuple(
         Therapy(kind=TherapyKind(x.kind), start=x.start, end=x.end, regimen=x.regimen,
@@ -164,7 +172,8 @@ def case_from_rows(row: CaseRow) -> Case:
     if row.recist_baseline_date is not None:
         recist = RecistRecord(
             baseline_date=row.recist_baseline_date,
-            targets=tuple(RecistTarget(x.name, x.nodal, x.baseline_mm, x.organ) for x in row.targets),
+            targets=tuple(RecistTarget(x.name, x.nodal, x.baseline_mm, x.organ,
+                                       _opt(TargetSite, x.site)) for x in row.targets),
             non_targets=tuple(json.loads(row.recist_non_targets)),
             assessments=tuple(
                 RecistAssessment(a.date, tuple(json.loads(a.target_mm)), NonTargetResponse(a.non_target),

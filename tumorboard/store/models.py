@@ -86,6 +86,10 @@ class CaseRow(Base):
     primary_intact: Mapped[bool] = mapped_column(Boolean)
     primary_symptoms: Mapped[str] = mapped_column(String(200), default="")  # comma-separated
     complete_clearance_feasible: Mapped[bool | None] = mapped_column(Boolean)
+    # Biomarkers added with ruleset 1.1 (revision 0006); null = not recorded.
+    pdl1_cps: Mapped[float | None] = mapped_column(Float)
+    esr1: Mapped[str | None] = mapped_column(String(16))
+    pik3ca_pathway: Mapped[str | None] = mapped_column(String(16))
 
     # Metastatic disease
     metastatic_diagnosis_date: Mapped[date | None] = mapped_column(Date)
@@ -96,6 +100,7 @@ class CaseRow(Base):
     biopsy_done: Mapped[bool | None] = mapped_column(Boolean)
     prior_polymetastatic: Mapped[bool | None] = mapped_column(Boolean)
     prior_oligometastatic: Mapped[bool | None] = mapped_column(Boolean)
+    cord_compression_symptoms: Mapped[bool | None] = mapped_column(Boolean)
     dental_evaluation_date: Mapped[date | None] = mapped_column(Date)
 
     # RECIST baseline (null baseline date = no RECIST record)
@@ -163,6 +168,7 @@ class RecistTargetRow(_CaseChild, Base):
     __tablename__ = "recist_targets"
     name: Mapped[str] = mapped_column(String(200))
     organ: Mapped[str | None] = mapped_column(String(60))
+    site: Mapped[str | None] = mapped_column(String(16))  # primary, regional_node, distant
     nodal: Mapped[bool] = mapped_column(Boolean)
     baseline_mm: Mapped[float] = mapped_column(Float)
 

@@ -148,7 +148,9 @@ def test_each_warning_fires_and_does_not_fire(code: str) -> None:
 
 
 def test_base_case_warnings_are_exactly_the_counselling_one() -> None:
-    assert codes(run()) == {"OS_BENEFIT_UNPROVEN"}
+    # Of the v1 codes only the counselling one; ruleset 1.1 adds that the primary is intact and
+    # untreated (outside NRG-BR002) and that germline BRCA status is not recorded.
+    assert codes(run()) == {"OS_BENEFIT_UNPROVEN", "PRIMARY_NOT_CONTROLLED", "GERMLINE_TESTING"}
 
 
 def test_os_benefit_unproven_follows_the_verdicts() -> None:

@@ -7,6 +7,7 @@ baseline target, metastatic.diagnosis_date whenever lesions exist). Dates cluste
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 from typing import Any
@@ -365,3 +366,54 @@ def test_engine_agrees_with_an_independent_model_of_the_contract(case: tuple[dic
 def test_calendar_extremes_never_raise(changes: dict[str, Any], as_of: str) -> None:
     """Schema-valid real dates at the ends of the calendar: still an answer, never an exception."""
     evaluate(make_case(**changes), as_of)
+
+
+# ---------------------------------------------------------------- ruleset 1.1: optional fields
+
+NEW_TUMOUR_FIELDS = ("pdl1_cps", "esr1", "pik3ca_pathway")
+MUTATION = st.sampled_from(["detected", "not_detected", "unknown"])
+
+
+def without_new_fields(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document as a ruleset-1.0 author wrote it: none of the additions' optional fields."""
+    out = json.loads(json.dumps(doc))
+    for key in NEW_TUMOUR_FIELDS:
+        out["tumour"].pop(key, None)
+    out["metastatic"].pop("cord_compression_symptoms", None)
+    for target in (out.get("recist") or {}).get("targets", []):
+        target.pop("site", None)
+    return out
+
+
+@st.composite
+def with_new_fields(draw: Any, doc: dict[str, Any]) -> dict[str, Any]:
+    out = without_new_fields(doc)
+    put(draw, out["tumour"], "pdl1_cps", st.one_of(st.none(), st.integers(0, 100),
+                                                   st.floats(0, 100, allow_nan=False)), one_in=3)
+    put(draw, out["tumour"], "esr1", MUTATION, one_in=3)
+    put(draw, out["tumour"], "pik3ca_pathway", MUTATION, one_in=3)
+    put(draw, out["metastatic"], "cord_compression_symptoms", st.booleans(), one_in=3)
+    for target in (out.get("recist") or {}).get("targets", []):
+        put(draw, target, "site", st.sampled_from(["primary", "regional_node", "distant"]), one_in=3)
+    return out
+
+
+def v1_view(out: dict[str, Any]) -> dict[str, Any]:
+    """Every v1 field the contract fixes: the enumerated facts, verdicts, criteria and v1 codes."""
+    view = contract_view(out)
+    view["warnings"] = sorted(set(view["warnings"]) & CONTRACT_CODES)
+    view["severities"] = [s for s in view["severities"] if s[0] in CONTRACT_CODES]
+    view["mdt_criteria"] = [(c["id"], c["met"]) for c in out["metastasis_directed_therapy"]["criteria"]]
+    view["palliative"] = [(c["id"], c["met"]) for c in out["primary_tumour"].get("palliative_criteria", [])]
+    view["reasons"] = (out["primary_tumour"].get("reason"), out["metastasis_directed_therapy"].get("reason"))
+    return view
+
+
+@SETTINGS
+@given(CASES, st.data())
+def test_the_new_optional_fields_never_change_a_v1_field(case: tuple[dict[str, Any], date], data: Any) -> None:
+    doc, as_of = case
+    plain = without_new_fields(doc)
+    enriched = data.draw(with_new_fields(doc))
+    assert input_problems(enriched) == []
+    assert v1_view(evaluate(enriched, as_of)) == v1_view(evaluate(plain, as_of))

@@ -29,6 +29,7 @@ from pypdf import PdfReader
 
 from tumorboard.domain.meeting import AgendaTriage
 from tumorboard.domain.minutes import CaseIdentity, Minutes, MinutesCase
+from tumorboard.recommend import default_ruleset
 from tumorboard.reports import minutes_sha256, render_minutes
 
 pytestmark = pytest.mark.skipif(not examples_available(),
@@ -87,7 +88,7 @@ def test_each_discussed_case_shows_summary_recommendation_and_decision(signed_te
             assert squash(case.recommendation[key]["label"]) in signed_text
         assert squash(case.decision.text) in signed_text
         assert case.summary is not None and case.summary.subtype in signed_text
-    assert "Ruleset ombc version 1.0.0" in signed_text
+    assert f"Ruleset ombc version {default_ruleset().version}" in signed_text
     assert "Concordant with the guideline recommendation: yes" in signed_text
     assert "Deviation from the guideline recommendation — reason: Patient preference" in signed_text
     assert squash(DEVIATION_TEXT) in signed_text
@@ -299,3 +300,34 @@ def test_free_text_naming_a_patient_is_redacted_when_pseudonymised() -> None:
     # Identified minutes are printed as typed.
     plain = " ".join(pages_text(render_minutes(dataclasses.replace(pseudo, pseudonymised=False))))
     assert leaky in plain
+
+
+def test_the_trial_eligibility_checklist_is_printed_under_the_metastasis_directed_verdict(
+        signed_text: str) -> None:
+    m = sample_minutes(3)
+    for case in m.discussed:
+        assert case.recommendation is not None
+        for c in case.recommendation["metastasis_directed_therapy"]["eligibility"]:
+            assert squash(c["label"]) in signed_text, c["id"]
+    assert "Trial eligibility (NRG-BR002, SABR-COMET) How the case compares with the trials" in signed_text
+    first = signed_text.index("Trial eligibility (NRG-BR002, SABR-COMET)")
+    assert signed_text.rfind("Metastasis-directed therapy", 0, first) > signed_text.rfind("Bone health", 0, first)
+
+
+def test_references_that_are_not_verified_evidence_say_so(signed_text: str) -> None:
+    assert "(convention, not evidence)" in signed_text  # the founding care algorithm, the app's rules
+    assert "(secondary source)" in signed_text
+
+
+def test_a_decision_made_under_1_0_0_prints_its_own_output_and_says_so() -> None:
+    m = sample_minutes(1, listed=0, carried=0)
+    case = m.discussed[0]
+    assert case.recommendation is not None
+    old = dict(case.recommendation, ruleset={"id": "ombc", "version": "1.0.0", "title": "x"})
+    old["metastasis_directed_therapy"] = {k: v for k, v in old["metastasis_directed_therapy"].items()
+                                          if k != "eligibility"}
+    text = " ".join(pages_text(render_minutes(dataclasses.replace(
+        m, cases=(dataclasses.replace(case, recommendation=old), *m.cases[1:])))))
+    assert "Ruleset ombc version 1.0.0" in text
+    assert "As recorded with the decision under ruleset ombc 1.0.0 (this app has 1.1.0)" in text
+    assert "Trial eligibility" not in text

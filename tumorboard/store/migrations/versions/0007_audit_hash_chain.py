@@ -1,7 +1,7 @@
 """the audit trail as a hash chain: position, previous row's hash and this row's hash
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01
 
 Existing rows are chained in the order they were written (id); the head goes to tumorboard_meta.
@@ -18,7 +18,7 @@ from alembic import op
 from tumorboard.store.audit_chain import FIELDS, GENESIS, HEAD_KEY, row_hash
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -37,7 +37,7 @@ def upgrade() -> None:
         op.execute("DROP TRIGGER audit_log_no_update")
     columns = [c for c in FIELDS if c not in ("seq", "prev_hash")]
     select = sa.text(f"SELECT id, {', '.join(columns)} FROM audit_log ORDER BY id").columns(
-        sa.column("at", sa.DateTime(timezone=True)))
+        at=sa.DateTime(timezone=True))  # by name: SQLite hands back text, the chain hashes the time
     rows = bind.execute(select).mappings()
     previous, seq, updates = GENESIS, 0, []
     for row in rows:
