@@ -19,6 +19,8 @@ from tumorboard.store import Database
 if not EXAMPLES.is_dir():
     pytest.skip("worked examples not beside the project (../shared/examples)", allow_module_level=True)
 
+pytestmark = pytest.mark.slow  # some 30-60 s: hundreds of small transactions on a real file
+
 
 class SQLiteStore(Store):
     db: Database
