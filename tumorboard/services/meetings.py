@@ -206,9 +206,18 @@ class MeetingService(Acting):
                 if other is not None and other != meeting_id:
                     raise MeetingError(f"time: {meeting.board.name} already has a meeting on "
                                        f"{meeting.day.isoformat()} at {start or 'no set time'}")
-            new = {"start_time": start, "place": place, "video_link": video_link, "chair": chair}
-            old = uow.meetings.update_meeting(meeting_id, self.actor, expected_version, **new)
-            _audit_fields(uow, "update", "meeting", meeting_id, old, new)
+            new: dict[str, Any] = {"start_time": start, "place": place, "video_link": video_link,
+                                   "chair": chair}
+            current = {"start_time": meeting.start_time, "place": meeting.place,
+                       "video_link": meeting.video_link, "chair": meeting.chair}
+            new = {k: v for k, v in new.items() if text_of(v) != text_of(current[k])}
+            if meeting.quorum_override_by and "chair" in new:
+                # The override was that chair's decision: a new chair records their own.
+                new.update(quorum_override_by=None, quorum_override_reason=None, quorum_override_at=None)
+            if new:  # a save that changes nothing writes nothing (no new version to refuse others)
+                old = uow.meetings.update_meeting(meeting_id, self.actor, expected_version, **new)
+                _audit_fields(uow, "update", "meeting", meeting_id, old,
+                              {k: v for k, v in new.items() if k != "quorum_override_at"})
         return self.last_changes
 
     def schedule_next(self, meeting_id: int) -> int:
@@ -288,9 +297,13 @@ class MeetingService(Acting):
             fields = {"question": clean(question), "presenter": clean(presenter), "triage": new_triage.value,
                       "responsible_clinician": clean(responsible_clinician)}
             check_triage(new_triage, fields["responsible_clinician"], decided=current.decision is not None)
-            old = uow.meetings.update_agenda(meeting_id, mrn, self.actor, expected_version, **fields)
-            _audit_fields(uow, "agenda", "meeting", meeting_id, old, fields, prefix=f"{mrn}/")
-            uow.meetings.touch(meeting_id, self.actor)
+            before = {"question": current.question, "presenter": current.presenter, "triage": current.triage,
+                      "responsible_clinician": current.responsible_clinician}
+            fields = {k: v for k, v in fields.items() if text_of(v) != text_of(before[k])}
+            if fields:  # a save that changes nothing writes nothing
+                old = uow.meetings.update_agenda(meeting_id, mrn, self.actor, expected_version, **fields)
+                _audit_fields(uow, "agenda", "meeting", meeting_id, old, fields, prefix=f"{mrn}/")
+                uow.meetings.touch(meeting_id, self.actor)
         return self.last_changes
 
     def reorder(self, meeting_id: int, mrns: Sequence[str], expected_version: int | None = None) -> Changes:
@@ -451,13 +464,18 @@ class MeetingService(Acting):
             meeting = self._meeting(uow, meeting_id, MeetingAction.CLOSE)
             check_closable(chair=meeting.chair, present={a.name for a in meeting.attendance if a.present},
                            quorum_met=quorum_status(meeting).met,
-                           override_recorded=meeting.quorum_override_by is not None)
+                           override_recorded=_chairs_override(meeting))
             carried = carry_over(meeting.agenda)
             target: int | None = None
             if carried:
                 target = self._next_meeting(uow, meeting)
                 next_meeting = uow.meetings.get(target)
-                require(meeting_state(next_meeting), MeetingAction.PLAN)
+                if next_meeting.state not in (MeetingState.PLANNED, MeetingState.IN_PROGRESS):
+                    raise MeetingError(
+                        f"close: the undiscussed cases would carry over to next week's meeting "
+                        f"({next_meeting.day.isoformat()}, meeting {target}), which is "
+                        f"{MeetingState(next_meeting.state).label}; record their decisions or list them "
+                        "as not discussed before closing")
                 listed = {a.mrn for a in next_meeting.agenda}
                 for item in carried:
                     if item.mrn not in listed:
@@ -535,7 +553,7 @@ class MeetingService(Acting):
             status = quorum_status(meeting)
             check_sign_off(chair=meeting.chair, signer=chair, present={a.name for a in meeting.attendance
                                                                        if a.present},
-                           quorum_met=status.met, override_recorded=meeting.quorum_override_by is not None)
+                           quorum_met=status.met, override_recorded=_chairs_override(meeting))
             signed_at = uow.now
             cases = {a.mrn: uow.cases.get(a.mrn).case for a in meeting.agenda}
             minutes = assemble_minutes(meeting, cases, pseudonymise=False, app_version=__version__,
@@ -630,6 +648,12 @@ def _audit_fields(uow: UnitOfWork, action: str, entity: str, entity_id: int, old
     changes = [(f"{prefix}{k}", old.get(k), v) for k, v in new.items() if text_of(old.get(k)) != text_of(v)]
     if changes:
         uow.audit(action, entity, entity_id, changes)
+
+
+def _chairs_override(meeting: MeetingRecord) -> bool:
+    """A quorum override counts when the meeting's chair recorded it (a new chair records their own)."""
+    by, chair = meeting.quorum_override_by, meeting.chair
+    return bool(by and chair and by.strip().lower() == chair.strip().lower())
 
 
 def _path_to_discussed(current: WorkflowStatus) -> list[WorkflowStatus]:
