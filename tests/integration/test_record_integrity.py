@@ -121,7 +121,7 @@ def test_an_open_unattended_future_meeting_is_not_signed_and_the_refusal_names_i
     assert code == 2 and f"chair: {CHAIR} is not marked present" in err
     code, out, _ = run(capsys, "meetings", "list", "--database", db_url)
     states = {line.split("\t")[0]: line.split("\t")[-1] for line in out.splitlines()}
-    assert states == {future: "planned", today: "in progress"}  # nothing signed, nothing closed
+    assert states == {future: "planned", today: "in_progress"}  # nothing signed, nothing closed
 
 
 # -- "decisions and sign-off were accepted two days before the meeting's date" ------------------
