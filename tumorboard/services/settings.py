@@ -82,8 +82,9 @@ class SettingsService(Acting):
                     continue
                 value = str(getattr(settings, f.name))
                 before = uow.settings.put(f.name, value)
-                if before != value:
-                    changes.append((f.name, before, value))
+                if before != value:  # audited as numbers, as they are meant
+                    old = int(before) if before and before.lstrip("-").isdigit() else before
+                    changes.append((f.name, old, getattr(settings, f.name)))
             uow.audit("settings", "department", "settings", changes)
         return replace(settings, version=version)
 

@@ -67,7 +67,8 @@ class UserRepository:
             raise RecordNotFound(f"no account named {username!r}")
         failed = self.session.execute(
             update(UserRow).where(UserRow.id == row.id)
-            .values(failed_logins=UserRow.failed_logins + 1, version=UserRow.version + 1)
+            # No new version: a mistyped password is no edit of the account an administrator has open.
+            .values(failed_logins=UserRow.failed_logins + 1)
             .returning(UserRow.failed_logins)).scalar_one()
         if failed >= max_failed:
             self.session.execute(update(UserRow).where(UserRow.id == row.id)
