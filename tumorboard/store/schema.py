@@ -40,6 +40,7 @@ REVISION_APP_VERSION = {
     "0004": "0.2.0",
     "0005": "0.3.0",
     "0007": "0.3.0",
+    "0008": "0.3.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
