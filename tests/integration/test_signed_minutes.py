@@ -282,7 +282,7 @@ def test_an_altered_copy_does_not_verify(signed: Setup) -> None:
 
 
 def test_the_snapshot_cannot_be_changed_after_sign_off(signed: Setup) -> None:
-    with pytest.raises(Exception, match="read-only record|meeting state"), signed.db.engine.begin() as conn:
+    with pytest.raises(Exception, match=r"read-only record|meeting state"), signed.db.engine.begin() as conn:
         conn.execute(text(f"UPDATE meetings SET minutes_snapshot = '{{}}' WHERE id = {signed.mid}"))
     with pytest.raises(Exception, match="read-only record"), signed.db.engine.begin() as conn:
         conn.execute(text("DELETE FROM signing_keys"))
