@@ -150,6 +150,7 @@ def test_minutes_verify_accepts_the_signed_original_and_catches_a_changed_byte(
     code, out, _ = _verify_cli(capsys, signed.db, forged)
     assert code == 3 and "NOT VERIFIED" in out
     assert "is not the hash of any signed minutes in this database" in out
+    assert "signature by Dr Carla Chair: the document was changed after it was signed" in out
 
     # The signature checked on its own also fails (the digest of the signed bytes).
     result = signed.meetings().verify_minutes(bytes(changed))

@@ -55,13 +55,13 @@ class SignatureCheck:
     @property
     def problems(self) -> list[str]:
         out = []
-        if not self.intact:
-            out.append("the document was changed after it was signed (its digest does not match)")
-        elif not self.valid:
+        if not self.intact:  # then the validator checks nothing further: that is the finding
+            return ["the document was changed after it was signed (its digest does not match)"]
+        if not self.valid:
             out.append("the signature is not cryptographically valid")
         if not self.trusted:
             out.append("the signer's certificate is not one of this database's chairs'")
-        if self.intact and not self.whole_file:
+        if not self.whole_file:
             out.append("content was added to the file after the signature")
         return out
 
