@@ -259,7 +259,8 @@ class FakeMeetingRepository(_Repository):
             "started_by": None, "version": 1, "created_at": now, "updated_at": now, "updated_by": actor,
             "quorum_override_by": None, "quorum_override_reason": None, "quorum_override_at": None,
             "closed_at": None, "carried_over_to_id": None, "signed_by": None, "signed_at": None,
-            "minutes_sha256": None, "minutes_pdf": None}
+            "minutes_sha256": None, "minutes_pdf": None, "minutes_snapshot": None,
+            "minutes_snapshot_sha256": None}
         for name, discipline, role in board.members:
             self._add_attendance(meeting_id, name, discipline, role, False, None)
         return meeting_id
@@ -334,6 +335,10 @@ class FakeMeetingRepository(_Repository):
     def signed_pdf(self, meeting_id: int) -> bytes | None:
         row = self.t("meetings").get(meeting_id)
         return row["minutes_pdf"] if row else None
+
+    def signed_snapshot(self, meeting_id: int) -> str | None:
+        row = self.t("meetings").get(meeting_id)
+        return row["minutes_snapshot"] if row else None
 
     def listing(self, board: str | None = None, limit: int = 200) -> list[MeetingListRecord]:
         rows = sorted(self.t("meetings").values(), key=lambda m: (m["day"], m["id"]), reverse=True)

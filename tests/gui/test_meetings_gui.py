@@ -38,6 +38,7 @@ from tumorboard.gui.meeting_models import (
     MeetingListModel,
 )
 from tumorboard.gui.meeting_window import MeetingWindow
+from tumorboard.services.accounts import DEMO_PASSWORD
 from tumorboard.services.cases import CaseService
 from tumorboard.services.demo import DEMO_CHAIR, DEMO_MEMBERS
 from tumorboard.services.meetings import MeetingService
@@ -556,6 +557,11 @@ def test_sign_off_runs_in_the_background_and_shows_the_hash(
     assert dialog is not None and dialog.chair.text() == DEMO_CHAIR
     assert dialog.chair.isReadOnly()  # signed in the signed-in chair's own name only
     assert "read-only" in dialog.intro.text()
+    dialog.password.setText("not the password")  # refused, nothing signed, the dialog says why
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: dialog.errors.labels["password"].isVisible())
+    assert "wrong password" in dialog.errors.text_of("password") and meetings.get(mid).signed_at is None
+    dialog.password.setText(DEMO_PASSWORD)  # the chair's password opens their signing key
     with qtbot.waitSignal(meeting_window.signed, timeout=15000) as signal:
         dialog.buttons.accepted.emit()
     sha = signal.args[0] if signal.args else ""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tumorboard.domain.meeting import Discipline
+from tumorboard.domain.meeting import Discipline, MeetingError
 from tumorboard.domain.users import AccessDenied, Role, User
 from tumorboard.domain.workflow import WorkflowStatus
 from tumorboard.services.accounts import AccountError, AccountService, LoginRefused
@@ -127,7 +127,9 @@ def test_roles_are_enforced_by_the_services(db: Database, accounts: AccountServi
         MeetingService(db, user=coordinator, render=lambda m: b"%PDF").sign_off(meeting_id, "Ms Coord")
     with pytest.raises(Exception, match="your own name"):
         MeetingService(db, user=chair, render=lambda m: b"%PDF").sign_off(meeting_id, "Dr Someone")
-    MeetingService(db, user=chair, render=lambda m: b"%PDF").sign_off(meeting_id, "Dr Chair")
+    with pytest.raises(MeetingError, match="password: wrong password for chair"):
+        MeetingService(db, user=chair).sign_off(meeting_id, "Dr Chair", password="not the password")
+    MeetingService(db, user=chair).sign_off(meeting_id, "Dr Chair", password=PASSWORD)
 
     with pytest.raises(AccessDenied, match="change department settings"):
         SettingsService(db, user=chair).save(DepartmentSettings(follow_up_weeks=8))

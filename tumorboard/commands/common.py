@@ -72,6 +72,7 @@ def signed_in_user(args: argparse.Namespace, db: Database) -> User | None:
         if user is None or not user.demo:
             raise CliError(f"--demo: {db.location} has no demo chair to sign in; refresh it with "
                            "`tumorboard demo`, or sign in with --user USERNAME")
+        args.signed_in_password = DEMO_PASSWORD
         return user
     username = username or os.environ.get("TUMORBOARD_USER")
     if not username:
@@ -82,7 +83,11 @@ def signed_in_user(args: argparse.Namespace, db: Database) -> User | None:
             raise CliError("password: set TUMORBOARD_PASSWORD, or run the command in a terminal to be asked")
         password = getpass.getpass(f"Password for {username}: ")
     try:
-        return accounts.authenticate(username, password)
+        user = accounts.authenticate(username, password)
+        # Kept for the one command that needs it again: `meetings sign` opens the chair's signing
+        # key with it (asked once, not twice).
+        args.signed_in_password = password
+        return user
     except LoginRefused as exc:
         raise CliError(f"--user {username}: {exc}") from None
 

@@ -28,7 +28,7 @@ from tumorboard.domain.meeting import (
 from tumorboard.domain.meeting_state import MeetingState
 from tumorboard.domain.workflow import WorkflowError
 from tumorboard.private_files import write_private
-from tumorboard.services.meetings import DecisionInput, MeetingService
+from tumorboard.services.meetings import DecisionInput, MeetingService, UnreadablePdf
 from tumorboard.services.quorum import quorum_status
 from tumorboard.store import RecordExists, RecordNotFound, StoreError
 
@@ -143,12 +143,17 @@ def register(sub: Any) -> None:
     for p in (c, a, ls, sh, mem, rem, st, at, tr, d, ov, cl, sg, am):
         add_database_option(p)
 
-    mi = sub.add_parser("minutes", help="write a meeting's minutes as PDF",
+    mi = sub.add_parser("minutes", help="write a meeting's minutes as PDF, or check one (--verify)",
                         description="Write the minutes of a meeting as PDF. A signed meeting gives a "
-                                    "copy that names the signed document's SHA-256; --signed-original "
-                                    "writes the signed document itself.")
-    mi.add_argument("meeting_id", metavar="MEETING_ID")
-    mi.add_argument("-o", "--output", required=True, metavar="FILE")
+                                    "copy, rendered from the data signed, that names the signed "
+                                    "document's SHA-256; --signed-original writes the signed document "
+                                    "itself. --verify FILE checks a PDF against the record: exit 0 when "
+                                    "it verifies, 3 when it does not, 2 for a file that cannot be read.")
+    mi.add_argument("meeting_id", metavar="MEETING_ID", nargs="?")
+    mi.add_argument("-o", "--output", metavar="FILE")
+    mi.add_argument("--verify", metavar="FILE",
+                    help="check a PDF against the record: the signed original (its PAdES signature, its "
+                         "SHA-256 against the meeting and the audit trail) or a copy of it")
     mi.add_argument("--pseudonymise", "--pseudonymize", action="store_true",
                     help="no patient name, record number or birth date in the document")
     mi.add_argument("--signed-original", action="store_true",
@@ -316,7 +321,9 @@ def run_close(args: argparse.Namespace) -> int:
 
 def run_sign(args: argparse.Namespace) -> int:
     with _service(args) as meetings:
-        signed = meetings.sign_off(_meeting_id(args.meeting_id), args.chair)
+        # The password the chair signed in with opens their signing key (PAdES).
+        signed = meetings.sign_off(_meeting_id(args.meeting_id), args.chair,
+                                   password=getattr(args, "signed_in_password", None))
     print(signed.sha256)
     return EXIT_OK
 
@@ -327,7 +334,48 @@ def run_amend(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXIT_NOT_VERIFIED = 3
+
+
+def run_verify_minutes(args: argparse.Namespace) -> int:
+    if args.meeting_id is not None or args.output or args.signed_original or args.pseudonymise:
+        raise CliError("--verify: give the file to check alone (no MEETING_ID, -o, --signed-original or "
+                       "--pseudonymise)")
+    path = Path(args.verify)
+    try:
+        pdf = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"--verify {args.verify}: cannot read the file ({exc.strerror or exc})") from None
+    with _service(args) as meetings:
+        try:
+            result = meetings.verify_minutes(pdf)
+        except UnreadablePdf as exc:
+            raise CliError(f"--verify {args.verify}: {exc}") from None
+    print(f"{args.verify}: {result.kind}, SHA-256 {result.sha256}")
+    if result.meeting_id is not None:
+        print(f"meeting: {result.meeting_id} ({result.meeting})")
+    if result.signer:
+        when = f"{result.signed_at:%Y-%m-%d %H:%M:%S} UTC" if result.signed_at else "-"
+        print(f"signed off by: {result.signer} at {when}")
+    for line in result.passed:
+        print(f"ok: {line}")
+    for line in result.failed:
+        print(f"FAILED: {line}")
+    if result.ok:
+        print("verified: the document is what the record holds")
+        return EXIT_OK
+    print(f"NOT VERIFIED: {len(result.failed)} check(s) failed")
+    return EXIT_NOT_VERIFIED
+
+
 def run_minutes(args: argparse.Namespace) -> int:
+    if args.verify is not None:
+        return run_verify_minutes(args)
+    if args.meeting_id is None:
+        raise CliError("MEETING_ID: name the meeting whose minutes to write (or --verify FILE to check "
+                       "a PDF)")
+    if not args.output:
+        raise CliError("-o: name the file to write the minutes to (-o FILE)")
     meeting_id = _meeting_id(args.meeting_id)
     if args.signed_original and args.pseudonymise:
         raise CliError("--signed-original: the signed document names the patients; it cannot be "

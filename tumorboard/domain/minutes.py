@@ -107,6 +107,8 @@ class SignOff:
     minutes_sha256: str | None  # the hash of the signed PDF, shown on copies
     # The audit trail's head when the chair signed ("<seq>:<sha256>"): paper anchors the record.
     audit_head: str | None = None
+    # The SHA-256 of the certificate whose key signed the PDF (PAdES), when it is signed digitally.
+    certificate_sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

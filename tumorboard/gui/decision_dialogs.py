@@ -75,16 +75,24 @@ class ReplaceDecisionDialog(FormDialog):
 
 
 class SignOffDialog(FormDialog):
-    """The chair confirms: the closed meeting's minutes are rendered and hashed, read-only after."""
+    """The chair confirms: the closed meeting's minutes are rendered, signed with the chair's key
+    (opened with their password) and hashed, read-only after."""
 
-    def __init__(self, chair: str, carried: int = 0, parent: QWidget | None = None) -> None:
+    def __init__(self, chair: str, carried: int = 0, parent: QWidget | None = None, *,
+                 with_password: bool = False) -> None:
         super().__init__("Sign off the minutes",
-                         "Signing renders the minutes of the closed meeting and keeps their SHA-256 with "
-                         "them. The meeting becomes read-only: corrections afterwards are amendments "
-                         "with a reason, and the signed original is kept.", parent,
-                         ok_text="&Sign off")
+                         "Signing renders the minutes of the closed meeting, signs the PDF with your "
+                         "signing key (any PDF reader then shows who signed, when, and that nothing "
+                         "changed) and keeps it with its SHA-256. The meeting becomes read-only: "
+                         "corrections afterwards are amendments with a reason, and the signed original "
+                         "is kept.", parent, ok_text="&Sign off")
         self.chair = QLineEdit(chair)
         self.row("Signed by (&chair):", self.chair, "chair")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("Your password: it opens your signing key")
+        if with_password:
+            self.row("Your &password:", self.password, "password")
 
 
 class AmendDialog(FormDialog):

@@ -183,12 +183,13 @@ class MeetingWindow(QMainWindow):
                                         "meeting...): undiscussed cases move to next week first.")
             return None
         user = self.meetings.user
-        dialog = SignOffDialog(user.display_name if user else meeting.chair or "", 0, self)
+        dialog = SignOffDialog(user.display_name if user else meeting.chair or "", 0, self,
+                               with_password=user is not None)
         dialog.chair.setReadOnly(user is not None)  # signed in the signed-in chair's own name only
 
         def submit() -> bool:
             dialog.buttons.setEnabled(False)
-            self.sign_off(dialog.chair.text(), dialog)
+            self.sign_off(dialog.chair.text(), dialog, dialog.password.text() or None)
             return False  # stays open until the minutes are signed, or shows why not
 
         dialog.submit = submit
@@ -196,7 +197,7 @@ class MeetingWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def sign_off(self, chair: str, dialog: SignOffDialog | None = None) -> None:
+    def sign_off(self, chair: str, dialog: SignOffDialog | None = None, password: str | None = None) -> None:
         meetings, meeting_id = self.meetings, self.meeting_id
 
         def done(result: object) -> None:
@@ -217,13 +218,15 @@ class MeetingWindow(QMainWindow):
             self._runner = None
             if dialog is not None:
                 dialog.buttons.setEnabled(True)
+                dialog.password.clear()
                 dialog.refuse(message)
             else:
                 QMessageBox.warning(self, "The minutes were not signed", message)
 
-        self._runner = run_with_progress(self, "Signing the minutes",
-                                         lambda _progress: meetings.sign_off(meeting_id, chair), done, failed,
-                                         USER_ERRORS)
+        def sign(_progress: object) -> SignedMinutes:
+            return meetings.sign_off(meeting_id, chair, password=password)
+
+        self._runner = run_with_progress(self, "Signing the minutes", sign, done, failed, USER_ERRORS)
 
     def preview_minutes(self) -> MinutesPreview | None:
         try:  # QtPdf comes with PySide6-Addons; without it everything but the preview works

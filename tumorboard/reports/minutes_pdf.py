@@ -37,9 +37,12 @@ def _metadata(m: Minutes, version: str) -> PdfMetadata:
     if m.pseudonymised:
         subject += " (pseudonymised)"
     created = m.generated_at or datetime(m.day.year, m.day.month, m.day.day, tzinfo=UTC)
+    # A copy names what it copies where `tumorboard minutes --verify` reads it back.
+    copy = ((f"copy-of-sha256:{m.copy_of_sha256}", f"amendments:{len(m.amendments)}") if m.copy_of_sha256
+            else ())
     return PdfMetadata(title=f"{m.board} — minutes of {m.day.isoformat()}", author=m.board, subject=subject,
                        creator=f"tumorboard {version}",
-                       keywords=("MDT", "tumour board", "minutes", m.document_id), created=created)
+                       keywords=("MDT", "tumour board", "minutes", m.document_id, *copy), created=created)
 
 
 def _amendments_by_case(m: Minutes) -> dict[str, list[tuple[int, Amendment]]]:

@@ -206,6 +206,9 @@ def sign_off(m: Minutes) -> list[Flowable]:
     if s.audit_head:
         seq, _, digest = s.audit_head.partition(":")
         pairs.append(("Audit trail", text(f"entry {seq}, SHA-256 {digest}")))
+    if s.certificate_sha256:
+        pairs.append(("Digital signature",
+                      text(f"PAdES, the chair's certificate SHA-256 {s.certificate_sha256}")))
     if m.copy_of_sha256:
         pairs.append(("This document", text(copy_words(m.copy_of_sha256))))
     body = [key_values(pairs, key_width=28 * mm, width=FRAME_WIDTH - 12),

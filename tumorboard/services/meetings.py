@@ -42,6 +42,7 @@ from tumorboard.domain.minutes import Minutes, SignOff
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import ALLOWED_TRANSITIONS, WorkflowStatus
 from tumorboard.recommend import evaluate, recommendation_to_document
+from tumorboard.services.access import check
 from tumorboard.services.acting import Acting
 from tumorboard.services.audit import field_changes
 from tumorboard.services.boards import add_member_in, find_board, remove_member_in
@@ -57,9 +58,19 @@ from tumorboard.services.meeting_input import (
     text_of,
 )
 from tumorboard.services.minutes import assemble_minutes
+from tumorboard.services.minutes_snapshot import sha256_text, snapshot_json
 from tumorboard.services.notice import Notify, ignore
 from tumorboard.services.quorum import QuorumStatus, quorum_status
 from tumorboard.services.settings import settings_from
+from tumorboard.services.signed_minutes import (
+    MinutesCheck,
+    UnreadablePdf,
+    open_chair_key,
+    sign_pdf,
+    signed_copy,
+    store_chair_key,
+    verify_minutes,
+)
 from tumorboard.store import Database, RecordExists, RecordNotFound
 from tumorboard.store.meeting_records import (
     BoardRecord,
@@ -70,8 +81,8 @@ from tumorboard.store.meeting_records import (
 )
 from tumorboard.store.unit_of_work import UnitOfWork
 
-__all__ = ["NUL_MESSAGE", "DecisionInput", "MeetingService", "QuorumStatus", "SignedMinutes",
-           "parse_start_time"]
+__all__ = ["NUL_MESSAGE", "DecisionInput", "MeetingService", "MinutesCheck", "QuorumStatus",
+           "SignedMinutes", "UnreadablePdf", "parse_start_time"]
 
 Renderer = Callable[[Minutes], bytes]
 
@@ -493,12 +504,17 @@ class MeetingService(Acting):
         return target
 
     def minutes(self, meeting_id: int, *, pseudonymise: bool = False) -> Minutes:
-        """The minutes as data; a signed meeting's minutes say they are a copy of the signed hash."""
+        """The minutes as data. A signed meeting's are its signed snapshot, marked as a copy of the
+        signed hash, with the amendments since sign-off: never today's rows (meetings signed before
+        snapshots were kept, revision 0008, are assembled from the rows as before)."""
         from tumorboard import __version__
 
         with self.db.reading() as uow:
             meeting = uow.meetings.get(meeting_id)
-            cases = {a.mrn: uow.cases.get(a.mrn).case for a in meeting.agenda}
+            snapshot = uow.meetings.signed_snapshot(meeting_id) if meeting.signed_at else None
+            cases = {} if snapshot else {a.mrn: uow.cases.get(a.mrn).case for a in meeting.agenda}
+        if snapshot is not None:
+            return signed_copy(meeting, snapshot, pseudonymise=pseudonymise)
         return assemble_minutes(meeting, cases, pseudonymise=pseudonymise, app_version=__version__,
                                 quorum=quorum_status(meeting), generated_at=_now(),
                                 copy_of=meeting.minutes_sha256)
@@ -536,9 +552,12 @@ class MeetingService(Acting):
             raise MeetingError(f"meeting {meeting_id} is not signed off; there is no signed original")
         return pdf
 
-    def sign_off(self, meeting_id: int, chair: str, expected_version: int | None = None) -> SignedMinutes:
-        """The chair signs a closed meeting: the minutes are rendered and their SHA-256 stored
-        with them in the UPDATE that signs; the meeting becomes read-only (service and database)."""
+    def sign_off(self, meeting_id: int, chair: str, expected_version: int | None = None, *,
+                 password: str | None = None) -> SignedMinutes:
+        """The chair signs a closed meeting: the minutes are rendered, signed with the chair's key
+        (PAdES; once the database has accounts, the key opens with the chair's ``password``), and
+        the signed PDF, its SHA-256 and the data snapshot it was rendered from are stored in the
+        UPDATE that signs; the meeting becomes read-only (service and database)."""
         from hashlib import sha256
 
         from tumorboard import __version__
@@ -548,30 +567,60 @@ class MeetingService(Acting):
         if self.user is not None and chair.strip().lower() != self.user.display_name.strip().lower():
             raise MeetingError(f"chair: you are signed in as {self.user.display_name}; minutes are signed "
                                "in your own name only")
+        chair_key = None
+        if self.user is not None:
+            # Refusals that need no password come first; then the key, outside the write lock (the
+            # derivations are slow): a wrong password is refused with nothing written.
+            with self.db.reading() as reading:
+                check(reading, self.user, Permission.SIGN_OFF)
+                self._signable(reading, meeting_id, chair)
+            chair_key = open_chair_key(self.db, self.user, password, _now())
         with self._action(Permission.SIGN_OFF) as uow:
-            meeting = self._meeting(uow, meeting_id, MeetingAction.SIGN)
-            status = quorum_status(meeting)
-            check_sign_off(chair=meeting.chair, signer=chair, present={a.name for a in meeting.attendance
-                                                                       if a.present},
-                           quorum_met=status.met, override_recorded=_chairs_override(meeting))
+            meeting, status = self._signable(uow, meeting_id, chair)
             signed_at = uow.now
+            if chair_key is not None:
+                store_chair_key(uow, chair_key)
             cases = {a.mrn: uow.cases.get(a.mrn).case for a in meeting.agenda}
             minutes = assemble_minutes(meeting, cases, pseudonymise=False, app_version=__version__,
                                        quorum=status, generated_at=signed_at, copy_of=None,
                                        sign_off=SignOff(meeting.chair or chair.strip(), signed_at, None,
-                                                        uow.audit_log.head()))
+                                                        uow.audit_log.head(),
+                                                        chair_key.key.fingerprint if chair_key else None))
+            snapshot = snapshot_json(minutes)
+            snapshot_digest = sha256_text(snapshot)
             pdf = self._renderer()(minutes)
+            if chair_key is not None:
+                pdf = sign_pdf(pdf, chair_key, meeting.board.name)
             digest = sha256(pdf).hexdigest()
             after = require(meeting_state(meeting), MeetingAction.SIGN)
-            # One UPDATE signs, hashes and keeps the document: the triggers refuse any change after it.
+            # One UPDATE signs, hashes and keeps the document and its data: the triggers refuse any
+            # change after it.
             uow.meetings.update_meeting(meeting_id, self.actor, expected_version, state=after.value,
                                         signed_by=meeting.chair, signed_at=signed_at, minutes_sha256=digest,
-                                        minutes_pdf=pdf)
-            uow.audit("sign-off", "meeting", meeting_id, [
+                                        minutes_pdf=pdf, minutes_snapshot=snapshot,
+                                        minutes_snapshot_sha256=snapshot_digest)
+            audit: list[tuple[str | None, Any, Any]] = [
                 ("state", meeting.state, after.value), ("signed_by", None, meeting.chair),
-                ("signed_at", None, signed_at.isoformat()), ("minutes_sha256", None, digest)])
+                ("signed_at", None, signed_at.isoformat()), ("minutes_sha256", None, digest),
+                ("minutes_snapshot_sha256", None, snapshot_digest)]
+            if chair_key is not None:
+                audit.append(("signing_certificate", None, chair_key.key.fingerprint))
+            uow.audit("sign-off", "meeting", meeting_id, audit)
             uow.touched(cases=[a.mrn for a in meeting.agenda])
         return SignedMinutes(meeting_id, digest, pdf)
+
+    def _signable(self, uow: UnitOfWork, meeting_id: int, chair: str) -> tuple[MeetingRecord, QuorumStatus]:
+        meeting = self._meeting(uow, meeting_id, MeetingAction.SIGN)
+        status = quorum_status(meeting)
+        check_sign_off(chair=meeting.chair, signer=chair, present={a.name for a in meeting.attendance
+                                                                   if a.present},
+                       quorum_met=status.met, override_recorded=_chairs_override(meeting))
+        return meeting, status
+
+    def verify_minutes(self, pdf: bytes) -> MinutesCheck:
+        """Check a PDF against the record (``tumorboard minutes --verify``); UnreadablePdf if the
+        bytes are not a readable PDF."""
+        return verify_minutes(self.db, pdf, self._renderer())
 
     def amend(self, meeting_id: int, mrn: str | None, field_name: str, new_value: str,
               reason: str) -> Changes:

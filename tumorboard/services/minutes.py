@@ -54,10 +54,7 @@ def assemble_minutes(meeting: MeetingRecord, cases: dict[str, Case], *, pseudony
     if sign_off is None and meeting.signed_at is not None and meeting.signed_by:
         sign_off = SignOff(meeting.signed_by, meeting.signed_at, meeting.minutes_sha256)
     labels = {a.mrn: _identity(a, cases[a.mrn], pseudonymise) for a in meeting.agenda}
-    amendments = tuple(
-        Amendment(a.at, a.by, a.reason, labels[a.mrn].label if a.mrn in labels else None,
-                  _change_words(a.field, a.old_value, a.new_value))
-        for a in meeting.amendments)
+    amendments = amendment_lines(meeting, {mrn: identity.label for mrn, identity in labels.items()})
     return Minutes(
         document_id=document_id(meeting), board=meeting.board.name, day=meeting.day,
         start=_time(meeting.start_time), place=meeting.place, video_link=meeting.video_link,
@@ -69,6 +66,12 @@ def assemble_minutes(meeting: MeetingRecord, cases: dict[str, Case], *, pseudony
         carried_over_to=meeting.carried_over_to_day, amendments=amendments, sign_off=sign_off,
         copy_of_sha256=copy_of, pseudonymised=pseudonymise, app_version=app_version,
         generated_at=generated_at)
+
+
+def amendment_lines(meeting: MeetingRecord, labels: dict[str, str]) -> tuple[Amendment, ...]:
+    """The meeting's amendments, each naming its case by ``labels`` (record number -> label)."""
+    return tuple(Amendment(a.at, a.by, a.reason, labels.get(a.mrn) if a.mrn else None,
+                           _change_words(a.field, a.old_value, a.new_value)) for a in meeting.amendments)
 
 
 def meeting_recommendation(decision: DecisionRecord | None, case: Case, day: date) -> dict[str, Any]:

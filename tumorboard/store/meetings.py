@@ -159,6 +159,16 @@ class MeetingRepository:
     def signed_pdf(self, meeting_id: int) -> bytes | None:
         return self.session.scalar(select(MeetingRow.minutes_pdf).where(MeetingRow.id == meeting_id))
 
+    def signed_snapshot(self, meeting_id: int) -> str | None:
+        """The canonical JSON of the signed minutes' data (revision 0008), if signed since."""
+        return self.session.scalar(select(MeetingRow.minutes_snapshot).where(MeetingRow.id == meeting_id))
+
+    def signed_with_hash(self, sha256: str) -> int | None:
+        """The signed meeting whose signed PDF has this SHA-256, if any."""
+        return self.session.scalar(select(MeetingRow.id).where(MeetingRow.minutes_sha256 == sha256,
+                                                                MeetingRow.signed_at.is_not(None))
+                                   .order_by(MeetingRow.id))
+
     def listing(self, board: str | None = None, limit: int = 200) -> list[MeetingListRecord]:
         counts = (select(AgendaItemRow.meeting_id, func.count().label("n"))
                   .group_by(AgendaItemRow.meeting_id).subquery())

@@ -260,6 +260,10 @@ class MeetingRow(Base):
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     minutes_sha256: Mapped[str | None] = mapped_column(String(64))
     minutes_pdf: Mapped[bytes | None] = mapped_column(LargeBinary)  # the signed document itself
+    # The canonical JSON of the minutes the signed PDF was rendered from (revision 0008): copies
+    # are rendered from it, never from today's rows.
+    minutes_snapshot: Mapped[str | None] = mapped_column(Text)
+    minutes_snapshot_sha256: Mapped[str | None] = mapped_column(String(64))
     board: Mapped[BoardRow] = relationship(foreign_keys=[board_id])
     attendance: Mapped[list[AttendanceRow]] = relationship(order_by="AttendanceRow.id",
                                                             cascade="all, delete-orphan")
@@ -388,3 +392,19 @@ class UserRow(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SigningKeyRow(Base):
+    """A chair's signing key (revision 0008): a self-signed certificate naming the chair and the
+    private key as encrypted PKCS#8. Never deleted; retired once when replaced."""
+
+    __tablename__ = "signing_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the DER certificate
+    certificate_pem: Mapped[str] = mapped_column(Text)
+    private_key_pem: Mapped[str] = mapped_column(Text)
+    kdf: Mapped[str] = mapped_column(String(200))  # how the key's passphrase derives from the password
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -209,6 +209,16 @@ class AuditRepository:
                        "field": None, "old_value": None, "new_value": _json(content), "encoding": "json"}
                       for entity_id, content in created])
 
+    def recorded(self, entity: str, entity_id: str, field: str, action: str) -> object:
+        """The last value an ``action`` recorded for a field (decoded), or None."""
+        row = self.session.execute(
+            select(AuditRow.new_value, AuditRow.encoding)
+            .where(AuditRow.entity == entity, AuditRow.entity_id == entity_id, AuditRow.field == field,
+                   AuditRow.action == action).order_by(AuditRow.seq.desc()).limit(1)).first()
+        if row is None or row[0] is None:
+            return None
+        return json.loads(row[0]) if row[1] == "json" else row[0]
+
     def head(self) -> str:
         """The chain's head, "<seq>:<sha256>" (printed on signed minutes)."""
         seq, digest = read_head(self.session)

@@ -41,6 +41,7 @@ REVISION_APP_VERSION = {
     "0005": "0.3.0",
     "0006": "0.3.0",
     "0007": "0.3.0",
+    "0008": "0.3.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

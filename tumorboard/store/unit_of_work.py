@@ -20,6 +20,7 @@ from tumorboard.domain.changes import Changes
 from tumorboard.store.meetings import MeetingRepository
 from tumorboard.store.repositories import AuditRepository, CaseRepository
 from tumorboard.store.settings import SettingsRepository
+from tumorboard.store.signing_keys import SigningKeyRepository
 from tumorboard.store.users import UserRepository
 from tumorboard.store.versions import bump, claim
 
@@ -37,6 +38,7 @@ class UnitOfWork:
     users: UserRepository
     settings: SettingsRepository
     audit_log: AuditRepository
+    signing_keys: SigningKeyRepository
     session: Session
 
     def __init__(self, db: Database, actor: str | None) -> None:
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.settings = SettingsRepository(self.session)
         self.audit_log = AuditRepository(self.session)
+        self.signing_keys = SigningKeyRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,6 +1,7 @@
 """``db verify``: is the record what was written? The audit chain, its head, the database's guards
-(triggers present and enabled) and every signed meeting (its PDF against its hash, its hash and its
-decisions against the audit trail). Reports the first break of each kind; reads only."""
+(triggers present and enabled) and every signed meeting (its PDF against its hash, its hash, its
+data snapshot and its decisions against the audit trail, its PAdES signature validated). Reports
+the first break of each kind; reads only."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from tumorboard.signing import pades
 from tumorboard.store.audit_chain import GENESIS, read_head, row_hash
-from tumorboard.store.models import AuditRow, DecisionRow, MeetingRow
+from tumorboard.store.models import AuditRow, DecisionRow, MeetingRow, SigningKeyRow
 
-# The guards the migrations create (0002, 0003, 0005): missing or disabled means tampering.
+# The guards the migrations create (0002, 0003, 0005, 0008): missing or disabled means tampering.
 SQLITE_TRIGGERS = frozenset({
+    "signing_keys_no_update", "signing_keys_no_delete",
     "audit_log_no_update", "audit_log_no_delete", "meetings_signed_no_update", "meetings_signed_no_delete",
     "amendments_no_update", "amendments_no_delete",
     *(f"{t}_signed_no_{a}" for t in ("attendance", "agenda_items", "decisions")
@@ -32,6 +35,7 @@ SQLITE_TRIGGERS = frozenset({
     "agenda_open_delete",
 })
 POSTGRESQL_TRIGGERS = frozenset({
+    "signing_keys_kept",
     "audit_log_no_change", "meetings_signed", "attendance_signed", "agenda_items_signed",
     "decisions_signed", "amendments_no_change", "meetings_state", "decisions_state", "attendance_state",
     "agenda_items_state", "replaced_decisions_no_change",
@@ -141,12 +145,16 @@ def missing_guards(session: Session) -> list[Finding]:
 def _signed_meetings(session: Session, findings: list[Finding]) -> int:
     count = 0
     audited_decisions = _decision_values(session)
+    certificates = list(session.scalars(select(SigningKeyRow.certificate_pem)))
     for meeting in session.scalars(select(MeetingRow).where(MeetingRow.signed_at.is_not(None))):
         count += 1
         where = f"meeting {meeting.id} ({meeting.day.isoformat()})"
         pdf = meeting.minutes_pdf or b""
         if hashlib.sha256(pdf).hexdigest() != meeting.minutes_sha256:
             findings.append(Finding("signed-minutes", where, "the stored PDF does not match its SHA-256"))
+        _snapshot(session, meeting, where, findings)
+        _signature(meeting, pdf, _audited(session, "meeting", str(meeting.id), "signing_certificate",
+                                          action="sign-off"), certificates, where, findings)
         signed = _audited(session, "meeting", str(meeting.id), "minutes_sha256", action="sign-off")
         if signed is None:
             findings.append(Finding("signed-minutes", where, "no sign-off is recorded in the audit trail"))
@@ -170,6 +178,43 @@ def _signed_meetings(session: Session, findings: list[Finding]) -> int:
                     findings.append(Finding("decision", f"{where}, decision {decision.id}", f"{name} is not "
                                             "what the audit trail recorded (changed outside tumorboard)"))
     return count
+
+
+def _snapshot(session: Session, meeting: MeetingRow, where: str, findings: list[Finding]) -> None:
+    """The data the signed PDF was rendered from (revision 0008): against its hash and the audit trail."""
+    recorded = _audited(session, "meeting", str(meeting.id), "minutes_snapshot_sha256", action="sign-off")
+    if meeting.minutes_snapshot is None:
+        if recorded is not None or meeting.minutes_snapshot_sha256 is not None:
+            findings.append(Finding("signed-minutes", where,
+                                    "the data snapshot kept at sign-off was removed"))
+        return
+    digest = hashlib.sha256(meeting.minutes_snapshot.encode("utf-8")).hexdigest()
+    if digest != meeting.minutes_snapshot_sha256:
+        findings.append(Finding("signed-minutes", where,
+                                "the stored data snapshot does not match its SHA-256"))
+    if recorded != meeting.minutes_snapshot_sha256:
+        findings.append(Finding("signed-minutes", where, "the data snapshot's SHA-256 is not the one the "
+                                "audit trail recorded at sign-off (the snapshot and its hash were replaced)"))
+
+
+def _signature(meeting: MeetingRow, pdf: bytes, certificate: Any, certificates: list[str], where: str,
+               findings: list[Finding]) -> None:
+    """A PDF signed with the chair's key (PAdES): valid, unchanged since, by the recorded certificate."""
+    if certificate is None:
+        return  # signed off on a database without accounts, or before revision 0008
+    try:
+        checks = pades.validate(pdf, certificates)
+    except pades.UnreadablePdf as exc:
+        findings.append(Finding("signed-minutes", where, f"the stored PDF cannot be read ({exc})"))
+        return
+    mine = [c for c in checks if c.fingerprint == certificate]
+    if not mine:
+        findings.append(Finding("signed-minutes", where, "the stored PDF carries no signature by the "
+                                f"certificate recorded at sign-off (SHA-256 {str(certificate)[:12]}…)"))
+    for check in mine:
+        if not check.ok:
+            findings.append(Finding("signed-minutes", where, "the stored PDF's signature does not validate: "
+                                    + "; ".join(check.problems)))
 
 
 def _decision_values(session: Session) -> dict[str, dict[str, tuple[Any, str]]]:
