@@ -36,8 +36,9 @@ def upgrade() -> None:
     else:
         op.execute("DROP TRIGGER audit_log_no_update")
     columns = [c for c in FIELDS if c not in ("seq", "prev_hash")]
+    # By name (a keyword): a column object given positionally would type the first column, id.
     select = sa.text(f"SELECT id, {', '.join(columns)} FROM audit_log ORDER BY id").columns(
-        sa.column("at", sa.DateTime(timezone=True)))
+        at=sa.DateTime(timezone=True))
     rows = bind.execute(select).mappings()
     previous, seq, updates = GENESIS, 0, []
     for row in rows:
