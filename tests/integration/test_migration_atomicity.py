@@ -13,13 +13,14 @@ command that restores it; a downgrade that would drop clinical data is refused.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -119,8 +120,8 @@ def _kill_while_creating(folder: Path, stop: int) -> None:
     path = folder / "new.sqlite3"
     run = _child(path, stop)
     assert run.returncode in (KILLED, 0), run.stderr[-500:]
-    if run.returncode == KILLED:
-        assert not path.exists(), f"killed at statement {stop}: a half-built database at the path"
+    if run.returncode == KILLED and path.exists():  # only once it was whole and moved into place
+        assert _state(path)[:2] == (head_revision(), "ok"), f"killed at statement {stop}: half-built"
     again = _child(path, 0)  # the leftovers of the killed attempt do not get in the way
     assert again.returncode == 0, f"after a kill at statement {stop}: {again.stderr[-500:]}"
     assert _state(path)[0] == head_revision()
@@ -138,13 +139,33 @@ def test_a_kill_at_sampled_statements_of_the_upgrade_leaves_the_old_revision(
         _kill_and_recover(old, tmp_path / f"kill-{stop}", stop)
 
 
+def _sweep(old: Path | None, work: Path, total: int, processes: int = 2) -> list[dict[str, Any]]:
+    """Kill at every statement 1..total (``migration_child.py --sweep``, split over processes)."""
+    bounds = [(1 + total * k // processes, total * (k + 1) // processes) for k in range(processes)]
+    procs = [subprocess.Popen([sys.executable, str(CHILD), "--sweep", str(old or "-"), str(work / f"w{k}"),
+                               str(first), str(last)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for k, (first, last) in enumerate(bounds) if first <= last]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=1500)
+        assert proc.returncode == 0, err[-2000:]
+        results.extend(json.loads(line) for line in out.splitlines())
+    assert sorted(r["n"] for r in results) == list(range(1, total + 1))
+    return results
+
+
 @pytest.mark.slow
 def test_a_kill_at_every_statement_of_every_migration_leaves_the_old_revision(
         old_database: tuple[Path, int], tmp_path: Path) -> None:
     old, total = old_database
-    with ThreadPoolExecutor(4) as pool:  # the children are processes: threads only wait for them
-        list(pool.map(lambda stop: _kill_and_recover(old, tmp_path / f"kill-{stop}", stop),
-                      range(1, total + 1)))
+    before = _state(old)
+    for r in _sweep(old, tmp_path, total):
+        where = f"killed at statement {r['n']} of {total}"
+        assert r["exit"] == KILLED, where
+        assert r["after"] == r["before"] == [before[0], before[1], sorted(before[2]), before[3]], where
+        assert isinstance(r["recovered"], list), f"{where}, then: {r['recovered']}"
+        assert r["recovered"][0] == head_revision() and r["recovered"][1] == "ok", where
+        assert r["recovered"][3] == before[3], where
 
 
 @pytest.mark.slow
@@ -154,9 +175,12 @@ def test_a_kill_at_every_statement_of_creating_a_database_leaves_no_database(tmp
     run = _child(probe / "new.sqlite3", 0)
     assert run.returncode == 0, run.stderr
     total = int(run.stdout.strip())
-    with ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda stop: _kill_while_creating(tmp_path / f"new-{stop}", stop),
-                      range(1, total + 1)))
+    for r in _sweep(None, tmp_path, total):
+        where = f"killed at statement {r['n']} of {total} while creating"
+        assert r["exit"] == KILLED, where
+        # Nothing at the path, or (killed after it was moved into place) the whole database.
+        assert r["after"] is None or r["after"][:2] == [head_revision(), "ok"], where
+        assert isinstance(r["recovered"], list) and r["recovered"][0] == head_revision(), where
 
 
 def test_a_kill_while_creating_a_database_leaves_nothing_at_the_path(tmp_path: Path) -> None:

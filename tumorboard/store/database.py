@@ -121,13 +121,16 @@ class Database:
              read_only: bool = False, allow_older: bool = False) -> Database:
         """Open (creating or upgrading as needed) the database at ``url``.
 
+        A new SQLite database is created only where no file exists, built aside and moved into
+        place whole (``_create_sqlite``); an existing file that is empty or not a tumorboard
+        database is refused (NotATumorboardDatabase), never re-created.
         Raises a StoreError subclass with a clear message; the file is untouched when refused.
         ``check_integrity=False`` leaves the read of every page of an SQLite file to the caller
         (``schema.sqlite_integrity_problem``), except before a migration.
 
         ``read_only=True`` is for commands that only read: nothing is created, migrated or backed
-        up (``migrate`` is ignored). A missing SQLite file or an empty database is refused with
-        DatabaseMissing, a schema older than this app's with DatabaseOutdated (unless
+        up (``migrate`` is ignored). A missing SQLite file or an empty server database is refused
+        with DatabaseMissing, a schema older than this app's with DatabaseOutdated (unless
         ``allow_older``, for reporting or copying it as it is), before a byte is written.
         """
         resolved = resolve_database_url(url)

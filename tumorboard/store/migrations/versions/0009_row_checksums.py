@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from tumorboard.store.checksums import CHECKED_TABLES, checksum
+from tumorboard.store.checksums import CHECKED_MODELS, CHECKED_TABLES, checksum
 
 revision: str = "0009"
 down_revision: str | None = "0007"
@@ -41,15 +41,16 @@ def upgrade() -> None:
         for (name,) in bind.execute(sa.text(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'decisions'")).all():
             op.execute(f'DROP TRIGGER "{name}"')
-    for name in CHECKED_TABLES:
-        # The table as it is in this database (its columns and their types), not as the models
-        # of a later version may describe it.
-        table = sa.Table(name, sa.MetaData(), autoload_with=bind)
-        columns = [c for c in table.columns if c.name != "checksum"]
-        updates = [{"i": row["id"], "c": checksum(name, columns, row.__getitem__)}
+    for model in CHECKED_MODELS:
+        table = model.__table__
+        # The columns this database has at this revision (a later version's models may have
+        # more), typed as the models type them; one statement, no reflection.
+        present = set(bind.execute(sa.text(f"SELECT * FROM {table.name} LIMIT 0")).keys())
+        columns = [c for c in table.columns if c.name in present and c.name != "checksum"]
+        updates = [{"i": row["id"], "c": checksum(table.name, columns, row.__getitem__)}
                    for row in bind.execute(sa.select(*columns)).mappings()]
         if updates:
-            bind.execute(sa.text(f"UPDATE {name} SET checksum = :c WHERE id = :i"), updates)
+            bind.execute(sa.text(f"UPDATE {table.name} SET checksum = :c WHERE id = :i"), updates)
     if postgresql:
         op.execute("ALTER TABLE decisions ENABLE TRIGGER USER")
     else:
