@@ -18,9 +18,7 @@ the checksums of the rows it changes (revision 0009 wrote the first ones).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, LargeBinary, event, select, update
@@ -51,30 +49,26 @@ def hashed_columns(columns: Iterable[Column[Any]]) -> list[Column[Any]]:
     return sorted((c for c in columns if c.name not in NOT_HASHED), key=lambda c: c.name)
 
 
-def _canonical(column: Column[Any], value: Any) -> Any:
-    if value is None:
-        return None
+# How each column's value is spelled in the hashed text, by its type.
+_TEXT, _FLOAT, _INT, _BOOL, _DATETIME, _DATE, _BYTES = range(7)
+Plan = tuple[str, tuple[tuple[str, int, Any], ...]]  # (header, ((name, kind, default), ...))
+
+
+def _kind(column: Column[Any]) -> int:
     kind = column.type
     if isinstance(kind, Boolean):
-        return bool(value)
+        return _BOOL
     if isinstance(kind, Integer):
-        return int(value)
+        return _INT
     if isinstance(kind, Float):
-        return repr(float(value))  # the exact double, whatever spelling the driver gave
-    if isinstance(kind, DateTime) or isinstance(value, datetime):
-        return utc_text(value)
-    if isinstance(kind, Date) or isinstance(value, date):
-        return value.isoformat()
+        return _FLOAT
+    if isinstance(kind, DateTime):
+        return _DATETIME
+    if isinstance(kind, Date):
+        return _DATE
     if isinstance(kind, LargeBinary):
-        return hashlib.sha256(bytes(value)).hexdigest()
-    return str(value)
-
-
-def checksum(table: str, columns: Iterable[Column[Any]], value: Callable[[str], Any]) -> str:
-    """The SHA-256 of one row of ``table``: ``value(name)`` gives each column's value."""
-    content = [table, [[c.name, _canonical(c, value(c.name))] for c in hashed_columns(columns)]]
-    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return _BYTES
+    return _TEXT
 
 
 def _default(column: Column[Any]) -> Any:
@@ -82,19 +76,71 @@ def _default(column: Column[Any]) -> Any:
     return getattr(default, "arg", None) if default is not None and default.is_scalar else None
 
 
+def plan(table: str, columns: Iterable[Column[Any]]) -> Plan:
+    hashed = hashed_columns(columns)
+    header = f"{table}({','.join(c.name for c in hashed)})"
+    return header, tuple((c.name, _kind(c), _default(c)) for c in hashed)
+
+
+_PLANS: dict[str, Plan] = {}
+
+
+def _model_plan(table: Any) -> Plan:
+    found = _PLANS.get(table.name)
+    if found is None:
+        found = _PLANS[table.name] = plan(table.name, table.columns)
+    return found
+
+
+def _spelled(kind: int, value: Any) -> str:
+    if kind == _TEXT:
+        return str(value)
+    if kind == _FLOAT:
+        return repr(float(value))  # the exact double, whatever spelling the driver gave
+    if kind == _INT:
+        return str(int(value))
+    if kind == _BOOL:
+        return "1" if value else "0"
+    if kind == _DATETIME:
+        return utc_text(value)
+    if kind == _DATE:
+        return str(value.isoformat())
+    return hashlib.sha256(bytes(value)).hexdigest()
+
+
+def _digest(steps: Plan, value: Callable[[str], Any]) -> str:
+    """SHA-256 of the header and each value, length-prefixed ("~" for NULL): unambiguous."""
+    header, columns = steps
+    parts = [header]
+    for name, kind, default in columns:
+        v = value(name)
+        if v is None:
+            v = default
+        if v is None:
+            parts.append("~")
+        else:
+            text = _spelled(kind, v)
+            parts.append(f"{len(text)}:{text}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def checksum(table: str, columns: Iterable[Column[Any]], value: Callable[[str], Any]) -> str:
+    """The SHA-256 of one row of ``table``: ``value(name)`` gives each column's value."""
+    return _digest(plan(table, columns), value)
+
+
 def of_values(model: type[Any], values: dict[str, Any]) -> str:
     """The checksum of a row about to be inserted from ``values`` (a bulk INSERT)."""
-    table = model.__table__
-    return checksum(table.name, table.columns,
-                    lambda name: values[name] if values.get(name) is not None
-                    else _default(table.c[name]))
+    return _digest(_model_plan(model.__table__), values.get)
 
 
 def of_row(row: Any) -> str:
-    table = row.__table__
-    return checksum(table.name, table.columns,
-                    lambda name: getattr(row, name) if getattr(row, name) is not None
-                    else _default(table.c[name]))
+    loaded = row.__dict__  # the loaded values, without the ORM's attribute machinery
+
+    def value(name: str) -> Any:
+        return loaded[name] if name in loaded else getattr(row, name)
+
+    return _digest(_model_plan(row.__table__), value)
 
 
 def check(row: Any, what: str) -> None:
@@ -134,10 +180,12 @@ def damaged_rows(session: Session, limit: int = 20) -> list[str]:
     out: list[str] = []
     for model in CHECKED_MODELS:
         table = model.__table__
+        steps = _model_plan(table)
         result = session.execute(select(table).execution_options(yield_per=5000))
         for row in result.mappings():
-            if row[COLUMN] != checksum(table.name, table.columns, row.__getitem__):
+            if row[COLUMN] != _digest(steps, row.__getitem__):
                 out.append(f"{table.name} row id {row['id']}")
                 if len(out) >= limit:
                     return out
+    return out
     return out
