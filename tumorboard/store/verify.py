@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from tumorboard.store.audit_chain import GENESIS, read_head, row_hash
+from tumorboard.store.audit_chain import GENESIS, HEAD_KEY, read_head, row_hash
 from tumorboard.store.models import AuditRow, DecisionRow, MeetingRow
 
 # The guards the migrations create (0002, 0003, 0005): missing or disabled means tampering.
@@ -86,7 +86,11 @@ def quick_findings(session: Session) -> list[Finding]:
     """The cheap check of every open: the guards present, and the chain's last row where its
     recorded head says and hashing to what it says (one indexed row)."""
     findings = missing_guards(session)
-    seq, digest = read_head(session)
+    try:
+        seq, digest = read_head(session)
+    except ValueError:  # "<seq>:<sha256>" no longer reads as that: damaged or changed
+        findings.append(Finding("head", HEAD_KEY, "the recorded head of the audit trail is unreadable"))
+        return findings
     last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
     if last is None:
         if seq:
