@@ -19,6 +19,9 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -62,7 +65,22 @@ def fill(db: Database, n: int) -> None:
         for status in statuses:
             conn.execute(text("UPDATE cases SET status = :s WHERE abs(random()) % 7 = :k"),
                          {"s": status.value, "k": statuses.index(status)})
+        restamp_cases(conn)
     del rng
+
+
+def restamp_cases(conn: Any) -> None:
+    """The statuses above were set behind the store's back: give the rows their checksums again
+    (otherwise every read is, rightly, refused as damaged)."""
+    from sqlalchemy import select, update
+
+    from tumorboard.store.checksums import checksum
+    from tumorboard.store.models import CaseRow
+
+    table = CaseRow.__table__
+    rows = conn.execute(select(table)).mappings().all()
+    conn.execute(update(table).where(table.c.id == bindparam("i")).values(checksum=bindparam("c")),
+                 [{"i": r["id"], "c": checksum(table.name, table.columns, r.__getitem__)} for r in rows])
 
 
 def main() -> None:

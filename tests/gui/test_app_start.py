@@ -87,9 +87,14 @@ def test_a_new_database_creates_its_administrator_then_signs_in(
         self.buttons.accepted.emit()
         return int(self.result())
 
+    from tumorboard.gui import app as app_module
+
+    asked: list[Path] = []
+    monkeypatch.setattr(app_module, "confirm_new_database", lambda path: asked.append(path) or True)
     monkeypatch.setattr(login.FirstAdminDialog, "exec", first_admin_exec)
     monkeypatch.setattr(login.LoginDialog, "exec", login_exec)
     started = start_app(database=str(tmp_path / "new.sqlite3"))
+    assert asked == [tmp_path / "new.sqlite3"]
     assert started is not None
     window, db = started
     qtbot.addWidget(window)
@@ -161,3 +166,60 @@ def test_damage_found_after_the_window_is_up_is_said_with_what_to_do(
     finally:
         window.close()
         db.close()
+
+
+def test_the_app_asks_before_creating_a_database_and_creates_nothing_on_no(
+        tmp_path: Path, no_modal_dialogs: list[str]) -> None:
+    path = tmp_path / "moved.sqlite3"
+    assert start_app(database=str(path)) is None  # the question is answered "not Yes"
+    assert not path.exists() and list(tmp_path.iterdir()) == []
+    said = " ".join(no_modal_dialogs)
+    assert f"No database at {path}: create a new one?" in said
+
+
+def test_an_empty_database_file_is_refused_by_the_app_and_left_as_it_is(
+        tmp_path: Path, no_modal_dialogs: list[str]) -> None:
+    path = tmp_path / "emptied.sqlite3"
+    path.write_bytes(b"")
+    assert start_app(database=str(path)) is None
+    assert path.stat().st_size == 0
+    assert "empty (0 bytes)" in " ".join(no_modal_dialogs)
+
+
+def test_the_daily_check_finds_an_index_corruption_and_refuses_changes(
+        tmp_path: Path, qtbot: QtBot, no_modal_dialogs: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from tumorboard.gui import app as app_module
+    from tumorboard.store import DatabaseDamaged
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+    from damage import flip_bit, mrn, settle, small_database
+
+    from tumorboard.services.accounts import AccountService
+    from tumorboard.store import Database
+
+    password = "correct horse battery"
+    path = small_database(tmp_path / "ward.sqlite3")
+    db = Database.open(str(path))
+    AccountService(db).create_first_admin("admin", "Administrator", password)
+    db.close()
+    settle(path)
+    flip_bit(path, "ix_cases_status", b"referred")  # quick_check misses it, integrity_check does not
+    monkeypatch.setattr(app_module, "sign_in",
+                        lambda _db, _demo: AccountService(_db).authenticate("admin", password))
+    started = start_app(database=str(path))
+    assert started is not None
+    window, db = started
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: window.integrity_checked, timeout=20_000)
+        assert window.integrity_problem and "ix_cases_status" in window.integrity_problem
+        assert window.damage_banner.isVisible() and "Changes are refused" in window.damage_banner.text()
+        assert "The database is damaged" in " ".join(no_modal_dialogs)
+        with pytest.raises(DatabaseDamaged):
+            window.service.schedule(mrn(1), next_meeting=None, staging_date=None)
+    finally:
+        window.close()
+        db.close()
+

@@ -1,4 +1,4 @@
-"""``tumorboard db upgrade | current | backup PATH | restore PATH``."""
+"""``tumorboard db upgrade | current | backup PATH | verify | check | restore PATH``."""
 
 from __future__ import annotations
 
@@ -39,6 +39,16 @@ def register(sub: Any) -> None:
                     "recorded. Reads only.")
     add_database_option(vf)
     vf.set_defaults(handler=run_verify)
+    ck = dbsub.add_parser(
+        "check", help="the full check: every page and index of the SQLite file (integrity_check), "
+                      "the audit trail and signed meetings (as db verify) and every clinical row's "
+                      "checksum; exit 3 on damage",
+        description="Runs SQLite's integrity_check on the file (every page and every index), then "
+                    "what db verify checks, then the checksum of every row holding clinical content "
+                    "(patients, cases, lesions, therapies, RECIST, decisions). Reads only. Exit 0: "
+                    "nothing found; exit 3: damage found (restore a backup).")
+    add_database_option(ck)
+    ck.set_defaults(handler=run_check)
     rs = dbsub.add_parser(
         "restore", help="replace the SQLite database by a backup (close the app first)",
         description="Replace the SQLite database by a backup. The backup is checked first (an intact "
@@ -83,6 +93,40 @@ def run_verify(args: argparse.Namespace) -> int:
         print(f"BROKEN {finding}")
     print(f"{len(result.findings)} problem(s): the record was changed outside tumorboard; restore a "
           "verified backup and keep this copy for investigation")
+    return EXIT_DAMAGED
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from tumorboard.services.integrity import full_check
+    from tumorboard.store.location import resolve_database_url, sqlite_path
+    from tumorboard.store.schema import sqlite_integrity_problem
+
+    try:
+        path = sqlite_path(resolve_database_url(getattr(args, "database", None)))
+    except StoreError as exc:
+        raise CliError(f"check: {exc}") from None
+    if path is not None and path.is_file() and path.stat().st_size > 0:
+        # Before opening: a file too damaged to open is still a finding, not a refusal.
+        problem = sqlite_integrity_problem(path, full=True)
+        if problem is not None:
+            print(f"DAMAGED {path}: SQLite's integrity check failed: {problem}")
+            print("the file is damaged: restore a verified backup (`tumorboard db restore BACKUP`; "
+                  f"the automatic backups are in {path.parent / 'backups'}) and keep this copy for "
+                  "investigation")
+            return EXIT_DAMAGED
+    db, _user = open_for_reading(args)  # findings name records: signed in
+    try:
+        report = full_check(db)
+    finally:
+        db.close()
+    print(f"checked {db.location}: " + "; ".join(report.checked))
+    if report.ok:
+        print("no damage found")
+        return EXIT_OK
+    for problem in report.problems:
+        print(f"DAMAGED {problem}")
+    print(f"{len(report.problems)} problem(s): restore a verified backup (`tumorboard db restore BACKUP`) "
+          "and keep this copy for investigation")
     return EXIT_DAMAGED
 
 

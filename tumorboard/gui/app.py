@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from tumorboard.domain.users import User
 from tumorboard.services.accounts import AccountService
 from tumorboard.store import Database
-from tumorboard.store.location import sqlite_path
-from tumorboard.store.schema import sqlite_integrity_problem
+from tumorboard.store.location import resolve_database_url, sqlite_path
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -38,6 +38,20 @@ def application() -> QApplication:
     return app
 
 
+def confirm_new_database(path: Path) -> bool:
+    """Ask before a new database is created: a missing file may be a database that was moved,
+    renamed or lost, and a new empty one in its place would hide that."""
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(
+        None, "No database there",
+        f"No database at {path}: create a new one?\n\nIf you expected your board's database "
+        "here, choose No and check the path (--database, TUMORBOARD_DATABASE_URL) or restore it "
+        "from a backup (tumorboard db restore BACKUP).",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return bool(answer == QMessageBox.StandardButton.Yes)
+
+
 def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainWindow, Database] | None:
     """Open the database and show the main window; None (after telling the user) if refused."""
     from PySide6.QtWidgets import QMessageBox
@@ -52,6 +66,10 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
             from tumorboard.services.demo import ensure_demo_database
 
             database = ensure_demo_database()
+        else:
+            path = sqlite_path(resolve_database_url(database))
+            if path is not None and not path.exists() and not confirm_new_database(path):
+                return None
         # The read of every page runs once the window is up (below): not on the way to it.
         db = Database.open(database, check_integrity=False)
     except StoreError as exc:
@@ -73,10 +91,32 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
     notice.setParent(window)
     window.set_signed_in(user, AccountService(db))
     window.show()
-    path = sqlite_path(db.url)
-    if path is not None:
-        window.check_database_in_background(lambda: sqlite_integrity_problem(path))
+    check_database(window, db)
     return window, db
+
+
+def check_database(window: MainWindow, db: Database) -> None:
+    """The cheap check on every open (the audit chain's head, the guards present: milliseconds),
+    then, once a day per database and off the UI thread, the full one (every page and index,
+    the whole audit chain and signed meetings, every clinical row's checksum)."""
+    from tumorboard.services.integrity import daily_check, quick_check
+    from tumorboard.store import StoreError
+
+    try:
+        findings = [str(f) for f in quick_check(db)]
+    except StoreError as exc:
+        findings = [str(exc)]
+    if findings:
+        window.report_damage("; ".join(findings), db.refuse_writes)
+
+    def full() -> str | None:
+        try:
+            report = daily_check(db)
+        except StoreError as exc:
+            return str(exc)
+        return None if report is None or report.ok else "; ".join(report.problems[:3])
+
+    window.check_database_in_background(full, db.refuse_writes)
 
 
 def sign_in(db: Database, demo: bool) -> User | None:

@@ -142,7 +142,22 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.case_view)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.setCentralWidget(self.splitter)
+        # Said at once, and stays said, when a check finds the database damaged.
+        self.damage_banner = QLabel("")
+        self.damage_banner.setObjectName("damageBanner")
+        self.damage_banner.setAccessibleName("Database damaged")
+        self.damage_banner.setWordWrap(True)
+        self.damage_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.damage_banner.setStyleSheet("QLabel#damageBanner { background: #b71c1c; color: white; "
+                                         "font-weight: bold; padding: 8px; }")
+        self.damage_banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.damage_banner)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self.statusBar().showMessage(f"Database: {database_location}")
         self.user: User | None = None
         self.accounts: AccountService | None = None
@@ -358,29 +373,42 @@ class MainWindow(QMainWindow):
     def _on_dashboard_implementation_requested(self, decision_id: int) -> None:
         self.record_implementation(decision_id)
 
-    def check_database_in_background(self, check: Callable[[], str | None]) -> None:
-        """Run the database's full integrity check (it reads every page) while the board works;
-        a problem found is said at once, with what to do about it."""
+    def check_database_in_background(self, check: Callable[[], str | None],
+                                     on_damage: Callable[[str], None] | None = None) -> None:
+        """Run the database's full check (it reads every page, index and clinical row) while the
+        board works; a problem found is said at once, with what to do about it (``report_damage``)."""
 
         def done(problem: object) -> None:
             self.integrity_checked = True
             if problem is None:
-                log.info("database integrity check passed")
+                log.info("database check passed (or already passed today)")
                 return
-            self.integrity_problem = str(problem)
-            log.error("database integrity check failed: %s", problem)
-            QMessageBox.critical(
-                self, "The database is damaged",
-                f"SQLite's integrity check of {self.database_location} failed: {problem}.\n\n"
-                "Stop entering data, close tumorboard and restore the latest good backup "
-                "(tumorboard db restore BACKUP); the automatic backups are in the backups folder "
-                "beside the database.")
+            self.report_damage(str(problem), on_damage)
 
         def forget() -> None:
             self._integrity_runner = None
 
         self._integrity_runner = run_quietly(self, check, done)
         self._integrity_runner.finished.connect(forget)
+
+    def report_damage(self, problem: str, on_damage: Callable[[str], None] | None = None) -> None:
+        """Damage found: a red banner that stays, a dialog now, and (``on_damage``) changes refused
+        from here on, so that nothing more is written into a file that must be restored."""
+        self.integrity_problem = problem
+        log.error("database check failed: %s", problem)
+        if on_damage is not None:
+            on_damage(f"{self.database_location} is damaged ({problem}); restore the latest good backup")
+        self.damage_banner.setText(
+            f"The database is damaged: {problem}. Changes are refused from now on. Close tumorboard "
+            "and restore the latest good backup (tumorboard db restore BACKUP).")
+        self.damage_banner.show()
+        QMessageBox.critical(
+            self, "The database is damaged",
+            f"The check of {self.database_location} found damage: {problem}.\n\n"
+            "tumorboard refuses changes from now on; what is shown may be wrong. Stop entering data, "
+            "close tumorboard and restore the latest good backup (tumorboard db restore BACKUP); "
+            "the automatic backups are in the backups folder beside the database, and "
+            "`tumorboard db check` checks a database in full.")
 
     def set_signed_in(self, user: User, accounts: AccountService) -> None:
         """Say who is signed in (and that the demo is a demo), and offer what the role allows."""

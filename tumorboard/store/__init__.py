@@ -8,6 +8,8 @@ never commit.
 from tumorboard.store.database import Database
 from tumorboard.store.errors import (
     ConcurrentEdit,
+    DamagedRecord,
+    DatabaseDamaged,
     DatabaseLocked,
     DatabaseMissing,
     DatabaseOutdated,
@@ -24,7 +26,9 @@ from tumorboard.store.errors import (
 
 __all__ = [
     "ConcurrentEdit",
+    "DamagedRecord",
     "Database",
+    "DatabaseDamaged",
     "DatabaseLocked",
     "DatabaseMissing",
     "DatabaseOutdated",

@@ -19,7 +19,9 @@ from tumorboard.store.errors import StoreError
 log = logging.getLogger(__name__)
 
 KEEP_ENV = "TUMORBOARD_BACKUP_KEEP"
-DEFAULT_KEEP = 14
+DEFAULT_KEEP = 7  # daily generations
+KEEP_WEEKLY = 4
+KEEP_MONTHLY = 12
 BACKUP_FOLDER = "backups"
 
 
@@ -50,7 +52,38 @@ def sqlite_uri(path: Path, **params: str) -> str:
     return path.resolve().as_uri() + (f"?{query}" if query else "")
 
 
+def verify_backup(path: Path) -> str:
+    """The schema revision of the backup at ``path`` once it passed its check: an intact SQLite
+    file (``integrity_check``, read-only), with tumorboard's tables, at a revision this app knows.
+    StoreError (saying what is wrong) otherwise."""
+    from tumorboard.store.schema import known_revisions
+
+    try:
+        con = sqlite3.connect(sqlite_uri(path, mode="ro", immutable="1"), uri=True)
+        try:
+            check = con.execute("PRAGMA integrity_check").fetchall()
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            row = (con.execute("SELECT version_num FROM alembic_version").fetchone()
+                   if "alembic_version" in tables else None)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"the backup {path} cannot be read back ({exc})") from None
+    if check != [("ok",)]:
+        raise StoreError(f"the backup {path} failed the integrity check "
+                         f"({check[0][0] if check else 'no answer'})")
+    missing = {"alembic_version", "tumorboard_meta", "patients", "cases", "audit_log"} - tables
+    if missing:
+        raise StoreError(f"the backup {path} is not a tumorboard database (no {', '.join(sorted(missing))})")
+    if row is None or row[0] not in known_revisions():
+        raise StoreError(f"the backup {path} has no schema revision this tumorboard knows "
+                         f"({row[0] if row else 'none'})")
+    return str(row[0])
+
+
 def backup_sqlite(source: Path, destination: Path) -> Path:
+    """Copy ``source`` to ``destination`` (online backup) and check the copy before it takes its
+    name (``verify_backup``): a file under a backup's name has always passed that check."""
     if destination.exists() and destination.is_dir():
         raise StoreError(f"{destination} is a folder; give a file name for the backup")
     if destination.resolve() == source.resolve():
@@ -71,14 +104,18 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
                 dst.close()
         finally:
             src.close()
+        try:
+            verify_backup(tmp)
+        except StoreError as exc:
+            raise StoreError(f"the backup to {destination} was not kept: {exc}") from None
         os.replace(tmp, destination)
         fsync_folder(destination.parent)
     except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
         raise StoreError(f"the backup to {destination} failed: {exc}") from None
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise StoreError(f"cannot write the backup {destination}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return destination
 
 
@@ -88,7 +125,8 @@ def backups_folder(db_path: Path) -> Path:
 
 
 def backup_keep(keep: int | None = None) -> int:
-    """How many daily backups to keep: ``keep``, else TUMORBOARD_BACKUP_KEEP, else 14 (0 = none)."""
+    """How many daily backups to keep: ``keep``, else TUMORBOARD_BACKUP_KEEP, else 7 (0 = none).
+    Weekly (4) and monthly (12) generations are kept besides them."""
     if keep is not None:
         if keep < 0:
             raise ValueError(f"keep must be 0 or more, not {keep}")
@@ -109,36 +147,92 @@ def backup_keep(keep: int | None = None) -> int:
 
 
 def _daily_pattern(stem: str) -> re.Pattern[str]:
-    return re.compile(rf"{re.escape(stem)}-daily-\d{{4}}-\d{{2}}-\d{{2}}\.sqlite3")
+    return re.compile(rf"{re.escape(stem)}-daily-(\d{{4}}-\d{{2}}-\d{{2}})\.sqlite3")
 
 
 def daily_backup_path(db_path: Path, day: date) -> Path:
     return backups_folder(db_path) / f"{db_path.stem}-daily-{day.isoformat()}.sqlite3"
 
 
-def rotate_daily_backups(db_path: Path, keep: int) -> list[Path]:
-    """Delete the oldest daily backups of ``db_path`` beyond ``keep``; returns those deleted.
-
-    Only files named exactly as the daily backup names them are touched: the backups taken
-    before an upgrade and anything a user put in the folder stay.
-    """
+def daily_backups(db_path: Path) -> list[tuple[date, Path]]:
+    """The daily backups of ``db_path``, newest first."""
     folder = backups_folder(db_path)
     if not folder.is_dir():
         return []
     pattern = _daily_pattern(db_path.stem)
-    daily = sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name) and p.is_file())
-    doomed = daily[:-keep] if keep > 0 else daily
+    found = []
+    for path in folder.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match and path.is_file():
+            try:
+                found.append((date.fromisoformat(match.group(1)), path))
+            except ValueError:
+                continue
+    return sorted(found, reverse=True)
+
+
+def holds_cases(path: Path) -> bool:
+    """Whether the backup at ``path`` holds at least one case (False if it cannot be read)."""
+    try:
+        con = sqlite3.connect(sqlite_uri(path, mode="ro", immutable="1"), uri=True)
+        try:
+            return con.execute("SELECT 1 FROM cases LIMIT 1").fetchone() is not None
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+
+
+def backups_to_keep(backups: list[tuple[date, Path]], keep: int, *, weekly: int = KEEP_WEEKLY,
+                    monthly: int = KEEP_MONTHLY) -> set[Path]:
+    """Which of ``backups`` (newest first) the rotation keeps: the newest ``keep``, the newest of
+    each of the last ``weekly`` ISO weeks and ``monthly`` months that have one, the newest of all,
+    and the newest that holds any case when newer ones hold none (a database emptied by mistake
+    must not push the last backup with data out)."""
+    if keep == 0 or not backups:
+        return set()
+    kept = {path for _, path in backups[:keep]}
+    kept.add(backups[0][1])
+    weeks: set[tuple[int, int]] = set()
+    months: set[tuple[int, int]] = set()
+    for day, path in backups:
+        iso = day.isocalendar()
+        if (iso.year, iso.week) not in weeks and len(weeks) < weekly:
+            weeks.add((iso.year, iso.week))
+            kept.add(path)
+        if (day.year, day.month) not in months and len(months) < monthly:
+            months.add((day.year, day.month))
+            kept.add(path)
+    for _, path in backups:  # newest first: stop at the first that holds data
+        if holds_cases(path):
+            kept.add(path)
+            break
+    return kept
+
+
+def rotate_daily_backups(db_path: Path, keep: int) -> list[Path]:
+    """Delete the daily backups of ``db_path`` the rotation does not keep; returns those deleted.
+
+    Only files named exactly as the daily backup names them are touched: the backups taken
+    before an upgrade and anything a user put in the folder stay. Every file under that name
+    passed its check when it was written (``backup_sqlite``).
+    """
+    backups = daily_backups(db_path)
+    kept = backups_to_keep(backups, keep)
+    doomed = [path for _, path in backups if path not in kept]
     for path in doomed:
         path.unlink(missing_ok=True)
     return doomed
 
 
 def daily_backup(db_path: Path, *, keep: int | None = None, today: date | None = None) -> Path | None:
-    """On the first open of the day, copy the database into ``backups/`` and keep the last ``keep``.
+    """On the first open of the day, copy the database into ``backups/``, check the copy, and
+    rotate (``backups_to_keep``).
 
     Returns the backup written, or None (already taken today, turned off with keep 0, or it
     failed). A failed backup is logged, not raised: a full disk must not keep the board from its
-    cases on meeting day, and the next open tries again.
+    cases on meeting day, and the next open tries again. A copy that fails its check is not kept
+    and nothing older is removed.
     """
     count = backup_keep(keep)
     if count == 0:
@@ -151,9 +245,13 @@ def daily_backup(db_path: Path, *, keep: int | None = None, today: date | None =
         if not folder.exists():
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # backups are patient data too
         backup_sqlite(db_path, target)
-        removed = rotate_daily_backups(db_path, count)
     except (StoreError, OSError) as exc:
-        log.warning("daily backup into %s failed: %s", folder, exc)
+        log.error("daily backup into %s failed, older backups kept: %s", folder, exc)
         return None
-    log.info("daily backup written: %s (%d older removed, keeping %d)", target, len(removed), count)
+    try:
+        removed = rotate_daily_backups(db_path, count)
+    except OSError as exc:
+        log.warning("rotating the daily backups in %s failed: %s", folder, exc)
+        removed = []
+    log.info("daily backup written and checked: %s (%d older removed)", target, len(removed))
     return target

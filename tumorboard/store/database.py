@@ -5,15 +5,17 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from tumorboard.store import checksums as _checksums  # noqa: F401  (the checksum events)
 from tumorboard.store import schema
-from tumorboard.store.backup import backup_sqlite, daily_backup
+from tumorboard.store.backup import backup_sqlite, daily_backup, fsync_folder
 from tumorboard.store.errors import (
     DatabaseLocked,
     DatabaseMissing,
@@ -26,6 +28,9 @@ from tumorboard.store.errors import (
     StoreError,
 )
 from tumorboard.store.location import describe, resolve_database_url, sqlite_path
+from tumorboard.store.models import MetaRow
+
+FULL_CHECK_KEY = "full_check_passed"  # the day the full check last found nothing (ISO date)
 
 if TYPE_CHECKING:
     from tumorboard.store.unit_of_work import UnitOfWork
@@ -106,6 +111,7 @@ class Database:
         self.url = url
         self.engine = engine
         self.location = describe(url)
+        self.damaged: str | None = None  # set by refuse_writes: why writing is refused
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(engine.execution_options(**{WRITE: True}),
                                             expire_on_commit=False)
@@ -115,13 +121,16 @@ class Database:
              read_only: bool = False, allow_older: bool = False) -> Database:
         """Open (creating or upgrading as needed) the database at ``url``.
 
+        A new SQLite database is created only where no file exists, built aside and moved into
+        place whole (``_create_sqlite``); an existing file that is empty or not a tumorboard
+        database is refused (NotATumorboardDatabase), never re-created.
         Raises a StoreError subclass with a clear message; the file is untouched when refused.
         ``check_integrity=False`` leaves the read of every page of an SQLite file to the caller
         (``schema.sqlite_integrity_problem``), except before a migration.
 
         ``read_only=True`` is for commands that only read: nothing is created, migrated or backed
-        up (``migrate`` is ignored). A missing SQLite file or an empty database is refused with
-        DatabaseMissing, a schema older than this app's with DatabaseOutdated (unless
+        up (``migrate`` is ignored). A missing SQLite file or an empty server database is refused
+        with DatabaseMissing, a schema older than this app's with DatabaseOutdated (unless
         ``allow_older``, for reporting or copying it as it is), before a byte is written.
         """
         resolved = resolve_database_url(url)
@@ -134,12 +143,10 @@ class Database:
             revision = schema.precheck_sqlite_file(path, full_check=check_integrity)
             if read_only:
                 schema.check_for_reading(revision, str(path), allow_older=allow_older)
-            else:
-                created = not path.exists()
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if created:
-                    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)  # patient data: owner only
-                    os.close(fd)
+            elif not path.exists():
+                if not migrate:
+                    raise DatabaseMissing(f"there is no database at {path} (nothing was created)")
+                created = cls._create_sqlite(path)
         engine = cls._make_engine(resolved, read_only=read_only)
         db = cls(resolved, engine)
         try:
@@ -165,6 +172,45 @@ class Database:
         if migrate and path is not None and not created:
             daily_backup(path)  # first open of the day only; never raises (logs a failure)
         return db
+
+    @classmethod
+    def _create_sqlite(cls, path: Path) -> bool:
+        """Build a new database under a temporary name beside ``path`` and move it into place
+        whole, never over a file: ``path`` never holds an empty or half-built database (one a
+        later open would have to take for a lost one). False if another process put a database
+        there first (that one is used)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
+        for suffix in ("", "-wal", "-shm", "-journal"):  # left by a crash while creating
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # patient data: owner only
+            os.close(fd)
+            url = "sqlite:///" + str(tmp)
+            engine = cls._make_engine(url)
+            try:
+                schema.upgrade(engine, url)
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # all of it in the file
+            except SQLAlchemyError as exc:
+                raise translate(exc, str(path)) from None
+            finally:
+                engine.dispose()
+            try:
+                os.link(tmp, path)  # fails if a file appeared there meanwhile: never replaces one
+            except FileExistsError:
+                return False
+            except OSError:  # a file system without hard links
+                if path.exists():
+                    return False
+                os.replace(tmp, path)
+            fsync_folder(path.parent)
+            return True
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot create the database {path}: {exc.strerror or exc}") from None
+        finally:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{tmp}{suffix}").unlink(missing_ok=True)
 
     @staticmethod
     def _make_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -226,6 +272,44 @@ class Database:
             raise StoreError("online backup is for the SQLite database; back up a PostgreSQL "
                              "database with pg_dump")
         return backup_sqlite(path, destination)
+
+    # -- damage ----------------------------------------------------------------------------
+    def file_problem(self, *, full: bool = True) -> str | None:
+        """SQLite's check of every page of the file (``integrity_check``, or ``quick_check`` with
+        ``full=False``): None when healthy or for a server database (its server checks pages)."""
+        path = sqlite_path(self.url)
+        return None if path is None else schema.sqlite_integrity_problem(path, full=full)
+
+    def damaged_rows(self, limit: int = 20) -> list[str]:
+        """Rows holding clinical content whose checksum does not match (store/checksums.py)."""
+        from tumorboard.store.checksums import damaged_rows
+
+        with self.session() as session:
+            return damaged_rows(session, limit)
+
+    def last_full_check(self) -> date | None:
+        """The day the full check (``services.integrity.full_check``) last found nothing."""
+        try:
+            with self.session() as session:
+                value = session.scalar(select(MetaRow.value).where(MetaRow.key == FULL_CHECK_KEY))
+        except StoreError:
+            return None
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    def record_full_check(self, day: date) -> None:
+        """Remember that the full check passed on ``day`` (once a day per database, every
+        workstation)."""
+        with self.session(write=True) as session:
+            session.merge(MetaRow(key=FULL_CHECK_KEY, value=day.isoformat()))
+            session.commit()
+
+    def refuse_writes(self, reason: str) -> None:
+        """From now on every unit of work that writes is refused with ``reason`` (damage found:
+        nothing more is written into a file that must be restored)."""
+        self.damaged = reason
 
     def close(self) -> None:
         self.engine.dispose()

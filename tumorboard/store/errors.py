@@ -59,3 +59,11 @@ class SignedRecord(StoreError):
 
 class StateRefused(StoreError):
     """The database refused a change the meeting's state does not allow (its state machine)."""
+
+
+class DatabaseDamaged(StoreError):
+    """Damage was found in this database: changes are refused until it is restored."""
+
+
+class DamagedRecord(StoreError):
+    """A row read back is not what was written (its checksum does not match): the file was damaged."""

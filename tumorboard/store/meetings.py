@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from tumorboard.store import checksums
 from tumorboard.store.errors import RecordExists, RecordNotFound
 from tumorboard.store.meeting_records import (
     AgendaRecord,
@@ -409,6 +410,7 @@ def _board(row: BoardRow) -> BoardRecord:
 
 
 def _decision(row: DecisionRow) -> DecisionRecord:
+    checksums.check(row, f"decision {row.id}")
     return DecisionRecord(
         id=row.id, version=row.version, category=row.category, text=row.text, concordant=row.concordant,
         deviation_reason=row.deviation_reason, deviation_text=row.deviation_text, actions_json=row.actions,
@@ -419,6 +421,7 @@ def _decision(row: DecisionRow) -> DecisionRecord:
 
 
 def _agenda(row: AgendaItemRow, days: dict[int, date]) -> AgendaRecord:
+    checksums.check(row.case.patient, f"patient of case {row.case.patient.mrn}")
     return AgendaRecord(
         id=row.id, mrn=row.case.patient.mrn, name=row.case.patient.name, position=row.position,
         triage=row.triage, question=row.question, presenter=row.presenter,

@@ -55,6 +55,8 @@ class PatientRow(Base):
     sex: Mapped[str] = mapped_column(String(16))
     menopausal_status: Mapped[str | None] = mapped_column(String(16))
     ecog: Mapped[int | None] = mapped_column(Integer)
+    # SHA-256 of the row's content (store/checksums.py, revision 0009), checked on every read.
+    checksum: Mapped[str | None] = mapped_column(String(64))
     cases: Mapped[list[CaseRow]] = relationship(back_populates="patient")
 
 
@@ -117,6 +119,8 @@ class CaseRow(Base):
     latest_response: Mapped[str | None] = mapped_column(String(16))
     next_due: Mapped[date | None] = mapped_column(Date)
     missing_items: Mapped[str] = mapped_column(String(400), default="")
+    # SHA-256 of the row's content (store/checksums.py, revision 0009), checked on every read.
+    checksum: Mapped[str | None] = mapped_column(String(64))
 
     patient: Mapped[PatientRow] = relationship(back_populates="cases")
     lesions: Mapped[list[LesionRow]] = relationship(
@@ -140,6 +144,8 @@ class _CaseChild:
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
+    # SHA-256 of the row's content (store/checksums.py, revision 0009), checked on every read.
+    checksum: Mapped[str | None] = mapped_column(String(64))
 
 
 class LesionRow(_CaseChild, Base):
@@ -330,6 +336,8 @@ class DecisionRow(Base):
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # SHA-256 of the row's content (store/checksums.py, revision 0009), checked on every read.
+    checksum: Mapped[str | None] = mapped_column(String(64))
     agenda_item: Mapped[AgendaItemRow] = relationship(back_populates="decision")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tumorboard.domain.case import Case
+from tumorboard.store import checksums
 from tumorboard.store.audit_chain import link, read_head
 from tumorboard.store.case_rows import (
     case_columns,
@@ -80,21 +81,27 @@ class CaseRepository:
         if not items:
             return
         now = _now()
+        patients = [patient_columns(case.patient) for case, _, _ in items]
+        for values in patients:
+            values["checksum"] = checksums.of_values(PatientRow, values)
         patient_ids = list(self.session.scalars(
-            insert(PatientRow).returning(PatientRow.id, sort_by_parameter_order=True),
-            [patient_columns(case.patient) for case, _, _ in items]))
+            insert(PatientRow).returning(PatientRow.id, sort_by_parameter_order=True), patients))
         case_values = []
         for (case, status, derived), patient_id in zip(items, patient_ids, strict=True):
             values = case_columns(case)
             values.update(_derived_columns(derived), patient_id=patient_id, status=status, version=1,
                           created_at=now, updated_at=now, updated_by=actor)
+            values["checksum"] = checksums.of_values(CaseRow, values)
             case_values.append(values)
         case_ids = list(self.session.scalars(
             insert(CaseRow).returning(CaseRow.id, sort_by_parameter_order=True), case_values))
         children: dict[type[object], list[dict[str, object]]] = {}
         for (case, _, _), case_id in zip(items, case_ids, strict=True):
             for table, rows in child_rows(case).items():
-                children.setdefault(table, []).extend({**row, "case_id": case_id} for row in rows)
+                for row in rows:
+                    values = {**row, "case_id": case_id}
+                    values["checksum"] = checksums.of_values(table, values)
+                    children.setdefault(table, []).append(values)
         for table, rows in children.items():
             if rows:
                 self.session.execute(insert(table), rows)
@@ -279,12 +286,27 @@ def _apply_derived(row: CaseRow, d: Derived) -> None:
         setattr(row, key, value)
 
 
+def check_case(row: CaseRow) -> None:
+    """The case's rows are what was written (store/checksums.py), or DamagedRecord."""
+    what = f"case {row.patient.mrn}"
+    checksums.check(row.patient, f"patient of {what}")
+    checksums.check(row, what)
+    for kind, children in (("lesion", row.lesions), ("therapy", row.therapies),
+                           ("RECIST target", row.targets), ("RECIST assessment", row.assessments),
+                           ("MDT discussion", row.discussions)):
+        for child in children:
+            checksums.check(child, f"{kind} {child.position + 1} of {what}")
+
+
 def _stored(row: CaseRow) -> StoredCase:
+    check_case(row)
     return StoredCase(case_from_rows(row), row.status, row.version, row.created_at, row.updated_at,
                       row.updated_by, row.staging_date, row.next_meeting)
 
 
 def _worklist_record(c: CaseRow, p: PatientRow) -> WorklistRecord:
+    checksums.check(p, f"patient of case {p.mrn}")
+    checksums.check(c, f"case {p.mrn}")
     return WorklistRecord(
         mrn=p.mrn, name=p.name, birth_date=p.birth_date, status=c.status, subtype=c.subtype,
         stage=c.stage, distant_lesion_count=c.distant_lesion_count, window_opens=c.window_opens,

@@ -42,6 +42,7 @@ REVISION_APP_VERSION = {
     "0006": "0.3.0",
     "0007": "0.3.0",
     "0008": "0.3.0",
+    "0009": "0.3.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -64,15 +65,18 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def sqlite_integrity_problem(path: Path) -> str | None:
-    """SQLite's ``quick_check`` of every page, read-only: None when healthy, else its first finding.
+def sqlite_integrity_problem(path: Path, *, full: bool = False) -> str | None:
+    """SQLite's check of every page, read-only: None when healthy, else its first finding.
 
-    It reads the whole file (about 0.4 s for 100,000 cases): the desktop app runs it in the
-    background once its window is shown, every other open runs it before using the file."""
+    ``quick_check`` by default (about 0.4 s for 100,000 cases): every open of the command line,
+    and before every migration. ``full=True`` runs ``integrity_check``, which also compares every
+    index with its table (an index that no longer matches its rows, which ``quick_check`` does not
+    look for); the desktop app's daily background check and ``tumorboard db check`` run it."""
+    pragma = "integrity_check" if full else "quick_check"
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            result = con.execute("PRAGMA quick_check").fetchone()
+            result = con.execute(f"PRAGMA {pragma}").fetchone()
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
@@ -83,8 +87,9 @@ def sqlite_integrity_problem(path: Path) -> str | None:
 
 
 def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> str | None:
-    """Refuse, without writing a byte, a file that is not a healthy SQLite database; returns
-    its schema revision (None for a missing or empty file, or one without tables yet).
+    """Refuse, without writing a byte, a file that is not a healthy tumorboard database; returns
+    its schema revision (None for a missing file: only then may a new database be created).
+    An empty (0-byte) file, an SQLite file without tables and one of another program are refused.
 
     ``full_check=False`` reads the header and the schema only (the caller checks every page
     later); a file whose schema is not the head revision is always checked in full, because
@@ -100,11 +105,18 @@ def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> str | None:
         raise NotATumorboardDatabase(f"{path} is a folder, not a tumorboard database")
     with path.open("rb") as fh:
         header = fh.read(16)
-    if header and header != SQLITE_MAGIC:
+    if not header:
+        # tumorboard never leaves an empty file behind (a new database is built under another
+        # name and moved into place whole): an empty file is a database that was lost, and
+        # building a new one over it would push the last good backups out of the rotation.
+        raise NotATumorboardDatabase(
+            f"{path} is empty (0 bytes): it is not a tumorboard database and was left untouched. "
+            f"If this was your database, restore a backup with `tumorboard db restore BACKUP` (the "
+            f"automatic backups are in {path.parent / 'backups'}); to start a new database there, "
+            "move the empty file away first")
+    if header != SQLITE_MAGIC:
         raise NotATumorboardDatabase(
             f"{path} is not a tumorboard database (not an SQLite file); it was left untouched")
-    if not header:
-        return None  # an empty file is an empty database
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -124,7 +136,11 @@ def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> str | None:
             raise NotATumorboardDatabase(
                 f"{path} failed the integrity check ({problem}); it was left untouched - restore it "
                 "from a backup")
-    if tables and "alembic_version" not in tables:
+    if not tables:
+        raise NotATumorboardDatabase(
+            f"{path} is an SQLite database without any tables, not a tumorboard database; it was "
+            "left untouched (move it away to start a new database there)")
+    if "alembic_version" not in tables:
         raise NotATumorboardDatabase(
             f"{path} is an SQLite database of another program (tables: "
             f"{', '.join(sorted(tables)[:5])}); it was left untouched")
@@ -177,7 +193,12 @@ def automatic_backup_path(db_path: Path, revision: str | None) -> Path:
 
 
 def upgrade(engine: Engine, url: str) -> str | None:
-    """Bring the schema to the head revision; returns the backup path taken, if any."""
+    """Bring the schema to the head revision; returns the backup path taken, if any.
+
+    All migrations run in one transaction (``engine.begin()``: on SQLite tumorboard emits the
+    BEGIN itself, so the DDL is inside it too, and SQLite's DDL is transactional): a failure or
+    a crash at any statement leaves the database at the revision it had
+    (``tests/integration/test_migration_atomicity.py`` kills the upgrade at every statement)."""
     from alembic import command
 
     revision = current_revision(engine)
@@ -199,8 +220,28 @@ def upgrade(engine: Engine, url: str) -> str | None:
                               "('written_by', :w)"),
                          {"v": REVISION_APP_VERSION.get(head, __version__), "w": __version__})
     except Exception as exc:
-        raise StoreError(f"upgrading the database failed and was rolled back: {exc}") from exc
+        raise StoreError(_failed_upgrade(engine, revision, head, backup, exc)) from exc
     return backup
+
+
+def _failed_upgrade(engine: Engine, revision: str | None, head: str, backup: str | None,
+                    exc: Exception) -> str:
+    cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else \
+        type(exc).__name__
+    try:
+        now = current_revision(engine)
+    except SQLAlchemyError:
+        now = "unknown"
+    before = revision or "none (a new database)"
+    if now == revision:
+        state = f"the transaction was rolled back: the database is unchanged, still at schema {before}"
+    else:
+        state = f"the database is now at schema {now or 'none'}, not {before}: do not use it"
+    message = f"upgrading the database from schema {before} to {head} failed ({cause}); {state}."
+    if backup is not None:
+        message += (f" The copy taken before the upgrade is {backup}; to go back to it, close "
+                    f"tumorboard and run `tumorboard db restore {backup}`.")
+    return message
 
 
 def has_tables(engine: Engine) -> bool:

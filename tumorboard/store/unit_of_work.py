@@ -55,6 +55,10 @@ class UnitOfWork:
         self._context: AbstractContextManager[Session] | None = None
 
     def __enter__(self) -> UnitOfWork:
+        if self.writes and self._db.damaged is not None:
+            from tumorboard.store.errors import DatabaseDamaged
+
+            raise DatabaseDamaged(f"nothing was saved: {self._db.damaged}")
         self._context = self._db.session(write=self.writes)
         self.session = self._context.__enter__()
         # The action's time is when it holds the write lock: timestamps then follow the order in

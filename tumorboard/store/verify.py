@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from tumorboard.signing import pades
-from tumorboard.store.audit_chain import GENESIS, read_head, row_hash
+from tumorboard.store.audit_chain import GENESIS, HEAD_KEY, read_head, row_hash
 from tumorboard.store.models import AuditRow, DecisionRow, MeetingRow, SigningKeyRow
 
 # The guards the migrations create (0002, 0003, 0005, 0008): missing or disabled means tampering.
@@ -84,6 +84,26 @@ def verify(session: Session) -> Verification:
     findings.extend(missing_guards(session))
     signed = _signed_meetings(session, findings)
     return Verification(rows, head, signed, tuple(findings))
+
+
+def quick_findings(session: Session) -> list[Finding]:
+    """The cheap check of every open: the guards present, and the chain's last row where its
+    recorded head says and hashing to what it says (one indexed row)."""
+    findings = missing_guards(session)
+    try:
+        seq, digest = read_head(session)
+    except ValueError:  # "<seq>:<sha256>" no longer reads as that: damaged or changed
+        findings.append(Finding("head", HEAD_KEY, "the recorded head of the audit trail is unreadable"))
+        return findings
+    last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
+    if last is None:
+        if seq:
+            findings.append(Finding("head", f"seq {seq}", "the audit trail is empty but its head says "
+                                    f"{seq} rows were written"))
+    elif last.seq != seq or last.row_hash != digest or row_hash(content(last)) != last.row_hash:
+        findings.append(Finding("head", f"seq {seq}", "the audit trail's last row is not the recorded "
+                                "head: run `tumorboard db verify`"))
+    return findings
 
 
 def _chain(session: Session, findings: list[Finding]) -> tuple[int, tuple[int, str]]:
@@ -255,19 +275,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     return str(value)
-
-
-def quick(session: Session) -> list[Finding]:
-    """What every open can afford (milliseconds at any size): the chain's last row is where its
-    recorded head says and hashes to it, and no guard is missing."""
-    findings = missing_guards(session)
-    seq, digest = read_head(session)
-    last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
-    if last is None:
-        if seq:
-            findings.append(Finding("head", f"seq {seq}", f"the audit trail is empty but its head says {seq} "
-                                    "rows were written"))
-    elif last.seq != seq or last.row_hash != digest or row_hash(content(last)) != last.row_hash:
-        findings.append(Finding("head", f"seq {seq}", "the audit trail's last row is not the recorded head: "
-                                "run `tumorboard db verify`"))
-    return findings

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from tumorboard.store.checksums import after_claim
 from tumorboard.store.errors import ConcurrentEdit, RecordNotFound
 from tumorboard.store.models import (
     AgendaItemRow,
@@ -60,6 +61,7 @@ def claim(session: Session, model: type[Any], row_id: int, seen: int | None, *, 
         if type(obj) is model and getattr(obj, "id", None) == row_id:
             for key, value in values.items():
                 set_committed_value(obj, key, value)
+    after_claim(session, model, row_id, values)  # its checksum, when the content changed
     return seen + 1
 
 

@@ -275,7 +275,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    from tumorboard.store.downgrade import refuse_if_rows
+
     bind = op.get_bind()
+    # The meetings' state, who started them and the audit rows' encoding are dropped below.
+    refuse_if_rows(bind, "0005", ("meetings", "replaced_decisions", "audit_log"))
     if bind.execute(sa.text("SELECT count(*) FROM replaced_decisions")).scalar():
         raise RuntimeError("refused: this database holds replaced decisions, which the older schema "
                            "cannot keep; restore the backup taken before the upgrade instead")

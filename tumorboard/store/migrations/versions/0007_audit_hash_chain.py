@@ -36,6 +36,7 @@ def upgrade() -> None:
     else:
         op.execute("DROP TRIGGER audit_log_no_update")
     columns = [c for c in FIELDS if c not in ("seq", "prev_hash")]
+    # By name (a keyword): a column object given positionally would type the first column, id.
     select = sa.text(f"SELECT id, {', '.join(columns)} FROM audit_log ORDER BY id").columns(
         at=sa.DateTime(timezone=True))  # by name: SQLite hands back text, the chain hashes the time
     rows = bind.execute(select).mappings()
