@@ -136,6 +136,9 @@ def test_every_command_that_shows_patient_data_needs_a_signed_in_user(
     assert shows_no_patient(err)
     assert not list(out_dir.iterdir())
     sign_in_as_coordinator(monkeypatch)
+    if argv[:2] == ["db", "backup"]:  # the whole record: an administrator (tests/integration/test_record_guard.py)
+        monkeypatch.setenv("TUMORBOARD_USER", "demo-admin")
+        monkeypatch.setenv("TUMORBOARD_PASSWORD", DEMO_PASSWORD)
     code, out, err = run(capsys, *argv, "--database", database)
     assert code == 0, err
     if argv[0] == "export" and "-o" not in argv:

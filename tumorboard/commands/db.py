@@ -9,7 +9,12 @@ from typing import Any
 
 from tumorboard import __version__
 from tumorboard.cli import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database, open_for_reading
+from tumorboard.commands.common import (
+    add_database_option,
+    open_database,
+    open_for_reading,
+    signed_in_user,
+)
 from tumorboard.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -102,14 +107,16 @@ def run_current(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    # A copy of every patient's record leaves the database: signed in once it has accounts. It
-    # only reads: a missing database is an error; an older one is refused (`db upgrade` backs it
-    # up before it migrates anything).
-    db, _ = open_for_reading(args)
+    # A copy of every patient's record leaves the database: an administrator's sign-in once it has
+    # accounts, and audited. It only reads the data: a missing database is an error; an older one
+    # is refused (`db upgrade` backs it up before it migrates anything).
+    from tumorboard.services.record_copies import RecordCopies
+
+    db, user = open_for_reading(args)
     try:
-        path = db.backup(Path(args.path))
+        path = RecordCopies(db, "cli", user=user).backup(Path(args.path))
     except StoreError as exc:
-        raise CliError(f"backup: {exc}", code=1) from None
+        raise CliError(f"backup: {exc}", code=EXIT_FAILURE) from None
     finally:
         db.close()
     log.info("backup written: %s", path)
@@ -118,10 +125,16 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    # Not through open_database: restoring must not open, migrate or back up the database it
-    # replaces (a damaged database is exactly what a restore is for).
+    # Not through open_database: restoring must not migrate or back up the database it replaces (a
+    # damaged database is exactly what a restore is for). A database that opens and has accounts
+    # needs an administrator's sign-in; one that is missing or cannot be read has nobody to sign in
+    # to, and its file's permissions guard it.
+    from tumorboard.domain.users import AccessDenied
+    from tumorboard.services.record_copies import restore
+    from tumorboard.store import Database
+    from tumorboard.store.errors import DatabaseTooNew
     from tumorboard.store.location import resolve_database_url, sqlite_path
-    from tumorboard.store.restore import RestoreRefused, restore_sqlite
+    from tumorboard.store.restore import RestoreRefused, check_backup
 
     try:
         target = sqlite_path(resolve_database_url(getattr(args, "database", None)))
@@ -130,13 +143,39 @@ def run_restore(args: argparse.Namespace) -> int:
     if target is None:
         raise CliError("restore: restore is for the SQLite database; restore a PostgreSQL database "
                        "with pg_restore (or psql for a plain dump)", code=EXIT_INVALID)
+    backup = Path(args.path)
     try:
-        result = restore_sqlite(Path(args.path), target)
+        check_backup(backup)  # before asking for a password: a wrong file is named at once
+    except RestoreRefused as exc:
+        raise CliError(f"restore: {exc}", code=EXIT_INVALID) from None
+    current: Database | None = None
+    user = None
+    if target.exists():
+        try:
+            current = Database.open(str(target), read_only=True, allow_older=True)
+        except DatabaseTooNew as exc:
+            raise CliError(f"restore: {exc}", code=EXIT_INVALID) from None
+        except StoreError:
+            current = None  # damaged or empty: replaced without a sign-in (nobody can sign in to it)
+    if current is not None:
+        try:
+            user = signed_in_user(args, current)
+        except BaseException:
+            current.close()
+            raise
+    try:
+        done = restore(target, backup, user=user, actor="cli", current=current)
+    except AccessDenied as exc:
+        raise CliError(f"restore: {exc}; nothing was changed", code=EXIT_INVALID) from None
     except RestoreRefused as exc:
         raise CliError(f"restore: {exc}", code=EXIT_INVALID) from None
     except StoreError as exc:
         raise CliError(f"restore: {exc}", code=EXIT_FAILURE) from None
+    result = done.result
     print(f"restored {result.database} from {args.path} (schema {result.revision})")
     if result.replaced is not None:
         print(f"the database it replaced is kept as {result.replaced}")
+    if done.audit_problem is not None:
+        raise CliError(f"restore: the backup is in place, but the restore could not be recorded in its "
+                       f"audit trail: {done.audit_problem}", code=EXIT_FAILURE)
     return EXIT_OK

@@ -210,3 +210,19 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     return str(value)
+
+
+def quick_findings(session: Session) -> list[Finding]:
+    """What every open can afford (``services.integrity.quick_check``): the guards present, and the
+    audit trail's last row where its head says, hashing to what it says."""
+    findings = missing_guards(session)
+    seq, digest = read_head(session)
+    last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
+    if last is None:
+        if seq:
+            findings.append(Finding("head", f"seq {seq}", "the audit trail is empty but its head says "
+                                    f"{seq} rows were written"))
+    elif last.seq != seq or last.row_hash != digest or row_hash(content(last)) != last.row_hash:
+        findings.append(Finding("head", f"seq {seq}", "the audit trail's last row is not the recorded "
+                                "head: run `tumorboard db verify`"))
+    return findings
