@@ -200,11 +200,15 @@ def test_the_command_line_script_refuses_a_missing_database_too(tmp_path: Path) 
 
 def _older_database(url: str) -> None:
     from alembic import command
+    from pg_roles import grant_app_role, owner_url, reset_postgresql
 
-    from tumorboard.store.location import resolve_database_url
     from tumorboard.store.schema import alembic_config
 
-    command.upgrade(alembic_config(resolve_database_url(url)), "0003")  # before accounts existed
+    owner = owner_url(url)
+    if not owner.startswith("sqlite"):
+        reset_postgresql(url)  # the fixture's schema (migrated by its owner) made empty again
+    command.upgrade(alembic_config(owner), "0003")  # before accounts existed, by the schema's owner
+    grant_app_role(url)
 
 
 def _tables_and_revision(url: str) -> tuple[list[str], str | None]:

@@ -15,7 +15,7 @@ from tumorboard.commands.common import (
     open_for_reading,
     signed_in_user,
 )
-from tumorboard.store import StoreError
+from tumorboard.store import Database, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,11 @@ def register(sub: Any) -> None:
     up = dbsub.add_parser("upgrade", help="create or upgrade the database to this app's schema "
                                           "(an existing database is backed up first)")
     add_database_option(up)
+    up.add_argument("--migration-database", metavar="URL", default=None,
+                    help="PostgreSQL: run the upgrade as the schema's owner at this URL (default: "
+                         "TUMORBOARD_MIGRATION_DATABASE_URL), then grant the app's own role (the user of "
+                         "--database / TUMORBOARD_DATABASE_URL, or TUMORBOARD_APP_ROLE) its data rights, "
+                         "not ownership")
     up.set_defaults(handler=run_upgrade)
     cur = dbsub.add_parser("current", help="show the database location and schema revision")
     add_database_option(cur)
@@ -57,12 +62,36 @@ def register(sub: Any) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    import os
+
+    from tumorboard.store.schema import APP_ROLE_ENV, MIGRATION_URL_ENV
+
+    owner = args.migration_database or os.environ.get(MIGRATION_URL_ENV, "").strip() or None
+    if owner is None:
+        db = open_database(args)
+    else:
+        role = os.environ.get(APP_ROLE_ENV, "").strip() or _app_role(getattr(args, "database", None))
+        try:
+            db = Database.open(owner, app_role=role)
+        except StoreError as exc:
+            raise CliError(f"database: {exc}") from None
+        if role:
+            print(f"role {role}: data rights granted (not ownership)")
     try:
         print(f"{db.location}: schema {db.revision()} (tumorboard {__version__})")
     finally:
         db.close()
     return EXIT_OK
+
+
+def _app_role(database: str | None) -> str | None:
+    """The user name of the app's own database URL, when it is a PostgreSQL URL with one."""
+    from tumorboard.store.location import database_user, resolve_database_url
+
+    try:
+        return database_user(resolve_database_url(database))
+    except StoreError:
+        return None
 
 
 EXIT_DAMAGED = 3
@@ -131,7 +160,6 @@ def run_restore(args: argparse.Namespace) -> int:
     # to, and its file's permissions guard it.
     from tumorboard.domain.users import AccessDenied
     from tumorboard.services.record_copies import restore
-    from tumorboard.store import Database
     from tumorboard.store.errors import DatabaseTooNew
     from tumorboard.store.location import resolve_database_url, sqlite_path
     from tumorboard.store.restore import RestoreRefused, check_backup

@@ -15,7 +15,7 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tumorboard import __version__
@@ -26,6 +26,7 @@ from tumorboard.store.errors import (
     DatabaseReadOnly,
     DatabaseTooNew,
     NotATumorboardDatabase,
+    SchemaNotOwned,
     StoreError,
 )
 from tumorboard.store.location import sqlite_path
@@ -42,6 +43,16 @@ REVISION_APP_VERSION = {
     "0007": "0.3.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# PostgreSQL: the app connects as a role that does not own the tables (it cannot drop or disable the
+# triggers that guard the record); the schema is created and upgraded by the owner, who grants the
+# app's role its data rights after every upgrade.
+APP_ROLE_ENV = "TUMORBOARD_APP_ROLE"
+MIGRATION_URL_ENV = "TUMORBOARD_MIGRATION_DATABASE_URL"
+# Tables whose rows are never deleted by the app (the triggers refuse it too): no DELETE granted.
+_NO_DELETE = ("audit_log", "decisions", "replaced_decisions", "amendments")
+_APPEND_ONLY = ("audit_log",)  # SELECT and INSERT only
+_READ_ONLY = ("alembic_version",)
 
 
 def alembic_config(url: str) -> Config:
@@ -174,14 +185,27 @@ def automatic_backup_path(db_path: Path, revision: str | None) -> Path:
     return db_path.parent / "backups" / f"{db_path.stem}-before-upgrade-{revision or 'new'}-{stamp}.sqlite3"
 
 
-def upgrade(engine: Engine, url: str) -> str | None:
-    """Bring the schema to the head revision; returns the backup path taken, if any."""
+def upgrade(engine: Engine, url: str, *, app_role: str | None = None) -> str | None:
+    """Bring the schema to the head revision; returns the backup path taken, if any.
+
+    On PostgreSQL, ``app_role`` (default: TUMORBOARD_APP_ROLE) is granted the app's data rights
+    on every table and sequence, in the same transaction, even when the schema was current already
+    (``tumorboard db upgrade`` run as the owner re-applies them)."""
     from alembic import command
 
+    role = app_role if app_role is not None else (os.environ.get(APP_ROLE_ENV, "").strip() or None)
     revision = current_revision(engine)
     check_not_newer(engine, revision)
     head = head_revision()
+    on_server = engine.dialect.name == "postgresql"
     if revision == head:
+        if on_server and role:
+            try:
+                with engine.begin() as conn:
+                    grant_app_role(conn, role)
+            except SQLAlchemyError as exc:
+                raise StoreError(f"granting the data rights to role {role} failed: "
+                                 f"{getattr(exc, 'orig', exc)}") from None
         return None
     backup = None
     path = sqlite_path(url)
@@ -196,9 +220,65 @@ def upgrade(engine: Engine, url: str) -> str | None:
             conn.execute(text("INSERT INTO tumorboard_meta (key, value) VALUES ('min_app_version', :v), "
                               "('written_by', :w)"),
                          {"v": REVISION_APP_VERSION.get(head, __version__), "w": __version__})
+            if on_server and role:
+                grant_app_role(conn, role)
+    except StoreError:
+        raise
     except Exception as exc:
+        words = str(getattr(exc, "orig", exc)).lower()
+        if on_server and any(w in words for w in ("permission denied", "must be owner",
+                                                   "no schema has been selected")):
+            raise SchemaNotOwned(
+                f"the database's schema needs {'creating' if revision is None else 'an upgrade'} (to "
+                f"{head}) and this database role may not change it; run `tumorboard db upgrade` as the "
+                "schema's owner (--migration-database URL, or TUMORBOARD_MIGRATION_DATABASE_URL); "
+                "nothing was changed") from None
         raise StoreError(f"upgrading the database failed and was rolled back: {exc}") from exc
     return backup
+
+
+def grant_app_role(conn: Connection, role: str) -> None:
+    """Give ``role`` the app's data rights on the current schema (PostgreSQL), not ownership: it
+    can read and write rows as the triggers allow, never alter, disable or drop a trigger, truncate
+    a table or change the audit trail. Idempotent; run by the owner after each upgrade."""
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+    if exists is None:
+        raise StoreError(f"the app's database role {role!r} ({APP_ROLE_ENV}) does not exist on the server; "
+                         f"create it first (CREATE ROLE {role} LOGIN PASSWORD '...')")
+    if conn.execute(text("SELECT current_user")).scalar() == role:
+        return  # the owner and the app are one role: nothing to grant (and it can drop the triggers)
+    q = conn.dialect.identifier_preparer.quote
+    who = q(role)
+    schema_name = str(conn.execute(text("SELECT current_schema()")).scalar())
+    tables = [str(t) for t in conn.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema_name}).scalars()]
+    conn.execute(text(f"GRANT USAGE ON SCHEMA {q(schema_name)} TO {who}"))
+    for table in tables:
+        name = f"{q(schema_name)}.{q(table)}"
+        conn.execute(text(f"REVOKE ALL ON {name} FROM {who}"))
+        if table in _READ_ONLY:
+            rights = "SELECT"
+        elif table in _APPEND_ONLY:
+            rights = "SELECT, INSERT"
+        elif table in _NO_DELETE:
+            rights = "SELECT, INSERT, UPDATE"
+        else:
+            rights = "SELECT, INSERT, UPDATE, DELETE"
+        conn.execute(text(f"GRANT {rights} ON {name} TO {who}"))
+    conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {q(schema_name)} TO {who}"))
+
+
+def owns_tables(engine: Engine) -> bool | None:
+    """PostgreSQL: does the connected role own the audit trail's table (and so can drop or disable
+    its triggers)? None on SQLite or without the table."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        owner = conn.execute(text("SELECT tableowner FROM pg_tables WHERE tablename = 'audit_log' "
+                                  "AND schemaname = current_schema()")).scalar()
+        if owner is None:
+            return None
+        return bool(owner == conn.execute(text("SELECT current_user")).scalar())
 
 
 def has_tables(engine: Engine) -> bool:
