@@ -65,7 +65,8 @@ GUARDED = [
     ("TRUNCATE audit_log", "permission denied for table audit_log"),
     ("UPDATE audit_log SET actor = 'someone else'", "permission denied for table audit_log"),
     ("DELETE FROM audit_log", "permission denied for table audit_log"),
-    ("DELETE FROM decisions", "permission denied for table decisions"),
+    ("CREATE TRIGGER t BEFORE DELETE ON decisions FOR EACH ROW EXECUTE FUNCTION now()",
+     "permission denied for table decisions"),
     ("UPDATE alembic_version SET version_num = '0001'", "permission denied for table alembic_version"),
 ]
 

@@ -56,6 +56,17 @@ def register(sub: Any) -> None:
                     "changed. The replaced database is kept beside it as <name>.replaced-<UTC time>. "
                     "Close tumorboard on every workstation that uses the database first: a database "
                     "in use is refused.")
+    en = dbsub.add_parser(
+        "encrypt", help="encrypt the SQLite database at rest (SQLCipher; close the app first)",
+        description="Converts the SQLite database into an encrypted one (SQLCipher, install "
+                    "tumorboard[encryption]) with the passphrase in TUMORBOARD_DB_KEY or asked for "
+                    "twice. From then on it opens only with that passphrase (TUMORBOARD_DB_KEY, the "
+                    "prompt, or the system keyring with --keyring), and its backups are encrypted "
+                    "with it. The unencrypted original is kept beside it until you delete it.")
+    en.add_argument("--keyring", action="store_true",
+                    help="also keep the passphrase in the system keyring (needs the keyring package)")
+    add_database_option(en)
+    en.set_defaults(handler=run_encrypt)
     rs.add_argument("path", metavar="PATH", help="the backup file to restore")
     add_database_option(rs)
     rs.set_defaults(handler=run_restore)
@@ -171,9 +182,11 @@ def run_restore(args: argparse.Namespace) -> int:
     if target is None:
         raise CliError("restore: restore is for the SQLite database; restore a PostgreSQL database "
                        "with pg_restore (or psql for a plain dump)", code=EXIT_INVALID)
+    from tumorboard.store.encryption import key_for
+
     backup = Path(args.path)
     try:
-        check_backup(backup)  # before asking for a password: a wrong file is named at once
+        check_backup(backup, key_for(target))  # before asking for a password: a wrong file is named
     except RestoreRefused as exc:
         raise CliError(f"restore: {exc}", code=EXIT_INVALID) from None
     current: Database | None = None
@@ -206,4 +219,57 @@ def run_restore(args: argparse.Namespace) -> int:
     if done.audit_problem is not None:
         raise CliError(f"restore: the backup is in place, but the restore could not be recorded in its "
                        f"audit trail: {done.audit_problem}", code=EXIT_FAILURE)
+    return EXIT_OK
+
+
+def run_encrypt(args: argparse.Namespace) -> int:
+    # The whole record, rewritten: an administrator's sign-in once it has accounts, and audited.
+    import getpass
+    import os
+    import sys
+
+    from tumorboard.services.record_copies import RecordCopies
+    from tumorboard.store import encryption
+    from tumorboard.store.location import resolve_database_url, sqlite_path
+
+    try:
+        path = sqlite_path(resolve_database_url(getattr(args, "database", None)))
+    except StoreError as exc:
+        raise CliError(f"encrypt: {exc}") from None
+    if path is None:
+        raise CliError("encrypt: encryption at rest is for the SQLite database; a server's disks are "
+                       "encrypted by the server")
+    if encryption.looks_encrypted(path):
+        raise CliError(f"encrypt: {path} is encrypted already; nothing was changed")
+    from_env = os.environ.get(encryption.KEY_ENV) or None
+    passphrase = from_env
+    if passphrase is None and sys.stdin.isatty():
+        passphrase = getpass.getpass("New passphrase for the database: ")
+        if passphrase != getpass.getpass("The same passphrase again: "):
+            raise CliError("encrypt: the two passphrases differ; nothing was changed")
+    elif passphrase is None:
+        raise CliError(f"encrypt: give the passphrase in {encryption.KEY_ENV}, or run the command in a "
+                       "terminal to be asked")
+    if from_env is not None:
+        del os.environ[encryption.KEY_ENV]  # the file is not encrypted yet: opened without it
+    try:
+        db, user = open_for_reading(args)
+        try:
+            RecordCopies(db, "cli", user=user).record_encryption()
+        except StoreError as exc:
+            raise CliError(f"encrypt: {exc}", code=EXIT_FAILURE) from None
+        finally:
+            db.close()
+        try:
+            kept = encryption.encrypt_database(path, passphrase)
+            if args.keyring:
+                encryption.store_in_keyring(path, passphrase)
+        except StoreError as exc:
+            raise CliError(f"encrypt: {exc}", code=EXIT_FAILURE) from None
+    finally:
+        if from_env is not None:
+            os.environ[encryption.KEY_ENV] = from_env
+    print(f"encrypted {path}; it opens only with its passphrase from now on")
+    print(f"the unencrypted original is kept as {kept}: delete it, and the older backups in "
+          f"{path.parent / 'backups'} (not encrypted), once you have checked the encrypted database")
     return EXIT_OK

@@ -15,6 +15,7 @@ from pathlib import Path
 from tumorboard.domain.users import Permission, User, require
 from tumorboard.services.acting import Acting
 from tumorboard.store import Database, StoreError
+from tumorboard.store.encryption import key_for
 from tumorboard.store.restore import RestoreResult, check_backup, restore_sqlite
 
 
@@ -43,6 +44,12 @@ class RecordCopies(Acting):
             raise
         return path
 
+    def record_encryption(self) -> None:
+        """``db encrypt`` rewrites the whole file: the same sign-in, and a row before it is done."""
+        self.may_copy()
+        with self._action(Permission.COPY_RECORD) as uow:
+            uow.audit("encrypt", "database", "record", [("encrypted", False, True)])
+
     def record_restore_ahead(self, backup: Path, revision: str) -> None:
         """The row in the database about to be replaced (kept aside with it)."""
         self.may_copy()
@@ -67,7 +74,7 @@ def restore(target: Path, backup: Path, *, user: User | None, actor: str,
     before the swap (a database in use cannot be replaced). After the swap the restored database
     is opened (upgraded if older, with its before-upgrade backup) and the restore audited in it.
     """
-    revision = check_backup(backup)
+    revision = check_backup(backup, key_for(target))
     if current is not None:
         try:
             RecordCopies(current, actor, user=user).record_restore_ahead(backup, revision)

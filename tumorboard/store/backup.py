@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import os
 import re
-import sqlite3
 from datetime import date
 from pathlib import Path
 
+from tumorboard.store import encryption
 from tumorboard.store.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -61,9 +61,10 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
     tmp = destination.with_name(f"{destination.name}.{os.getpid()}.part")
     try:
         _create_private(tmp)
-        src = sqlite3.connect(sqlite_uri(source, mode="ro"), uri=True)
+        key = encryption.key_for(source)  # a backup of an encrypted database is encrypted alike
+        src = encryption.connect(sqlite_uri(source, mode="ro"), key, uri=True)
         try:
-            dst = sqlite3.connect(tmp)
+            dst = encryption.connect(tmp, key)
             try:
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
@@ -73,9 +74,12 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
             src.close()
         os.replace(tmp, destination)
         fsync_folder(destination.parent)
-    except sqlite3.Error as exc:
+    except encryption.driver_errors() as exc:
         tmp.unlink(missing_ok=True)
         raise StoreError(f"the backup to {destination} failed: {exc}") from None
+    except StoreError:
+        tmp.unlink(missing_ok=True)
+        raise
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise StoreError(f"cannot write the backup {destination}: {exc.strerror or exc}") from None

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tumorboard.store import schema
+from tumorboard.store import encryption, schema
 from tumorboard.store.backup import backup_sqlite, daily_backup
 from tumorboard.store.errors import (
     DatabaseLocked,
@@ -199,8 +199,20 @@ class Database:
     @staticmethod
     def _make_engine(url: str, *, read_only: bool = False) -> Engine:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-            event.listen(engine, "connect", _sqlite_pragmas_for_reading if read_only else _sqlite_pragmas)
+            path = sqlite_path(url)
+            key = encryption.key_for(path) if path is not None else None
+            pragmas = _sqlite_pragmas_for_reading if read_only else _sqlite_pragmas
+            if key is None:
+                engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+                event.listen(engine, "connect", pragmas)
+            else:  # SQLCipher: the key is the first statement on every connection
+                engine = create_engine(url, module=encryption.module(),
+                                       connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+                def keyed(dbapi_connection: Any, record: Any) -> None:
+                    encryption.apply_key(dbapi_connection, key)
+                    pragmas(dbapi_connection, record)
+                event.listen(engine, "connect", keyed)
             event.listen(engine, "begin", _sqlite_begin)
             return engine
         try:

@@ -8,7 +8,6 @@ database, or is corrupt, is refused and left untouched.
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tumorboard import __version__
+from tumorboard.store import encryption
 from tumorboard.store.backup import backup_sqlite
 from tumorboard.store.errors import (
     DatabaseMissing,
@@ -49,9 +49,10 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # app's role its data rights after every upgrade.
 APP_ROLE_ENV = "TUMORBOARD_APP_ROLE"
 MIGRATION_URL_ENV = "TUMORBOARD_MIGRATION_DATABASE_URL"
-# Tables whose rows are never deleted by the app (the triggers refuse it too): no DELETE granted.
-_NO_DELETE = ("audit_log", "decisions", "replaced_decisions", "amendments")
-_APPEND_ONLY = ("audit_log",)  # SELECT and INSERT only
+# The audit trail: SELECT and INSERT only (its triggers refuse UPDATE and DELETE as well; TRUNCATE,
+# which fires no row trigger, is not granted on any table). The signed record's other tables are
+# guarded by their triggers, which the app's role cannot disable or drop.
+_APPEND_ONLY = ("audit_log",)
 _READ_ONLY = ("alembic_version",)
 
 
@@ -79,12 +80,12 @@ def sqlite_integrity_problem(path: Path) -> str | None:
     It reads the whole file (about 0.4 s for 100,000 cases): the desktop app runs it in the
     background once its window is shown, every other open runs it before using the file."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = encryption.connect(f"file:{path}?mode=ro", encryption.key_for(path), uri=True)
         try:
             result = con.execute("PRAGMA quick_check").fetchone()
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except encryption.driver_errors() as exc:
         return str(exc)
     if result is None:
         return "no answer"
@@ -109,13 +110,19 @@ def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> str | None:
         raise NotATumorboardDatabase(f"{path} is a folder, not a tumorboard database")
     with path.open("rb") as fh:
         header = fh.read(16)
-    if header and header != SQLITE_MAGIC:
+    key = encryption.key_for(path)
+    if header and header != SQLITE_MAGIC and key is None:
         raise NotATumorboardDatabase(
-            f"{path} is not a tumorboard database (not an SQLite file); it was left untouched")
+            f"{path} is not a tumorboard database (not an SQLite file; if it is an encrypted one, give "
+            f"its passphrase in {encryption.KEY_ENV} or the system keyring); it was left untouched")
+    if header == SQLITE_MAGIC and key is not None:
+        raise NotATumorboardDatabase(
+            f"{path} is not encrypted, but an encryption key is set ({encryption.KEY_ENV} or the "
+            "keyring); unset it, or encrypt the file with `tumorboard db encrypt`; it was left untouched")
     if not header:
         return None  # an empty file is an empty database
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = encryption.connect(f"file:{path}?mode=ro", key, uri=True)
         try:
             # Reading the schema page catches a file that is not (or no longer) a database at once.
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -123,7 +130,7 @@ def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> str | None:
                         if "alembic_version" in tables else None)
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except encryption.driver_errors() as exc:
         raise NotATumorboardDatabase(
             f"{path} is damaged or not a database ({exc}); it was left untouched") from None
     # Every page is read (O(size)) when asked, and always before a migration writes to the file.
@@ -260,8 +267,6 @@ def grant_app_role(conn: Connection, role: str) -> None:
             rights = "SELECT"
         elif table in _APPEND_ONLY:
             rights = "SELECT, INSERT"
-        elif table in _NO_DELETE:
-            rights = "SELECT, INSERT, UPDATE"
         else:
             rights = "SELECT, INSERT, UPDATE, DELETE"
         conn.execute(text(f"GRANT {rights} ON {name} TO {who}"))
