@@ -141,7 +141,10 @@ def test_the_passphrase_can_come_from_the_system_keyring(
 
     class MemoryKeyring(KeyringBackend):
         priority = 1  # type: ignore[assignment]
-        stored: dict[tuple[str, str], str] = {}
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.stored: dict[tuple[str, str], str] = {}
 
         def get_password(self, service: str, username: str) -> str | None:
             return self.stored.get((service, username))
