@@ -201,6 +201,9 @@ def run_restore(args: argparse.Namespace) -> int:
     if current is not None:
         try:
             user = signed_in_user(args, current)
+        except StoreError as exc:
+            current.close()
+            raise CliError(f"restore: {exc}; nothing was changed", code=EXIT_FAILURE) from None
         except BaseException:
             current.close()
             raise
