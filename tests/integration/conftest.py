@@ -3,6 +3,12 @@
 Every test that takes ``db_url`` / ``db`` / ``service`` runs on a fresh SQLite file and, when
 ``TUMORBOARD_TEST_DATABASE_URL`` names a PostgreSQL database, a second time on that database with
 an empty schema. Tests about the SQLite file itself take ``sqlite_url`` / ``sqlite_db`` instead.
+
+When ``TUMORBOARD_TEST_MIGRATION_DATABASE_URL`` names the schema's owner as well (CI does), the
+PostgreSQL tests run as a department would: the owner empties and migrates the schema and grants
+the app's role (``TUMORBOARD_TEST_DATABASE_URL``'s user) its data rights; the tests then connect as
+that role, which does not own the tables. ``owner_url`` / ``owner_connection`` are for the tests
+that act as the owner on purpose (tampering behind the triggers, schema revisions).
 """
 
 from __future__ import annotations
@@ -13,13 +19,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pg_roles import PG_ENV, owner_url, prepare_postgresql, reset_postgresql
 
 from tumorboard.services.cases import CaseService
 from tumorboard.store import Database
 
 EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
 TODAY = date(2025, 6, 10)
-PG_ENV = "TUMORBOARD_TEST_DATABASE_URL"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -41,27 +47,6 @@ def _backends() -> list[str]:
     return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
 
 
-def reset_postgresql(url: str) -> str:
-    """Empty the PostgreSQL test database (every table, trigger and function) and return its URL.
-
-    The schema is dropped rather than the tables so that the audit trigger functions and the
-    Alembic version table go too: each test starts from what a new department server looks like.
-    """
-    from sqlalchemy import create_engine, text
-
-    from tumorboard.store.location import resolve_database_url
-
-    resolved = resolve_database_url(url)
-    engine = create_engine(resolved)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    finally:
-        engine.dispose()
-    return resolved
-
-
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A fresh SQLite file per test (for tests about the file: pragmas, backups, refusals)."""
@@ -73,15 +58,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database per test: a SQLite file, then PostgreSQL when configured."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'tb.sqlite3'}"
-    return reset_postgresql(os.environ[PG_ENV])
+    return prepare_postgresql(os.environ[PG_ENV])
 
 
 @pytest.fixture
 def postgresql_url() -> str:
-    """The PostgreSQL test database, emptied, for tests about a server database only."""
+    """The PostgreSQL test database, emptied, for tests about a server database only: the owner's
+    URL when one is configured (an empty schema is created by its owner)."""
     if not os.environ.get(PG_ENV):
         pytest.skip(f"no PostgreSQL test database ({PG_ENV} is not set)")
-    return reset_postgresql(os.environ[PG_ENV])
+    return owner_url(reset_postgresql(os.environ[PG_ENV]))
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ from tumorboard.store import Database
 from tumorboard.store.backup import backups_folder, daily_backup, daily_backup_path
 
 DAY = date(2025, 6, 10)
+DEMO_ADMIN = "demo-admin"  # the demo database's administrator (same synthetic password as its chair)
+AS_ADMIN = ("--user", DEMO_ADMIN)  # backup and restore: an administrator's sign-in
 
 
 def mode(path: Path) -> int:
@@ -52,7 +54,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def restore(capsys: pytest.CaptureFixture[str], backup: Path, database: Path) -> tuple[int, str, str]:
-    code = main(["db", "restore", str(backup), "--database", str(database)])
+    code = main(["db", "restore", str(backup), "--database", str(database), *AS_ADMIN])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -181,7 +183,7 @@ def test_restore_puts_the_backup_in_place_and_keeps_the_replaced_database(
         monkeypatch: pytest.MonkeyPatch) -> None:
     sign_in_as_demo_chair(monkeypatch)
     backup = tmp_path / "saved.sqlite3"
-    assert main(["db", "backup", str(backup), "--database", str(demo_db)]) == 0
+    assert main(["db", "backup", str(backup), "--database", str(demo_db), *AS_ADMIN]) == 0
     assert mode(backup) == 0o600
     assert main(["import", *map(str, example_files), "--database", str(demo_db)]) == 0
     capsys.readouterr()
@@ -273,7 +275,7 @@ def test_restore_refuses_a_missing_file_and_a_database_in_use(
     assert code == 2 and "does not exist" in err
     backup = tmp_path / "b.sqlite3"
     sign_in_as_demo_chair(monkeypatch)  # a backup copies every patient's record: signed in
-    assert main(["db", "backup", str(backup), "--database", str(demo_db)]) == 0
+    assert main(["db", "backup", str(backup), "--database", str(demo_db), *AS_ADMIN]) == 0
     capsys.readouterr()
     db = Database.open(str(demo_db))
     try:
@@ -309,7 +311,7 @@ def test_restore_refuses_a_stray_log_where_the_database_is_missing(
         monkeypatch: pytest.MonkeyPatch) -> None:
     backup = tmp_path / "b.sqlite3"
     sign_in_as_demo_chair(monkeypatch)  # a backup copies every patient's record: signed in
-    assert main(["db", "backup", str(backup), "--database", str(demo_db)]) == 0
+    assert main(["db", "backup", str(backup), "--database", str(demo_db), *AS_ADMIN]) == 0
     capsys.readouterr()
     target = tmp_path / "elsewhere" / "tb.sqlite3"
     target.parent.mkdir()
@@ -323,7 +325,7 @@ def test_restore_replaces_a_damaged_database(capsys: pytest.CaptureFixture[str],
                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     backup = tmp_path / "b.sqlite3"
     sign_in_as_demo_chair(monkeypatch)  # a backup copies every patient's record: signed in
-    assert main(["db", "backup", str(backup), "--database", str(demo_db)]) == 0
+    assert main(["db", "backup", str(backup), "--database", str(demo_db), *AS_ADMIN]) == 0
     capsys.readouterr()
     demo_db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8000)  # the disk ate it
     wrecked = digest(demo_db)

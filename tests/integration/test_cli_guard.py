@@ -136,6 +136,9 @@ def test_every_command_that_shows_patient_data_needs_a_signed_in_user(
     assert shows_no_patient(err)
     assert not list(out_dir.iterdir())
     sign_in_as_coordinator(monkeypatch)
+    if argv[:2] == ["db", "backup"]:  # the whole record: an administrator (tests/integration/test_record_guard.py)
+        monkeypatch.setenv("TUMORBOARD_USER", "demo-admin")
+        monkeypatch.setenv("TUMORBOARD_PASSWORD", DEMO_PASSWORD)
     code, out, err = run(capsys, *argv, "--database", database)
     assert code == 0, err
     if argv[0] == "export" and "-o" not in argv:
@@ -197,11 +200,15 @@ def test_the_command_line_script_refuses_a_missing_database_too(tmp_path: Path) 
 
 def _older_database(url: str) -> None:
     from alembic import command
+    from pg_roles import grant_app_role, owner_url, reset_postgresql
 
-    from tumorboard.store.location import resolve_database_url
     from tumorboard.store.schema import alembic_config
 
-    command.upgrade(alembic_config(resolve_database_url(url)), "0003")  # before accounts existed
+    owner = owner_url(url)
+    if not owner.startswith("sqlite"):
+        reset_postgresql(url)  # the fixture's schema (migrated by its owner) made empty again
+    command.upgrade(alembic_config(owner), "0003")  # before accounts existed, by the schema's owner
+    grant_app_role(url)
 
 
 def _tables_and_revision(url: str) -> tuple[list[str], str | None]:

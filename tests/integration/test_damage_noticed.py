@@ -260,7 +260,7 @@ def test_a_backup_that_fails_its_check_is_not_kept(small: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from tumorboard.store import backup
 
-    def failing(path: Path) -> str:
+    def failing(path: Path, key: str | None = None) -> str:
         raise StoreError(f"the backup {path} failed the integrity check (simulated)")
 
     good = daily_backup(small, today=DAY)

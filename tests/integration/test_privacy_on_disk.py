@@ -76,8 +76,8 @@ def test_a_whole_session_writes_private_files_and_logs_no_patient_data(
     ok(capsys, "export", "DEMO-0001", "-o", str(exported[1]), "--database", str(database))
     ok(capsys, "recommend", str(exported[0]), "--as-of", "2025-06-10")
     backup = work / "board-backup.sqlite3"
-    ok(capsys, "db", "backup", str(backup), "--database", str(database))
-    ok(capsys, "db", "restore", str(backup), "--database", str(database))
+    ok(capsys, "db", "backup", str(backup), "--database", str(database), "--user", "demo-admin")
+    ok(capsys, "db", "restore", str(backup), "--database", str(database), "--user", "demo-admin")
     ok(capsys, "db", "upgrade", "--database", str(database))
 
     written = [p for p in work.rglob("*") if p.is_file()]

@@ -99,6 +99,7 @@ def open_database(args: argparse.Namespace, *, read_only: bool = False,
     ``read_only=True`` for commands that only read: a missing file, an empty database or (unless
     ``allow_older``) an older schema is refused, nothing created or changed."""
     _ensure_demo(args)
+    _ask_for_key(args)
     try:
         return Database.open(getattr(args, "database", None), read_only=read_only,
                              allow_older=allow_older)
@@ -110,6 +111,24 @@ def open_database(args: argparse.Namespace, *, read_only: bool = False,
                        "up), then try again") from None
     except StoreError as exc:
         raise CliError(f"database: {exc}") from None
+
+
+def _ask_for_key(args: argparse.Namespace) -> None:
+    """An encrypted SQLite database without its passphrase (TUMORBOARD_DB_KEY, the keyring): asked
+    for in a terminal, kept for this process only."""
+    from tumorboard.store import encryption
+    from tumorboard.store.location import resolve_database_url, sqlite_path
+
+    try:
+        path = sqlite_path(resolve_database_url(getattr(args, "database", None)))
+    except StoreError:
+        return
+    if path is None or not encryption.looks_encrypted(path) or encryption.key_for(path) is not None:
+        return
+    if not sys.stdin.isatty():
+        raise CliError(f"--database: {path} is encrypted; give its passphrase in {encryption.KEY_ENV} "
+                       "(or keep it in the system keyring: tumorboard db encrypt --keyring)")
+    encryption.provide_key(path, getpass.getpass(f"Passphrase for {path}: "))
 
 
 def open_for_reading(args: argparse.Namespace) -> tuple[Database, User | None]:

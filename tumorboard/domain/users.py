@@ -28,6 +28,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage user accounts"
     CHANGE_SETTINGS = "change department settings"
     EXPORT_PATIENT_DATA = "export patient data (case documents, minutes)"
+    COPY_RECORD = "back up or restore the whole database"
 
 
 _P = Permission
@@ -42,7 +43,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                            _P.SIGN_OFF, _P.EXPORT_PATIENT_DATA}),
     # The administrator manages accounts and policy, not patients: a separate clinical role is
     # needed to touch clinical data, so account management never doubles as clinical access.
-    Role.ADMIN: frozenset({_P.MANAGE_USERS, _P.CHANGE_SETTINGS}),
+    # Backing up or restoring copies or replaces every patient's record at once: the administrator
+    # only, and audited (``tumorboard db backup`` / ``db restore``).
+    Role.ADMIN: frozenset({_P.MANAGE_USERS, _P.CHANGE_SETTINGS, _P.COPY_RECORD}),
 }
 
 

@@ -1,7 +1,9 @@
 """Local accounts: the first administrator, users and roles, sign-in with lockout.
 
 Passwords are hashed with argon2id (argon2-cffi) and never stored, logged or audited in clear.
-Five failed sign-ins lock the account for five minutes.
+Five failed sign-ins lock the account for five minutes; every wrong guess is counted (in one
+UPDATE, so parallel guesses all count) and audited until a successful sign-in resets the count,
+and each wrong guess after the fifth locks it again.
 """
 
 from __future__ import annotations
@@ -127,15 +129,22 @@ class AccountService:
             if locked is not None and locked.tzinfo is None:
                 locked = locked.replace(tzinfo=UTC)
             if locked is not None and locked > now:
-                uow.audit("login-refused", "user", record.username,
-                          [("locked_until", None, locked.isoformat())])
+                # A guess while locked still counts (and is audited); the lock is not lengthened,
+                # so guessing cannot keep the account's owner out for longer than LOCKOUT.
+                if not good:
+                    failed = uow.users.count_failed_login(record.username, MAX_FAILED, None)
+                    uow.audit("login-failed", "user", record.username,
+                              [("failed_logins", failed - 1, failed)])
+                else:
+                    uow.audit("login-refused", "user", record.username,
+                              [("locked_until", None, locked.isoformat())])
                 uow.commit()
                 raise LoginRefused(f"the account is locked after {MAX_FAILED} failed sign-ins; try again "
                                    f"after {locked:%H:%M} UTC")
             if not good:
                 failed = uow.users.count_failed_login(record.username, MAX_FAILED, now + LOCKOUT)
                 uow.audit("login-failed", "user", record.username, [("failed_logins", failed - 1, failed)])
-                if failed >= MAX_FAILED:
+                if failed >= MAX_FAILED:  # and again after each further wrong guess until a sign-in
                     uow.audit("lockout", "user", record.username,
                               [("locked_until", None, (now + LOCKOUT).isoformat())])
                 uow.commit()
@@ -150,7 +159,8 @@ class AccountService:
                 changes["password_hash"] = _hasher.hash(password)
             if changes:
                 uow.users.update(record.username, record.username, None, **changes)
-            uow.audit("login", "user", record.username, [])
+            # One row (an audit call without changes writes none: sign-ins went unrecorded).
+            uow.audit("login", "user", record.username, [("signed_in", None, now.isoformat())])
             uow.commit()
         return _user(record)
 

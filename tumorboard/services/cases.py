@@ -29,7 +29,7 @@ from tumorboard.services.derived import derive, window_status
 from tumorboard.services.mdt_record import export_mdt_record
 from tumorboard.services.notice import Notify, ignore
 from tumorboard.services.settings import settings_from
-from tumorboard.store import Database, RecordExists, StoreError
+from tumorboard.store import Database, DatabaseReadOnly, DiskFailure, DiskFull, RecordExists, StoreError
 from tumorboard.store.records import AuditEntry, StoredCase
 from tumorboard.store.unit_of_work import UnitOfWork
 
@@ -276,7 +276,15 @@ class CaseService(Acting):
                     outcomes[i] = ImportOutcome(name, case.patient.mrn, "refused",
                                                 ("not imported: the import was cancelled",))
                 break
-            for i, outcome in self._import_batch(parsed[start:start + IMPORT_BATCH], update, replace):
+            try:
+                batch = self._import_batch(parsed[start:start + IMPORT_BATCH], update, replace)
+            except _DISK_FAULTS as exc:  # not about one case: the import stops, and says how far it got
+                stored = sum(1 for o in outcomes if o is not None and o.action != "refused")
+                if not stored:
+                    raise
+                raise type(exc)(f"{exc}; {stored} of {len(sources)} file(s) were stored before it "
+                                "happened (`tumorboard import` again stores the rest)") from None
+            for i, outcome in batch:
                 outcomes[i] = outcome
             changes = changes | self.last_changes
         if progress is not None:
@@ -312,12 +320,16 @@ class CaseService(Acting):
                         (case.patient.mrn, case_to_document(case)) for _, _, case in new])
                 changes = self.last_changes
                 results.extend((i, ImportOutcome(name, case.patient.mrn, "created")) for i, name, case in new)
+        except _DISK_FAULTS:
+            raise  # the disk, not a case: retrying case by case would fail each one the same way
         except StoreError:
             one_by_one = new + one_by_one  # find the case the database refused; keep the others
         for i, name, case in sorted(one_by_one):
             try:
                 results.append((i, self._store_imported(name, case, update, replace)))
                 changes = changes | self.last_changes
+            except _DISK_FAULTS:
+                raise
             except StoreError as exc:
                 results.append((i, ImportOutcome(name, case.patient.mrn, "refused", (f"database: {exc}",))))
         self.last_changes = changes
@@ -360,6 +372,8 @@ class CaseService(Acting):
 
 
 IMPORT_BATCH = 500
+# Faults of the disk, not of a case: an import stops at the first (tests/integration/test_faults.py).
+_DISK_FAULTS = (DiskFull, DiskFailure, DatabaseReadOnly)
 
 
 def _readiness_of(uow: UnitOfWork) -> ReadinessSettings:

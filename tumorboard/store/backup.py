@@ -14,6 +14,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+from tumorboard.store import encryption
 from tumorboard.store.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -52,14 +53,14 @@ def sqlite_uri(path: Path, **params: str) -> str:
     return path.resolve().as_uri() + (f"?{query}" if query else "")
 
 
-def verify_backup(path: Path) -> str:
+def verify_backup(path: Path, key: str | None = None) -> str:
     """The schema revision of the backup at ``path`` once it passed its check: an intact SQLite
-    file (``integrity_check``, read-only), with tumorboard's tables, at a revision this app knows.
-    StoreError (saying what is wrong) otherwise."""
+    file (``integrity_check``, read-only; opened with ``key`` when the database is encrypted),
+    with tumorboard's tables, at a revision this app knows. StoreError (saying what) otherwise."""
     from tumorboard.store.schema import known_revisions
 
     try:
-        con = sqlite3.connect(sqlite_uri(path, mode="ro", immutable="1"), uri=True)
+        con = encryption.connect(sqlite_uri(path, mode="ro", immutable="1"), key, uri=True)
         try:
             check = con.execute("PRAGMA integrity_check").fetchall()
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -67,7 +68,7 @@ def verify_backup(path: Path) -> str:
                    if "alembic_version" in tables else None)
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except encryption.driver_errors() as exc:
         raise StoreError(f"the backup {path} cannot be read back ({exc})") from None
     if check != [("ok",)]:
         raise StoreError(f"the backup {path} failed the integrity check "
@@ -94,9 +95,10 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
     tmp = destination.with_name(f"{destination.name}.{os.getpid()}.part")
     try:
         _create_private(tmp)
-        src = sqlite3.connect(sqlite_uri(source, mode="ro"), uri=True)
+        key = encryption.key_for(source)  # a backup of an encrypted database is encrypted alike
+        src = encryption.connect(sqlite_uri(source, mode="ro"), key, uri=True)
         try:
-            dst = sqlite3.connect(tmp)
+            dst = encryption.connect(tmp, key)
             try:
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
@@ -105,13 +107,17 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
         finally:
             src.close()
         try:
-            verify_backup(tmp)
+            verify_backup(tmp, key)
         except StoreError as exc:
             raise StoreError(f"the backup to {destination} was not kept: {exc}") from None
         os.replace(tmp, destination)
         fsync_folder(destination.parent)
-    except sqlite3.Error as exc:
+    except encryption.driver_errors() as exc:
+        tmp.unlink(missing_ok=True)
         raise StoreError(f"the backup to {destination} failed: {exc}") from None
+    except StoreError:
+        tmp.unlink(missing_ok=True)
+        raise
     except OSError as exc:
         raise StoreError(f"cannot write the backup {destination}: {exc.strerror or exc}") from None
     finally:

@@ -14,13 +14,15 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAl
 from sqlalchemy.orm import Session, sessionmaker
 
 from tumorboard.store import checksums as _checksums  # noqa: F401  (the checksum events)
-from tumorboard.store import schema
+from tumorboard.store import encryption, schema
 from tumorboard.store.backup import backup_sqlite, daily_backup, fsync_folder
 from tumorboard.store.errors import (
     DatabaseLocked,
     DatabaseMissing,
     DatabaseReadOnly,
     DatabaseUnavailable,
+    DiskFailure,
+    DiskFull,
     NotATumorboardDatabase,
     RecordExists,
     SignedRecord,
@@ -78,6 +80,17 @@ def _sqlite_pragmas_for_reading(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
+def _read_only(path: Path) -> bool:
+    """The SQLite file (or its folder, for the journal) cannot be written now."""
+    folder = path.parent
+    try:
+        if os.name == "posix" and os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+
+
 def translate(exc: SQLAlchemyError, where: str) -> StoreError:
     """A user-facing StoreError for a driver error."""
     text = str(getattr(exc, "orig", exc) or exc).lower()
@@ -90,13 +103,27 @@ def translate(exc: SQLAlchemyError, where: str) -> StoreError:
     if "duplicate meeting:" in text:  # one meeting of a board per date and time (migration 0005)
         message = str(getattr(exc, "orig", exc)).split("duplicate meeting:", 1)[1].strip().splitlines()[0]
         return RecordExists(message)
+    # The disk: full (SQLite's SQLITE_FULL, PostgreSQL's "could not extend file ... No space left on
+    # device") or failing (SQLITE_IOERR, an EIO reported by the server). The unit of work was rolled
+    # back whole, so the words say that nothing of the action was kept, and what to do.
+    if "disk is full" in text or "no space left" in text or "could not extend file" in text \
+            or "disk full" in text:
+        return DiskFull(f"{where}: the disk is full, so this change was not saved (nothing of it was "
+                        "kept; what was saved before is intact); free some space on the disk, then try "
+                        "again")
+    if "disk i/o error" in text or "input/output error" in text or "i/o error" in text:
+        return DiskFailure(f"{where}: the disk reported an error while saving, so this change was not "
+                           "saved (nothing of it was kept); check the disk or network share and try "
+                           "again; if it happens again, stop and run `tumorboard db verify`")
     if "unique constraint" in text or "duplicate key" in text:
         return RecordExists(f"{where}: this record was written by someone else a moment ago; reload "
                             "and check before trying again")
     if "locked" in text or "busy" in text:
         return DatabaseLocked(f"{where} is locked by another program or user; try again in a moment")
     if "readonly" in text or "read-only" in text:
-        return DatabaseReadOnly(f"{where} is read-only; tumorboard cannot save changes there")
+        return DatabaseReadOnly(f"{where} is read-only (the file, its folder or the disk), so this change "
+                                "was not saved (nothing of it was kept); make it writable again, or "
+                                "ask your IT department, then try again")
     if "file is not a database" in text or "malformed" in text:
         return NotATumorboardDatabase(f"{where} is damaged or not a tumorboard database")
     if "unable to open" in text or "could not connect" in text or "connection" in text:
@@ -118,7 +145,7 @@ class Database:
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True, check_integrity: bool = True,
-             read_only: bool = False, allow_older: bool = False) -> Database:
+             read_only: bool = False, allow_older: bool = False, app_role: str | None = None) -> Database:
         """Open (creating or upgrading as needed) the database at ``url``.
 
         A new SQLite database is created only where no file exists, built aside and moved into
@@ -132,6 +159,9 @@ class Database:
         up (``migrate`` is ignored). A missing SQLite file or an empty server database is refused
         with DatabaseMissing, a schema older than this app's with DatabaseOutdated (unless
         ``allow_older``, for reporting or copying it as it is), before a byte is written.
+
+        ``app_role`` (PostgreSQL, opened as the schema's owner): the role the app connects as,
+        granted its data rights after the migration (default: TUMORBOARD_APP_ROLE).
         """
         resolved = resolve_database_url(url)
         path = sqlite_path(resolved)
@@ -154,7 +184,7 @@ class Database:
                 if path is None and schema.has_tables(engine) and schema.current_revision(engine) is None:
                     raise NotATumorboardDatabase(
                         f"{db.location} holds tables of another program; it was left untouched")
-                schema.upgrade(engine, resolved)
+                schema.upgrade(engine, resolved, app_role=app_role)
             else:
                 revision = schema.current_revision(engine)
                 if read_only and path is None:  # a server database: only now can it be read
@@ -215,8 +245,20 @@ class Database:
     @staticmethod
     def _make_engine(url: str, *, read_only: bool = False) -> Engine:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-            event.listen(engine, "connect", _sqlite_pragmas_for_reading if read_only else _sqlite_pragmas)
+            path = sqlite_path(url)
+            key = encryption.key_for(path) if path is not None else None
+            pragmas = _sqlite_pragmas_for_reading if read_only else _sqlite_pragmas
+            if key is None:
+                engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+                event.listen(engine, "connect", pragmas)
+            else:  # SQLCipher: the key is the first statement on every connection
+                engine = create_engine(url, module=encryption.module(),
+                                       connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+                def keyed(dbapi_connection: Any, record: Any) -> None:
+                    encryption.apply_key(dbapi_connection, key)
+                    pragmas(dbapi_connection, record)
+                event.listen(engine, "connect", keyed)
             event.listen(engine, "begin", _sqlite_begin)
             return engine
         try:
@@ -244,9 +286,18 @@ class Database:
             yield session
         except (OperationalError, DatabaseError) as exc:
             session.rollback()
-            raise translate(exc, self.location) from None
+            raise self._translate(exc) from None
         finally:
             session.close()
+
+    def _translate(self, exc: SQLAlchemyError) -> StoreError:
+        """``translate``, and for a SQLite file SQLite "cannot open" the reason when it is that the
+        file, its folder or its file system became read-only under the running app."""
+        error = translate(exc, self.location)
+        path = sqlite_path(self.url)
+        if isinstance(error, DatabaseUnavailable) and path is not None and _read_only(path):
+            return translate(OperationalError("", None, Exception("read-only")), self.location)
+        return error
 
     def unit_of_work(self, actor: str) -> UnitOfWork:
         """One user action that writes: see ``tumorboard.store.unit_of_work``."""

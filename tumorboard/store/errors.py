@@ -15,6 +15,14 @@ class DatabaseReadOnly(StoreError):
     pass
 
 
+class DiskFull(StoreError):
+    """The disk (or the database's size limit) is full: the action was refused whole."""
+
+
+class DiskFailure(StoreError):
+    """The disk or file system reported an I/O error: the action was refused whole."""
+
+
 class NotATumorboardDatabase(StoreError):
     pass
 
@@ -67,3 +75,8 @@ class DatabaseDamaged(StoreError):
 
 class DamagedRecord(StoreError):
     """A row read back is not what was written (its checksum does not match): the file was damaged."""
+
+
+class SchemaNotOwned(StoreError):
+    """The schema must be created or upgraded, and the database role connected may not change it
+    (PostgreSQL: the app's role does not own the tables; the owner runs ``db upgrade``)."""

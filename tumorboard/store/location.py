@@ -54,3 +54,12 @@ def describe(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def database_user(url: str) -> str | None:
+    """The role name of a server URL (PostgreSQL), None for SQLite or a URL without one."""
+    if sqlite_path(url) is not None or url.startswith("sqlite"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).username or None

@@ -19,8 +19,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tumorboard import __version__
+from tumorboard.store import encryption
 from tumorboard.store.backup import fsync_folder, sqlite_uri
 from tumorboard.store.errors import StoreError
 from tumorboard.store.schema import SQLITE_MAGIC, known_revisions
@@ -43,7 +45,7 @@ class RestoreResult:
     replaced: Path | None  # where the database that was there is kept (None: there was none)
 
 
-def check_backup(path: Path) -> str:
+def check_backup(path: Path, key: str | None = None) -> str:
     """The schema revision of the tumorboard backup at ``path``; RestoreRefused if it is not one.
 
     Reads the file only, and through SQLite's ``immutable`` mode, so not even a lock or a
@@ -56,8 +58,12 @@ def check_backup(path: Path) -> str:
         raise RestoreRefused(f"{path} is not a file; {unchanged}")
     with path.open("rb") as fh:
         header = fh.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
-        raise RestoreRefused(f"{path} is not a tumorboard backup (not an SQLite database); {unchanged}")
+    if header != SQLITE_MAGIC and key is None:
+        raise RestoreRefused(f"{path} is not a tumorboard backup (not an SQLite database, or an encrypted "
+                             f"one without its key: {encryption.KEY_ENV}); {unchanged}")
+    if header == SQLITE_MAGIC and key is not None:
+        raise RestoreRefused(f"{path} is not encrypted, but the database is (a key is set); restore an "
+                             f"encrypted backup, or unset {encryption.KEY_ENV}; {unchanged}")
     for suffix in ("-wal", "-journal"):
         # Unfinished writes beside it: reading the file alone would give a past or torn state.
         log_file = path.with_name(path.name + suffix)
@@ -67,7 +73,7 @@ def check_backup(path: Path) -> str:
                 f"in use or a copy of one, not a backup; make one with 'tumorboard db backup' and "
                 f"restore that; {unchanged}")
     try:
-        con = sqlite3.connect(sqlite_uri(path, mode="ro", immutable="1"), uri=True)
+        con = encryption.connect(sqlite_uri(path, mode="ro", immutable="1"), key, uri=True)
         try:
             check = con.execute("PRAGMA integrity_check").fetchall()
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -79,7 +85,10 @@ def check_backup(path: Path) -> str:
                 meta = dict(con.execute("SELECT key, value FROM tumorboard_meta").fetchall())
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except encryption.WrongKey:
+        raise RestoreRefused(f"{path} cannot be opened with the database's key (a backup of another "
+                             f"database, or a wrong key); {unchanged}") from None
+    except encryption.driver_errors() as exc:
         raise RestoreRefused(f"{path} is damaged or not a database ({exc}); {unchanged}") from None
     if check != [("ok",)]:
         first = check[0][0] if check else "no answer"
@@ -99,29 +108,33 @@ def check_backup(path: Path) -> str:
     return str(revision)
 
 
-def _hold_exclusively(target: Path) -> sqlite3.Connection | None:
+def _hold_exclusively(target: Path) -> Any:
     """An exclusive lock on the database about to be replaced, or RestoreRefused if it is in use.
 
     Leaving WAL mode needs the only connection to the file, so it is the test for "in use"; it
     also folds the write-ahead log into the file, so the copy kept aside is complete on its own.
     None for a file SQLite cannot read (a damaged database is replaced all the same).
     """
-    con = sqlite3.connect(target, timeout=IN_USE_WAIT_S, isolation_level=None)
+    try:
+        con = encryption.connect(target, encryption.key_for(target), timeout=IN_USE_WAIT_S,
+                                 isolation_level=None)
+    except encryption.WrongKey:
+        return None  # cannot be read with the key: replaced all the same, as a damaged file is
     try:
         mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()
         if mode is None or str(mode[0]).lower() != "delete":
             raise sqlite3.OperationalError("database is locked")
         con.execute("BEGIN EXCLUSIVE")  # no one opens it until the backup is in its place
-    except sqlite3.OperationalError as exc:
+    except encryption.driver_errors() as exc:
+        if type(exc).__name__ != "OperationalError":  # sqlite3's or sqlcipher3's
+            con.close()
+            return None  # a damaged database is replaced all the same
         con.close()
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
             raise RestoreRefused(
                 f"{target} is in use; close tumorboard (on every workstation that uses this file) "
                 "and try again; nothing was changed") from None
         raise RestoreRefused(f"cannot take {target} for the restore ({exc}); nothing was changed") from None
-    except sqlite3.DatabaseError:
-        con.close()
-        return None
     return con
 
 
@@ -163,7 +176,7 @@ def _private_copy(source: Path, folder: Path, name: str) -> Path:
 
 def restore_sqlite(backup: Path, target: Path, *, now: datetime | None = None) -> RestoreResult:
     """Replace the database ``target`` by ``backup``, keeping the replaced one aside."""
-    revision = check_backup(backup)
+    revision = check_backup(backup, encryption.key_for(target))
     if target.exists() and target.is_dir():
         raise RestoreRefused(f"{target} is a folder, not a database; nothing was changed")
     if target.exists() and os.path.samefile(backup, target):

@@ -8,17 +8,17 @@ database, or is corrupt, is refused and left untouched.
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tumorboard import __version__
+from tumorboard.store import encryption
 from tumorboard.store.backup import backup_sqlite
 from tumorboard.store.errors import (
     DatabaseMissing,
@@ -26,6 +26,7 @@ from tumorboard.store.errors import (
     DatabaseReadOnly,
     DatabaseTooNew,
     NotATumorboardDatabase,
+    SchemaNotOwned,
     StoreError,
 )
 from tumorboard.store.location import sqlite_path
@@ -45,6 +46,17 @@ REVISION_APP_VERSION = {
     "0009": "0.3.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# PostgreSQL: the app connects as a role that does not own the tables (it cannot drop or disable the
+# triggers that guard the record); the schema is created and upgraded by the owner, who grants the
+# app's role its data rights after every upgrade.
+APP_ROLE_ENV = "TUMORBOARD_APP_ROLE"
+MIGRATION_URL_ENV = "TUMORBOARD_MIGRATION_DATABASE_URL"
+# The audit trail: SELECT and INSERT only (its triggers refuse UPDATE and DELETE as well; TRUNCATE,
+# which fires no row trigger, is not granted on any table). The signed record's other tables are
+# guarded by their triggers, which the app's role cannot disable or drop.
+_APPEND_ONLY = ("audit_log",)
+_READ_ONLY = ("alembic_version",)
 
 
 def alembic_config(url: str) -> Config:
@@ -74,12 +86,12 @@ def sqlite_integrity_problem(path: Path, *, full: bool = False) -> str | None:
     look for); the desktop app's daily background check and ``tumorboard db check`` run it."""
     pragma = "integrity_check" if full else "quick_check"
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = encryption.connect(f"file:{path}?mode=ro", encryption.key_for(path), uri=True)
         try:
             result = con.execute(f"PRAGMA {pragma}").fetchone()
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except encryption.driver_errors() as exc:
         return str(exc)
     if result is None:
         return "no answer"
@@ -105,6 +117,7 @@ def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> str | None:
         raise NotATumorboardDatabase(f"{path} is a folder, not a tumorboard database")
     with path.open("rb") as fh:
         header = fh.read(16)
+    key = encryption.key_for(path)
     if not header:
         # tumorboard never leaves an empty file behind (a new database is built under another
         # name and moved into place whole): an empty file is a database that was lost, and
@@ -114,11 +127,16 @@ def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> str | None:
             f"If this was your database, restore a backup with `tumorboard db restore BACKUP` (the "
             f"automatic backups are in {path.parent / 'backups'}); to start a new database there, "
             "move the empty file away first")
-    if header != SQLITE_MAGIC:
+    if header != SQLITE_MAGIC and key is None:
         raise NotATumorboardDatabase(
-            f"{path} is not a tumorboard database (not an SQLite file); it was left untouched")
+            f"{path} is not a tumorboard database (not an SQLite file; if it is an encrypted one, give "
+            f"its passphrase in {encryption.KEY_ENV} or the system keyring); it was left untouched")
+    if header == SQLITE_MAGIC and key is not None:
+        raise NotATumorboardDatabase(
+            f"{path} is not encrypted, but an encryption key is set ({encryption.KEY_ENV} or the "
+            "keyring); unset it, or encrypt the file with `tumorboard db encrypt`; it was left untouched")
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = encryption.connect(f"file:{path}?mode=ro", key, uri=True)
         try:
             # Reading the schema page catches a file that is not (or no longer) a database at once.
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -126,7 +144,7 @@ def precheck_sqlite_file(path: Path, *, full_check: bool = True) -> str | None:
                         if "alembic_version" in tables else None)
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except encryption.driver_errors() as exc:
         raise NotATumorboardDatabase(
             f"{path} is damaged or not a database ({exc}); it was left untouched") from None
     # Every page is read (O(size)) when asked, and always before a migration writes to the file.
@@ -192,19 +210,31 @@ def automatic_backup_path(db_path: Path, revision: str | None) -> Path:
     return db_path.parent / "backups" / f"{db_path.stem}-before-upgrade-{revision or 'new'}-{stamp}.sqlite3"
 
 
-def upgrade(engine: Engine, url: str) -> str | None:
+def upgrade(engine: Engine, url: str, *, app_role: str | None = None) -> str | None:
     """Bring the schema to the head revision; returns the backup path taken, if any.
 
     All migrations run in one transaction (``engine.begin()``: on SQLite tumorboard emits the
     BEGIN itself, so the DDL is inside it too, and SQLite's DDL is transactional): a failure or
     a crash at any statement leaves the database at the revision it had
-    (``tests/integration/test_migration_atomicity.py`` kills the upgrade at every statement)."""
+    (``tests/integration/test_migration_atomicity.py`` kills the upgrade at every statement).
+    On PostgreSQL, ``app_role`` (default: TUMORBOARD_APP_ROLE) is granted the app's data rights
+    on every table and sequence, in the same transaction, even when the schema was current already
+    (``tumorboard db upgrade`` run as the owner re-applies them)."""
     from alembic import command
 
+    role = app_role if app_role is not None else (os.environ.get(APP_ROLE_ENV, "").strip() or None)
     revision = current_revision(engine)
     check_not_newer(engine, revision)
     head = head_revision()
+    on_server = engine.dialect.name == "postgresql"
     if revision == head:
+        if on_server and role:
+            try:
+                with engine.begin() as conn:
+                    grant_app_role(conn, role)
+            except SQLAlchemyError as exc:
+                raise StoreError(f"granting the data rights to role {role} failed: "
+                                 f"{getattr(exc, 'orig', exc)}") from None
         return None
     backup = None
     path = sqlite_path(url)
@@ -219,7 +249,19 @@ def upgrade(engine: Engine, url: str) -> str | None:
             conn.execute(text("INSERT INTO tumorboard_meta (key, value) VALUES ('min_app_version', :v), "
                               "('written_by', :w)"),
                          {"v": REVISION_APP_VERSION.get(head, __version__), "w": __version__})
+            if on_server and role:
+                grant_app_role(conn, role)
+    except StoreError:
+        raise
     except Exception as exc:
+        words = str(getattr(exc, "orig", exc)).lower()
+        if on_server and any(w in words for w in ("permission denied", "must be owner",
+                                                   "no schema has been selected")):
+            raise SchemaNotOwned(
+                f"the database's schema needs {'creating' if revision is None else 'an upgrade'} (to "
+                f"{head}) and this database role may not change it; run `tumorboard db upgrade` as the "
+                "schema's owner (--migration-database URL, or TUMORBOARD_MIGRATION_DATABASE_URL); "
+                "nothing was changed") from None
         raise StoreError(_failed_upgrade(engine, revision, head, backup, exc)) from exc
     return backup
 
@@ -242,6 +284,48 @@ def _failed_upgrade(engine: Engine, revision: str | None, head: str, backup: str
         message += (f" The copy taken before the upgrade is {backup}; to go back to it, close "
                     f"tumorboard and run `tumorboard db restore {backup}`.")
     return message
+
+
+def grant_app_role(conn: Connection, role: str) -> None:
+    """Give ``role`` the app's data rights on the current schema (PostgreSQL), not ownership: it
+    can read and write rows as the triggers allow, never alter, disable or drop a trigger, truncate
+    a table or change the audit trail. Idempotent; run by the owner after each upgrade."""
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+    if exists is None:
+        raise StoreError(f"the app's database role {role!r} ({APP_ROLE_ENV}) does not exist on the server; "
+                         f"create it first (CREATE ROLE {role} LOGIN PASSWORD '...')")
+    if conn.execute(text("SELECT current_user")).scalar() == role:
+        return  # the owner and the app are one role: nothing to grant (and it can drop the triggers)
+    q = conn.dialect.identifier_preparer.quote
+    who = q(role)
+    schema_name = str(conn.execute(text("SELECT current_schema()")).scalar())
+    tables = [str(t) for t in conn.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema_name}).scalars()]
+    conn.execute(text(f"GRANT USAGE ON SCHEMA {q(schema_name)} TO {who}"))
+    for table in tables:
+        name = f"{q(schema_name)}.{q(table)}"
+        conn.execute(text(f"REVOKE ALL ON {name} FROM {who}"))
+        if table in _READ_ONLY:
+            rights = "SELECT"
+        elif table in _APPEND_ONLY:
+            rights = "SELECT, INSERT"
+        else:
+            rights = "SELECT, INSERT, UPDATE, DELETE"
+        conn.execute(text(f"GRANT {rights} ON {name} TO {who}"))
+    conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {q(schema_name)} TO {who}"))
+
+
+def owns_tables(engine: Engine) -> bool | None:
+    """PostgreSQL: does the connected role own the audit trail's table (and so can drop or disable
+    its triggers)? None on SQLite or without the table."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        owner = conn.execute(text("SELECT tableowner FROM pg_tables WHERE tablename = 'audit_log' "
+                                  "AND schemaname = current_schema()")).scalar()
+        if owner is None:
+            return None
+        return bool(owner == conn.execute(text("SELECT current_user")).scalar())
 
 
 def has_tables(engine: Engine) -> bool:

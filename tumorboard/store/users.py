@@ -59,9 +59,11 @@ class UserRepository:
         claim(self.session, UserRow, row.id, expected_version, actor=actor, now=datetime.now(UTC),
               what=f"the account {row.username}", audit=("user", row.username), values=dict(values))
 
-    def count_failed_login(self, username: str, max_failed: int, lock_until: datetime) -> int:
-        """One more failed sign-in, counted by the database (parallel guesses all count); the
-        account locks at ``max_failed``. Returns the count after this one."""
+    def count_failed_login(self, username: str, max_failed: int, lock_until: datetime | None) -> int:
+        """One more failed sign-in, counted by the database in one UPDATE (parallel guesses all
+        count). The count runs until a successful sign-in resets it; at ``max_failed`` or more the
+        account is locked until ``lock_until`` (None: leave the lock as it is, for a guess made
+        while it is locked). Returns the count after this one."""
         row = self._row(username)
         if row is None:
             raise RecordNotFound(f"no account named {username!r}")
@@ -70,9 +72,8 @@ class UserRepository:
             # No new version: a mistyped password is no edit of the account an administrator has open.
             .values(failed_logins=UserRow.failed_logins + 1)
             .returning(UserRow.failed_logins)).scalar_one()
-        if failed >= max_failed:
-            self.session.execute(update(UserRow).where(UserRow.id == row.id)
-                                 .values(failed_logins=0, locked_until=lock_until))
+        if failed >= max_failed and lock_until is not None:
+            self.session.execute(update(UserRow).where(UserRow.id == row.id).values(locked_until=lock_until))
         self.session.expire(row)
         return int(failed)
 

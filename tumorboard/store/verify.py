@@ -275,3 +275,5 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     return str(value)
+
+
