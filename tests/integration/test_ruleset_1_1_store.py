@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text, update
 
 from tumorboard.domain.meeting import DecisionCategory, Discipline
 from tumorboard.recommend import default_ruleset
@@ -17,6 +17,8 @@ from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService
 from tumorboard.services.meetings import DecisionInput, MeetingService
 from tumorboard.store import Database
+from tumorboard.store.checksums import checksum
+from tumorboard.store.models import DecisionRow
 
 DAY = date(2025, 6, 10)
 NEW_CASE_COLUMNS = {"pdl1_cps", "esr1", "pik3ca_pathway", "cord_compression_symptoms"}
@@ -122,9 +124,13 @@ def test_a_decision_recorded_under_1_0_0_keeps_its_stored_output(db: Database, e
     old["ruleset"]["version"] = "1.0.0"
     del old["metastasis_directed_therapy"]["eligibility"]
     old["metastasis_directed_therapy"]["rationale"] = "Oligometastatic disease with an objective response (PR)."
-    with db.engine.begin() as conn:
+    with db.engine.begin() as conn:  # as a 1.0.0 install wrote it, checksum included
         conn.execute(text("UPDATE decisions SET recommendation = :r, ruleset_version = '1.0.0'"),
                      {"r": json.dumps(old)})
+        table = DecisionRow.__table__
+        for row in conn.execute(select(table)).mappings().all():
+            conn.execute(update(table).where(table.c.id == row["id"])
+                         .values(checksum=checksum(table.name, table.columns, row.__getitem__)))
     minutes = meetings.minutes(meeting_id)
     shown = minutes.cases[0].recommendation
     assert shown is not None and shown["ruleset"]["version"] == "1.0.0"
