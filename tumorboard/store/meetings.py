@@ -314,7 +314,9 @@ class MeetingRepository:
             raise RecordNotFound(f"no decision is recorded for case {mrn} at this meeting")
         now = _now()
         old = {k: getattr(row, k) for k in fields}
-        content = {c.name: getattr(row, c.name) for c in DecisionRow.__table__.columns}
+        # The decision as the board made it; its checksum is the store's bookkeeping, not content.
+        content = {c.name: getattr(row, c.name) for c in DecisionRow.__table__.columns
+                   if c.name != "checksum"}
         self.session.add(ReplacedDecisionRow(
             decision_id=row.id, meeting_id=meeting_id, replaced_version=row.version,
             content=json.dumps(content, ensure_ascii=False, sort_keys=True, default=_iso),
