@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pg_roles import owner_connection
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -293,7 +294,9 @@ def test_the_snapshot_cannot_be_changed_after_sign_off(signed: Setup) -> None:
 
 # -- db verify -----------------------------------------------------------------------------------
 def _drop_signed_guard(db: Database) -> None:
-    with db.engine.begin() as conn:
+    """As someone who owns the tables (anyone with the SQLite file; the schema's owner on
+    PostgreSQL: the app's own role may not drop a trigger)."""
+    with owner_connection(db.url) as conn:
         if db.url.startswith("sqlite"):
             for (name,) in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
                                              "AND tbl_name = 'meetings'")).all():
