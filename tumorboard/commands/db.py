@@ -208,6 +208,19 @@ def run_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sqlite_file(args: argparse.Namespace, verb: str, not_sqlite: str) -> Path:
+    """The SQLite file the command acts on (never opened here), or a one-line refusal."""
+    from tumorboard.store.location import resolve_database_url, sqlite_path
+
+    try:
+        path = sqlite_path(resolve_database_url(getattr(args, "database", None)))
+    except StoreError as exc:
+        raise CliError(f"{verb}: {exc}") from None
+    if path is None:
+        raise CliError(f"{verb}: {not_sqlite}", code=EXIT_INVALID)
+    return path
+
+
 def run_restore(args: argparse.Namespace) -> int:
     # Not through open_database: restoring must not migrate or back up the database it replaces (a
     # damaged database is exactly what a restore is for). A database that opens and has accounts
@@ -216,16 +229,10 @@ def run_restore(args: argparse.Namespace) -> int:
     from tumorboard.domain.users import AccessDenied
     from tumorboard.services.record_copies import restore
     from tumorboard.store.errors import DatabaseTooNew
-    from tumorboard.store.location import resolve_database_url, sqlite_path
     from tumorboard.store.restore import RestoreRefused, check_backup
 
-    try:
-        target = sqlite_path(resolve_database_url(getattr(args, "database", None)))
-    except StoreError as exc:
-        raise CliError(f"restore: {exc}") from None
-    if target is None:
-        raise CliError("restore: restore is for the SQLite database; restore a PostgreSQL database "
-                       "with pg_restore (or psql for a plain dump)", code=EXIT_INVALID)
+    target = _sqlite_file(args, "restore", "restore is for the SQLite database; restore a PostgreSQL "
+                                           "database with pg_restore (or psql for a plain dump)")
     from tumorboard.store.encryption import key_for
 
     backup = Path(args.path)
@@ -277,15 +284,9 @@ def run_encrypt(args: argparse.Namespace) -> int:
 
     from tumorboard.services.record_copies import RecordCopies
     from tumorboard.store import encryption
-    from tumorboard.store.location import resolve_database_url, sqlite_path
 
-    try:
-        path = sqlite_path(resolve_database_url(getattr(args, "database", None)))
-    except StoreError as exc:
-        raise CliError(f"encrypt: {exc}") from None
-    if path is None:
-        raise CliError("encrypt: encryption at rest is for the SQLite database; a server's disks are "
-                       "encrypted by the server")
+    path = _sqlite_file(args, "encrypt", "encryption at rest is for the SQLite database; a server's "
+                                         "disks are encrypted by the server")
     if encryption.looks_encrypted(path):
         raise CliError(f"encrypt: {path} is encrypted already; nothing was changed")
     from_env = os.environ.get(encryption.KEY_ENV) or None
