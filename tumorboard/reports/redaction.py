@@ -10,31 +10,41 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from tumorboard.domain.case import Case
 from tumorboard.domain.minutes import Minutes
 
 REDACTED = "[redacted]"
+T = TypeVar("T")
 
 
 def _date_forms(day: date) -> list[str]:
     return [day.isoformat(), f"{day:%d.%m.%Y}", f"{day:%d/%m/%Y}", f"{day.day}.{day.month}.{day.year}"]
 
 
+def patient_identifiers(names: Iterable[str | None], mrns: Iterable[str | None],
+                        births: Iterable[date | None]) -> set[str]:
+    """The strings that would name a patient: names, record numbers, birth dates in every form."""
+    found: set[str] = set()
+    # A one- or two-letter "name" would redact ordinary words; record numbers are exact.
+    found.update(n.strip() for n in names if n and len(n.strip()) >= 3)
+    found.update(m.strip() for m in mrns if m and m.strip())
+    for b in births:
+        if b is not None:
+            found.update(_date_forms(b))
+    return found
+
+
 def identifiers(minutes: Minutes) -> set[str]:
     found: set[str] = set()
     for c in minutes.cases:
-        names = [c.identity.name, c.case.patient.name if c.case else None]
-        mrns = [c.identity.mrn, c.case.patient.mrn if c.case else None]
-        births = [c.identity.birth_date, c.case.patient.birth_date if c.case else None]
-        # A one- or two-letter "name" would redact ordinary words; record numbers are exact.
-        found.update(n.strip() for n in names if n and len(n.strip()) >= 3)
-        found.update(m.strip() for m in mrns if m and m.strip())
-        for b in births:
-            if b is not None:
-                found.update(_date_forms(b))
+        found |= patient_identifiers(
+            [c.identity.name, c.case.patient.name if c.case else None],
+            [c.identity.mrn, c.case.patient.mrn if c.case else None],
+            [c.identity.birth_date, c.case.patient.birth_date if c.case else None])
     return found
 
 
@@ -56,6 +66,16 @@ def _walk(value: Any, pattern: re.Pattern[str]) -> Any:
                 changes[f.name] = new
         return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+def redact_values(value: T, needles: set[str]) -> T:
+    """``value`` (a document's data) with every identifier in ``needles`` removed from its texts."""
+    if not needles:
+        return value
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=lambda n: (-len(n), n))),
+                         re.IGNORECASE)
+    redacted: T = _walk(value, pattern)
+    return redacted
 
 
 def redact(minutes: Minutes) -> Minutes:

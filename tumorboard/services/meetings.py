@@ -295,8 +295,10 @@ class MeetingService(Acting):
     def update_agenda_item(self, meeting_id: int, mrn: str, *, question: str | None = None,
                            presenter: str | None = None, triage: AgendaTriage | None = None,
                            responsible_clinician: str | None = None,
+                           imaging_review: bool | None = None, pathology_review: bool | None = None,
                            expected_version: int | None = None) -> Changes:
-        """The question, presenter and (while the meeting is in progress) the triage of a case."""
+        """The question, presenter, review requests (None: as they are) and (while the meeting is
+        in progress) the triage of a case."""
         with self._action(Permission.PLAN_MEETINGS) as uow:
             meeting = uow.meetings.get(meeting_id)
             current = next((a for a in meeting.agenda if a.mrn == mrn), None)
@@ -305,11 +307,18 @@ class MeetingService(Acting):
             new_triage = triage or AgendaTriage(current.triage)
             action = MeetingAction.TRIAGE if new_triage.value != current.triage else MeetingAction.PLAN
             self._meeting(uow, meeting_id, action)
-            fields = {"question": clean(question), "presenter": clean(presenter), "triage": new_triage.value,
-                      "responsible_clinician": clean(responsible_clinician)}
+            fields: dict[str, Any] = {
+                "question": clean(question), "presenter": clean(presenter), "triage": new_triage.value,
+                "responsible_clinician": clean(responsible_clinician),
+                "imaging_review_requested": current.imaging_review_requested if imaging_review is None
+                else imaging_review,
+                "pathology_review_requested": current.pathology_review_requested if pathology_review is None
+                else pathology_review}
             check_triage(new_triage, fields["responsible_clinician"], decided=current.decision is not None)
             before = {"question": current.question, "presenter": current.presenter, "triage": current.triage,
-                      "responsible_clinician": current.responsible_clinician}
+                      "responsible_clinician": current.responsible_clinician,
+                      "imaging_review_requested": current.imaging_review_requested,
+                      "pathology_review_requested": current.pathology_review_requested}
             fields = {k: v for k, v in fields.items() if text_of(v) != text_of(before[k])}
             if fields:  # a save that changes nothing writes nothing
                 old = uow.meetings.update_agenda(meeting_id, mrn, self.actor, expected_version, **fields)

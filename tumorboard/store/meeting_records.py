@@ -61,6 +61,8 @@ class AgendaRecord:
     case_status: str
     decision: DecisionRecord | None
     version: int = 1
+    imaging_review_requested: bool = False
+    pathology_review_requested: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -431,7 +431,8 @@ def _agenda(row: AgendaItemRow, days: dict[int, date]) -> AgendaRecord:
         carried_over_from=row.carried_over_from_id,
         carried_over_from_day=days.get(row.carried_over_from_id) if row.carried_over_from_id else None,
         case_status=row.case.status, decision=_decision(row.decision) if row.decision else None,
-        version=row.version)
+        version=row.version, imaging_review_requested=bool(row.imaging_review_requested),
+        pathology_review_requested=bool(row.pathology_review_requested))
 
 
 def _iso(value: object) -> str:

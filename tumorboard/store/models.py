@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -303,6 +304,9 @@ class AgendaItemRow(Base):
     presenter: Mapped[str | None] = mapped_column(String(200))
     responsible_clinician: Mapped[str | None] = mapped_column(String(200))
     discussed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Asked for while planning (revision 0013): the radiologist / pathologist prepare the case.
+    imaging_review_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    pathology_review_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     carried_over_from_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -416,3 +420,31 @@ class SigningKeyRow(Base):
     kdf: Mapped[str] = mapped_column(String(200))  # how the key's passphrase derives from the password
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MemberAddressRow(Base):
+    """The e-mail address of a person named on boards' lists (revision 0013)."""
+
+    __tablename__ = "member_addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class SentMessageRow(Base):
+    """One document sent to one person, by SMTP or written as an .eml file (revision 0013)."""
+
+    __tablename__ = "sent_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"), index=True)
+    document: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(254))
+    via: Mapped[str] = mapped_column(String(8))
+    attachment: Mapped[str] = mapped_column(String(200))
+    attachment_sha256: Mapped[str] = mapped_column(String(64))
+    pseudonymised: Mapped[bool] = mapped_column(Boolean)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_by: Mapped[str] = mapped_column(String(64))
