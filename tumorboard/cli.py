@@ -28,6 +28,10 @@ COMMANDS: dict[str, str] = {
     "minutes": "meetings",
     "settings": "settings",
     "users": "users",
+    "agenda": "agenda",
+    "letters": "letters",
+    "send": "send",
+    "attendance": "attendance",
 }
 
 EXIT_OK = 0

@@ -9,6 +9,7 @@ from typing import Any
 from tumorboard.cli import EXIT_OK, CliError
 from tumorboard.commands.common import add_database_option, open_database, signed_in_user
 from tumorboard.services.cases import CaseService
+from tumorboard.services.circulation_settings import MEANINGS, TEXT_SETTINGS, CirculationSettingsService
 from tumorboard.services.settings import LIMITS, SettingsError, SettingsService
 from tumorboard.store import StoreError
 
@@ -18,7 +19,7 @@ def register(sub: Any) -> None:
                        description="Department settings, shared by everyone using the database: "
                                    + "; ".join(f"{k}: {v[2]}" for k, v in LIMITS.items()))
     p.add_argument("action", nargs="?", choices=["show", "set"], default="show")
-    p.add_argument("name", nargs="?", choices=list(LIMITS))
+    p.add_argument("name", nargs="?", choices=[*LIMITS, *TEXT_SETTINGS])
     p.add_argument("value", nargs="?")
     add_database_option(p)
     p.set_defaults(handler=run_settings)
@@ -35,15 +36,20 @@ def run_settings(args: argparse.Namespace) -> int:
             if args.name is None or args.value is None:
                 raise CliError("settings set: give NAME and VALUE, e.g. "
                                "`tumorboard settings set staging_max_age_days 42`")
-            if not args.value.strip().lstrip("-").isdigit():
+            if args.name in TEXT_SETTINGS:  # letterhead and SMTP: text, checked by their service
+                CirculationSettingsService(db, actor="cli", user=service.user).set_one(args.name, args.value)
+            elif not args.value.strip().lstrip("-").isdigit():
                 raise CliError(f"{args.name}: {args.value!r} is not a whole number")
-            current = service.save(replace(current, **{args.name: int(args.value)}))
-            # The worklist follows the new policy at once.
-            CaseService(db, actor="cli", user=service.user).refresh_derived()
+            else:
+                current = service.save(replace(current, **{args.name: int(args.value)}))
+                # The worklist follows the new policy at once.
+                CaseService(db, actor="cli", user=service.user).refresh_derived()
         for f in fields(current):
             if f.name not in LIMITS:  # the version read with the settings: not a setting
                 continue
             print(f"{f.name}\t{asdict(current)[f.name]}\t{LIMITS[f.name][2]}")
+        for name, value in CirculationSettingsService(db).stored_text().items():
+            print(f"{name}\t{value}\t{MEANINGS[name]}")
     except SettingsError as exc:
         raise CliError(str(exc)) from None
     except StoreError as exc:

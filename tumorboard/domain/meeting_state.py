@@ -36,6 +36,9 @@ class MeetingAction(StrEnum):
     CLOSE = "close"
     SIGN = "sign"
     AMEND = "amend"
+    LETTER = "letter"  # outcome letters to referrers and GPs: from the signed record only
+    SEND_MINUTES = "send_minutes"
+    SEND_AGENDA = "send_agenda"
 
     @property
     def label(self) -> str:
@@ -52,6 +55,9 @@ _ACTION_LABELS = {
     MeetingAction.CLOSE: "closing the meeting",
     MeetingAction.SIGN: "signing off",
     MeetingAction.AMEND: "amending the signed minutes",
+    MeetingAction.LETTER: "writing outcome letters",
+    MeetingAction.SEND_MINUTES: "sending the minutes",
+    MeetingAction.SEND_AGENDA: "sending the agenda",
 }
 
 S, A = MeetingState, MeetingAction
@@ -59,6 +65,8 @@ S, A = MeetingState, MeetingAction
 TRANSITIONS: dict[tuple[MeetingState, MeetingAction], MeetingState] = {
     (S.PLANNED, A.PLAN): S.PLANNED,
     (S.PLANNED, A.START): S.IN_PROGRESS,
+    (S.PLANNED, A.SEND_AGENDA): S.PLANNED,
+    (S.IN_PROGRESS, A.SEND_AGENDA): S.IN_PROGRESS,  # a late case: the agenda again
     (S.IN_PROGRESS, A.PLAN): S.IN_PROGRESS,  # a case added late, a guest listed
     (S.IN_PROGRESS, A.ATTEND): S.IN_PROGRESS,
     (S.IN_PROGRESS, A.TRIAGE): S.IN_PROGRESS,
@@ -67,6 +75,9 @@ TRANSITIONS: dict[tuple[MeetingState, MeetingAction], MeetingState] = {
     (S.IN_PROGRESS, A.CLOSE): S.CLOSED,
     (S.CLOSED, A.SIGN): S.SIGNED,
     (S.SIGNED, A.AMEND): S.SIGNED,
+    # What leaves the department after the meeting says what the chair signed, never a draft.
+    (S.SIGNED, A.LETTER): S.SIGNED,
+    (S.SIGNED, A.SEND_MINUTES): S.SIGNED,
 }
 
 # Actions that happen at the meeting itself: never before the day it is held.
@@ -85,6 +96,10 @@ def require(state: MeetingState, action: MeetingAction, *, day: date | None = No
         options = "; ".join(a.label for a in allowed(state)) or "nothing"
         hint = {S.PLANNED: " (start the meeting first)", S.CLOSED: " (the chair signs it off next)",
                 S.SIGNED: " (corrections are amendments with a reason)"}.get(state, "")
+        if action in (A.LETTER, A.SEND_MINUTES):
+            hint = " (only what the chair signed leaves the department: close and sign off first)"
+        elif action is A.SEND_AGENDA:
+            hint = " (the meeting has been held: send its minutes instead)"
         raise MeetingError(f"the meeting is {state.label}: {action.label} is refused{hint}. "
                            f"Allowed while {state.label}: {options}")
     if action in ON_THE_DAY and day is not None and today is not None and today < day:
