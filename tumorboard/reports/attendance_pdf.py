@@ -51,7 +51,8 @@ def render_attendance(report: AttendanceReport) -> bytes:
     doc_id = f"ATTENDANCE-{report.first:%Y%m%d}-{report.last:%Y%m%d}"
     furniture = PageFurniture(board=report.department or "MDT attendance", day_iso=report.last.isoformat(),
                               status="Attendance record", note=None, pseudonymised=False, document_id=doc_id,
-                              app_version=version)
+                              app_version=version,
+                              second_line=f"{report.first.isoformat()} to {report.last.isoformat()}")
     meta = PdfMetadata(title=f"MDT attendance of {report.member}", author=report.department or "tumorboard",
                        subject=f"MDT meetings attended {report.first.isoformat()} to "
                                f"{report.last.isoformat()}",

@@ -41,6 +41,8 @@ class PageFurniture:
     pseudonymised: bool
     document_id: str
     app_version: str
+    # Under the board's name; by default the meeting's day (a report of a period says the period).
+    second_line: str | None = None
 
     def draw(self, canv: Canvas, page: int, total: int) -> None:
         canv.saveState()
@@ -59,7 +61,7 @@ class PageFurniture:
         canv.drawString(MARGIN_X, top, _shorten(self.board, room, BOLD, 8))
         canv.setFont(REGULAR, 7)
         canv.setFillColor(MUTED)
-        canv.drawString(MARGIN_X, second, f"MDT meeting of {self.day_iso}")
+        canv.drawString(MARGIN_X, second, self.second_line or f"MDT meeting of {self.day_iso}")
         if self.note:
             canv.setFont(REGULAR, 6.5)
             canv.setFillColor(ALERT if alert else MUTED)

@@ -115,7 +115,7 @@ def parse_setting(name: str, text: str) -> Any:
     _, attr = TEXT_SETTINGS[name]
     text = text.strip() if attr != "address" else text.strip().replace("\\n", "\n")
     if attr == "port":
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # "²" is a digit to Python, not a port
             raise SettingProblems({name: f"{text!r} is not a port number (1 to 65535)"})
         return int(text)
     if attr in ("starttls", "pseudonymise_attachments"):

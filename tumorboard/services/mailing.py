@@ -197,8 +197,10 @@ class MailingService(Acting):
         done: list[Recipient] = []
         for i, to in enumerate(out.recipients, start=1):
             path = folder / f"{document}-{out.meeting.id}-{i:02d}-{_slug(to.name)}.eml"
+            message = self._message(out, to, sender)
+            message["X-Unsent"] = "1"  # mail programs open it as a draft, ready to send
             try:
-                write_private(path, self._message(out, to, sender).as_bytes())
+                write_private(path, message.as_bytes())
             except OSError as exc:
                 raise MailError(_half_way(f"eml folder: cannot write {path} ({exc.strerror or exc})", done,
                                           out.recipients)) from None
