@@ -9,7 +9,6 @@ Writing the letters is an export of patient data: checked and audited, one line 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from tumorboard.domain.circulation import LetterheadLines, OutcomeLetter
 from tumorboard.domain.meeting_state import MeetingAction, MeetingState, require
@@ -31,26 +30,17 @@ class WrittenLetter:
     pdf: bytes
 
 
-def referral_of(record: Any) -> tuple[str | None, str | None, str | None]:
-    """(referring clinician, GP name, GP address) of a case record. The referral fields
-    (``CaseRecord.referral``) are read by attribute so the letters work on any case record."""
-    referral = getattr(record, "referral", None)
-    if referral is None:
-        return None, None, None
-    return (getattr(referral, "referring_clinician", None), getattr(referral, "gp_name", None),
-            getattr(referral, "gp_address", None))
-
-
 class LetterService(Acting):
     def outcome_letters(self, meeting_id: int) -> list[OutcomeLetter]:
         """The letters of a signed meeting; MeetingError naming its state before sign-off."""
         from tumorboard import __version__
-        from tumorboard.services.cases import CaseService
 
         with self.db.reading() as uow:
             meeting = meeting_or_refuse(uow, meeting_id)
             require(MeetingState(meeting.state), MeetingAction.LETTER)
             snapshot = uow.meetings.signed_snapshot(meeting_id)
+            # Today's referrer and GP (the case's referral): the letter goes where the patient is now.
+            referrals = {a.mrn: uow.cases.get(a.mrn).referral for a in meeting.agenda}
         if snapshot is None or meeting.signed_at is None or not meeting.signed_by:
             from tumorboard.domain.meeting import MeetingError
 
@@ -59,7 +49,6 @@ class LetterService(Acting):
         minutes: Minutes = signed_copy(meeting, snapshot, pseudonymise=False)
         head = CirculationSettingsService(self.db).letterhead()
         letterhead = LetterheadLines(head.department or meeting.board.name, head.address, head.telephone)
-        cases = CaseService(self.db, actor=self.actor, user=self.user)
         labels = {c.identity.mrn: c.identity.label for c in minutes.cases if c.identity.mrn}
         words = amendment_lines(meeting, labels)
         out = []
@@ -67,7 +56,8 @@ class LetterService(Acting):
             if case.decision is None or case.identity.mrn is None:
                 continue
             mrn = case.identity.mrn
-            referrer, gp, gp_address = referral_of(cases.get(mrn))
+            referral = referrals[mrn]
+            referrer, gp, gp_address = referral.referring_clinician, referral.gp_name, referral.gp_address
             amended = tuple(w for a, w in zip(meeting.amendments, words, strict=True) if a.mrn == mrn)
             out.append(OutcomeLetter(
                 document_id=f"LETTER-{minutes.document_id.removeprefix('MDT-')}-{case.position}",

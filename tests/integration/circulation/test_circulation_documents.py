@@ -10,6 +10,7 @@ import pytest
 from circulation_helpers import Demo, flat, pdf_text
 
 from tumorboard.domain.meeting import MeetingError
+from tumorboard.domain.referral import Referral
 from tumorboard.services.agenda import AgendaService
 from tumorboard.services.attendance import AttendanceService
 from tumorboard.services.cases import CaseService
@@ -152,3 +153,20 @@ def test_the_attendance_record_refuses_an_unknown_member_and_a_backward_period(d
         service.report("Dr Nobody", date(2026, 1, 1), date(2026, 12, 31))
     with pytest.raises(MeetingError, match=r"^to: 2026-01-01 is before the start of the period"):
         service.report("Dr Ana Sánchez", date(2026, 12, 31), date(2026, 1, 1))
+
+
+def test_the_letter_goes_to_the_referrer_named_on_the_case_with_a_copy_to_the_gp(demo: Demo) -> None:
+    cases = CaseService(demo.db, user=demo.chair)
+    decided = [a.mrn for a in demo.meetings().get(demo.signed).agenda if a.decision is not None]
+    cases.save_referral(decided[0], Referral(referring_clinician="Dr Rhea Ferrer", gp_name="Dr Gail Porter",
+                                             gp_address="Health Centre\n2 Market Street\nExampletown"))
+    cases.save_referral(decided[1], Referral(gp_name="Dr Gail Porter",
+                                             gp_address="Health Centre\n2 Market Street\nExampletown"))
+    letters = {w.mrn: w for w in LetterService(demo.db, user=demo.chair).write_letters(demo.signed)}
+    first = flat(pdf_text(letters[decided[0]].pdf))
+    assert letters[decided[0]].recipient == "Dr Rhea Ferrer"
+    assert "Dear Dr Rhea Ferrer," in first and "Copy to the general practitioner: Dr Gail Porter" in first
+    second = flat(pdf_text(letters[decided[1]].pdf))
+    assert letters[decided[1]].recipient == "Dr Gail Porter"
+    assert "Dr Gail Porter Health Centre 2 Market Street Exampletown" in second and "Dear Dr Gail Porter," in second
+    assert "No referrer or GP is recorded" in pdf_text(letters[decided[2]].pdf)
