@@ -232,6 +232,10 @@ class MainWindow(QMainWindow):
                                    "Add and list user accounts (administrators)")
         self.act_accounts.setEnabled(False)
         file_menu.insertAction(self.act_quit, self.act_accounts)
+        self.act_department = action("&Letterhead and e-mail...", "", self._on_department,
+                                     "The department's letterhead and SMTP server (administrators)")
+        self.act_department.setEnabled(False)
+        file_menu.insertAction(self.act_quit, self.act_department)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_about)
         toolbar = self.addToolBar("Main")
@@ -420,6 +424,7 @@ class MainWindow(QMainWindow):
         self.user_label.setText(label)
         self.user_label.setStyleSheet("color: #b71c1c; font-weight: bold;" if user.demo else "")
         self.act_accounts.setEnabled(user.can(Permission.MANAGE_USERS))
+        self.act_department.setEnabled(user.can(Permission.CHANGE_SETTINGS))
         self.setWindowTitle(f"tumorboard - {label}")
 
     def _on_accounts(self) -> None:
@@ -428,6 +433,14 @@ class MainWindow(QMainWindow):
         from tumorboard.gui.accounts.accounts_dialog import AccountsDialog
 
         AccountsDialog(self.accounts, self.user, self).exec()
+
+    def _on_department(self) -> None:
+        from tumorboard.gui.accounts.department_dialog import DepartmentDialog
+        from tumorboard.services.circulation_settings import CirculationSettingsService
+
+        settings = CirculationSettingsService(self.service.db, self.service.actor, user=self.user)
+        self.department_dialog = DepartmentDialog(settings, self)
+        self.department_dialog.open()
 
     def _on_find(self) -> None:
         self.tabs.setCurrentIndex(1)

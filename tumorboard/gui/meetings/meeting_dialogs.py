@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
@@ -181,6 +182,13 @@ class AgendaItemDialog(FormDialog):
         self.row("&Triage:", self.triage, "triage")
         self.row("&Responsible clinician:", self.responsible, "responsible clinician",
                  "responsible_clinician")
+        # Requests to prepare the case before the meeting (printed on the agenda); unticked = none.
+        self.imaging_review = QCheckBox("Ask radiology to review the imaging before the meeting")
+        self.imaging_review.setChecked(item.imaging_review_requested)
+        self.pathology_review = QCheckBox("Ask pathology to review the slides before the meeting")
+        self.pathology_review.setChecked(item.pathology_review_requested)
+        self.row("&Imaging review:", self.imaging_review, "imaging_review_requested")
+        self.row("Pat&hology review:", self.pathology_review, "pathology_review_requested")
         self.triage.currentIndexChanged.connect(self._on_triage_changed)
         self._on_triage_changed()
 

@@ -114,6 +114,8 @@ class MeetingPlanner(QWidget):
         top.setAlignment(self.start_meeting, Qt.AlignmentFlag.AlignTop)
         self.edit_details = self._button("Meeting &details...", top)
         top.setAlignment(self.edit_details, Qt.AlignmentFlag.AlignTop)
+        self.agenda_pdf = self._button("A&genda PDF...", top)  # preview, save, print: agenda_preview.py
+        top.setAlignment(self.agenda_pdf, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
 
         attendance_box = QGroupBox("Attendance")
@@ -197,6 +199,7 @@ class MeetingPlanner(QWidget):
         self.move_up.clicked.connect(self._on_move_up_clicked)
         self.move_down.clicked.connect(self._on_move_down_clicked)
         self.discuss.clicked.connect(self._on_discuss_clicked)
+        self.agenda_pdf.clicked.connect(self._on_agenda_pdf_clicked)
         self.agenda_view.doubleClicked.connect(self._on_agenda_double_clicked)
         for keys, slot in (("Ctrl+Up", self._on_move_up_clicked), ("Ctrl+Down", self._on_move_down_clicked)):
             shortcut = QShortcut(QKeySequence(keys), self.agenda_view)
@@ -407,7 +410,9 @@ class MeetingPlanner(QWidget):
         dialog = AgendaItemDialog(item, self)
         dialog.submit = lambda: self.meetings.update_agenda_item(
             meeting_id, item.mrn, question=dialog.question.text(), presenter=dialog.presenter.text(),
-            triage=dialog.chosen_triage(), responsible_clinician=dialog.responsible.text())
+            triage=dialog.chosen_triage(), responsible_clinician=dialog.responsible.text(),
+            imaging_review=dialog.imaging_review.isChecked(),
+            pathology_review=dialog.pathology_review.isChecked())
         dialog.accepted.connect(self.changed)
         self._open(dialog)
 
@@ -444,6 +449,17 @@ class MeetingPlanner(QWidget):
     def _on_agenda_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self.discuss_requested.emit(self.agenda.row_at(index.row()).mrn)
+
+    def _on_agenda_pdf_clicked(self) -> None:
+        if self.meeting is None:
+            return
+        try:  # QtPdf comes with PySide6-Addons; without it: `tumorboard agenda MEETING_ID -o FILE`
+            from tumorboard.gui.meetings.agenda_preview import AgendaPreview
+        except ImportError:
+            QMessageBox.warning(self, "No agenda preview", "This installation has no PDF viewer (QtPdf).")
+            return
+        self.agenda_preview = AgendaPreview(self.meetings, self.meeting.id, self)
+        self.agenda_preview.open()
 
     def _open(self, dialog: FormDialog) -> None:
         self.dialog = dialog

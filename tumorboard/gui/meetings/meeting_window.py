@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from tumorboard.domain.changes import Changes
 from tumorboard.domain.meeting import carry_over, next_weekly
-from tumorboard.domain.meeting_state import MeetingState
+from tumorboard.domain.meeting_state import MeetingAction, MeetingState, allowed
 from tumorboard.gui.meetings.decision_dialogs import SignOffDialog
 from tumorboard.gui.meetings.meeting_planner import MeetingPlanner, in_progress, long_day, meeting_title
 from tumorboard.gui.meetings.meeting_room import MeetingRoom
@@ -47,6 +47,7 @@ class MeetingWindow(QMainWindow):
         self.meeting: MeetingRecord | None = None
         self.preview: MinutesPreview | None = None
         self.sign_dialog: SignOffDialog | None = None
+        self.circulation_dialog: QDialog | None = None
         self._runner: Any = None
         self.planner = MeetingPlanner(meetings, cases)
         self.room = MeetingRoom(meetings, cases)
@@ -83,6 +84,13 @@ class MeetingWindow(QMainWindow):
                                         "End the meeting; undiscussed cases move to next week")
         self.act_sign = action("&Sign off...", "Ctrl+Shift+S", self.ask_sign_off,
                                "The chair signs the minutes; the meeting becomes read-only")
+        # After sign-off (and the agenda before): circulation_dialogs.py.
+        self.act_letters = action("&Letters...", "Ctrl+Shift+L", lambda: self._circulate("letters"),
+                                  "Outcome letters to each discussed case's referrer or GP (signed meetings)")
+        self.act_send_minutes = action("Send &minutes...", "", lambda: self._circulate("minutes"),
+                                       "E-mail the signed minutes to every member present")
+        self.act_send_agenda = action("Send a&genda...", "", lambda: self._circulate("agenda"),
+                                      "E-mail the agenda to every member listed")
         self.act_full = action("&Full screen", "F11", self._on_full_screen_toggled, "For the projector")
         self.act_full.setCheckable(True)
         self.act_close = action("Close &window", QKeySequence.StandardKey.Close, self.close,
@@ -97,12 +105,16 @@ class MeetingWindow(QMainWindow):
         for a in (self.act_start, self.act_preview, self.act_close_meeting, self.act_sign):
             menu.addAction(a)
         menu.addSeparator()
+        for a in (self.act_send_agenda, self.act_letters, self.act_send_minutes):
+            menu.addAction(a)
+        menu.addSeparator()
         menu.addAction(self.act_full)
         menu.addAction(self.act_close)
         toolbar = self.addToolBar("Meeting")
         toolbar.setObjectName("meeting_toolbar")
         for a in (self.act_planner, self.act_room, self.room.act_previous, self.room.act_next,
-                  self.act_start, self.act_preview, self.act_close_meeting, self.act_sign):
+                  self.act_start, self.act_preview, self.act_close_meeting, self.act_sign,
+                  self.act_letters, self.act_send_minutes):
             toolbar.addAction(a)
 
     # -- state --------------------------------------------------------------------------------
@@ -121,6 +133,10 @@ class MeetingWindow(QMainWindow):
         self.act_start.setEnabled(meeting.state == MeetingState.PLANNED.value)
         self.act_close_meeting.setEnabled(in_progress(meeting))
         self.act_sign.setEnabled(meeting.state == MeetingState.CLOSED.value)
+        for act, action_ in ((self.act_letters, MeetingAction.LETTER),
+                             (self.act_send_minutes, MeetingAction.SEND_MINUTES),
+                             (self.act_send_agenda, MeetingAction.SEND_AGENDA)):
+            act.setEnabled(action_ in allowed(MeetingState(meeting.state)))  # the state machine's rule
 
     def show_room(self, mrn: str | None = None) -> None:
         self.tabs.setCurrentWidget(self.room)
@@ -227,6 +243,16 @@ class MeetingWindow(QMainWindow):
             return meetings.sign_off(meeting_id, chair, password=password)
 
         self._runner = run_with_progress(self, "Signing the minutes", sign, done, failed, USER_ERRORS)
+
+    def _circulate(self, what: str) -> QDialog:
+        from tumorboard.gui.meetings.circulation_dialogs import LettersDialog, SendDialog
+
+        dialog: QDialog = (LettersDialog(self.meetings, self.meeting_id, self) if what == "letters" else
+                           SendDialog(self.meetings, self.meeting_id, "minutes" if what == "minutes"
+                                      else "agenda", self))
+        self.circulation_dialog = dialog
+        dialog.open()
+        return dialog
 
     def preview_minutes(self) -> MinutesPreview | None:
         try:  # QtPdf comes with PySide6-Addons; without it everything but the preview works
