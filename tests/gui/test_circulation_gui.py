@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -62,6 +63,8 @@ def test_review_requests_are_ticked_in_the_agenda_item_form(qtbot: QtBot, meetin
     dialog._on_buttons_accepted()
     item = meetings.get(window.meeting_id).agenda[1]
     assert item.imaging_review_requested and not item.pathology_review_requested
+    tip = planner.agenda.data(planner.agenda.index(1, 1), Qt.ItemDataRole.ToolTipRole)
+    assert "Review requested: imaging" in tip and "pathology" not in tip
     shoot(window, "planner")
 
 

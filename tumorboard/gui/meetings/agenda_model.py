@@ -109,6 +109,10 @@ class AgendaModel(RowsTableModel):
                 parts.append(f"Question: {item.question}")
             if item.responsible_clinician:
                 parts.append(f"Responsible clinician: {item.responsible_clinician}")
+            reviews = [what for what, asked in (("imaging", item.imaging_review_requested),
+                                                ("pathology", item.pathology_review_requested)) if asked]
+            if reviews:
+                parts.append(f"Review requested: {', '.join(reviews)}")
             return "\n".join(parts)
         if role == Qt.ItemDataRole.BackgroundRole and index.column() == self.STATUS:
             colour = STATUS_COLOURS.get(self.status_of(index.row()))
