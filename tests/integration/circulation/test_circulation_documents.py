@@ -3,11 +3,13 @@ with pypdf: what each must say, and (pseudonymised) that no patient is named."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, timedelta
 
 import pytest
 from circulation_helpers import Demo, flat, pdf_text
+from pypdf import PdfReader
 
 from tumorboard.domain.meeting import MeetingError
 from tumorboard.domain.referral import Referral
@@ -138,7 +140,9 @@ def test_the_attendance_record_lists_the_meetings_attended_in_the_period(demo: D
     report = service.report(meeting.chair.upper(), meeting.day - timedelta(days=1), meeting.day)
     assert report.member == meeting.chair and [m.day for m in report.meetings] == [meeting.day]
     assert report.meetings[0].minutes is not None and report.meetings[0].role == "chair"
-    text = flat(pdf_text(service.render(meeting.chair, meeting.day, meeting.day)))
+    pdf = service.render(meeting.chair, meeting.day, meeting.day)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1  # one page to hand in for CPD
+    text = flat(pdf_text(pdf))
     assert meeting.chair in text and meeting.day.isoformat() in text and meeting.board.name in text
     assert service.report(meeting.chair, meeting.day + timedelta(days=1), meeting.day + timedelta(days=9)) \
         .meetings == ()

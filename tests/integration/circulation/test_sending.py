@@ -196,3 +196,40 @@ def test_bad_addresses_and_settings_are_refused_naming_the_field(demo: Demo) -> 
         settings.save(mail=MailSettings(host="smtp.example.org", port=70000, sender="nobody"))
     assert set(refused.value.problems) == {"smtp_port", "smtp_sender"}
     assert settings.mail() == MailSettings()  # nothing saved
+
+
+# A test server on the loopback: plain-text AUTH is what it is for here.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_password_comes_from_the_environment_and_signs_in_as_the_sender(
+        demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    seen: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        assert isinstance(data, LoginPassword)
+        seen.append((data.login, data.password))
+        return AuthResult(success=data.password == b"from-the-environment")
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_required=True, auth_require_tls=False)
+    controller.start()
+    try:
+        _addresses(demo)
+        _configure(demo, port)
+        monkeypatch.setenv("TUMORBOARD_SMTP_PASSWORD", "from-the-environment")
+        report = MailingService(demo.db, user=demo.chair).send(demo.signed, "minutes")
+    finally:
+        controller.stop()
+    assert seen == [(b"mdt@example.org", b"from-the-environment")]
+    assert len(inbox.messages) == len(report.sent) > 0
+
+
+def test_starttls_asked_of_a_server_without_it_sends_nothing(demo: Demo, server: tuple[Inbox, int]) -> None:
+    inbox, port = server
+    _addresses(demo)
+    _configure(demo, port, starttls=True)
+    with pytest.raises(MailError, match=r"refused the session \(STARTTLS extension not supported"):
+        MailingService(demo.db, user=demo.chair).send(demo.signed, "minutes")
+    assert inbox.messages == [] and MailingService(demo.db, user=demo.chair).sent(demo.signed) == []
