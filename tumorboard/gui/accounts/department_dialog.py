@@ -44,11 +44,11 @@ class DepartmentDialog(FormDialog):
         self.pseudonymise = QCheckBox("Attachments name no patient (pseudonymised)")
         self.pseudonymise.setChecked(mail.pseudonymise_attachments)
         self.row("&Department:", self.department, "letterhead_department")
-        self.row("A&ddress:", self.address, "letterhead_address")
+        self.row("&Address:", self.address, "letterhead_address")
         self.row("&Telephone:", self.telephone, "letterhead_telephone")
         self.row("SMTP &host:", self.host, "smtp_host")
         self.row("&Port:", self.port, "smtp_port")
-        self.row("&STARTTLS:", self.starttls, "smtp_starttls")
+        self.row("STARTT&LS:", self.starttls, "smtp_starttls")
         self.row("S&ender:", self.sender_address, "smtp_sender")
         self.row("Attach&ments:", self.pseudonymise, "smtp_pseudonymise_attachments")
         self.submit = self.save

@@ -114,7 +114,7 @@ class MeetingPlanner(QWidget):
         top.setAlignment(self.start_meeting, Qt.AlignmentFlag.AlignTop)
         self.edit_details = self._button("Meeting &details...", top)
         top.setAlignment(self.edit_details, Qt.AlignmentFlag.AlignTop)
-        self.agenda_pdf = self._button("A&genda PDF...", top)  # preview, save, print: agenda_preview.py
+        self.agenda_pdf = self._button("&Agenda PDF...", top)  # preview, save, print: agenda_preview.py
         top.setAlignment(self.agenda_pdf, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
 

@@ -87,7 +87,7 @@ class MeetingWindow(QMainWindow):
         # After sign-off (and the agenda before): circulation_dialogs.py.
         self.act_letters = action("&Letters...", "Ctrl+Shift+L", lambda: self._circulate("letters"),
                                   "Outcome letters to each discussed case's referrer or GP (signed meetings)")
-        self.act_send_minutes = action("Send &minutes...", "", lambda: self._circulate("minutes"),
+        self.act_send_minutes = action("Send mi&nutes...", "", lambda: self._circulate("minutes"),
                                        "E-mail the signed minutes to every member present")
         self.act_send_agenda = action("Send a&genda...", "", lambda: self._circulate("agenda"),
                                       "E-mail the agenda to every member listed")
