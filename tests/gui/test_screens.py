@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from tumorboard.casedoc import case_from_document
 from tumorboard.gui.case.case_view import CaseView
-from tumorboard.gui.home.dashboard import CaseListModel
+from tumorboard.gui.home.dashboard import CASE_COLUMNS, HomeTableModel
 from tumorboard.gui.home.worklist_model import WorklistModel
 from tumorboard.gui.main_window import MainWindow
 from tumorboard.gui.recommendation.recommendation_panel import RecommendationPanel
@@ -39,8 +39,8 @@ def test_item_models_pass_the_model_tester(qtmodeltester: Any, service: CaseServ
     qtmodeltester.check(model)
     model.sort(3, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
-    lists = CaseListModel()
-    lists.set_items([("DEMO-0001", "Ada Demo")])
+    lists = HomeTableModel(CASE_COLUMNS["overdue"])
+    lists.set_items(service.worklist(WorklistQuery(limit=3)))
     qtmodeltester.check(lists)
 
 

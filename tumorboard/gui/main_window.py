@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,7 +32,9 @@ from tumorboard.domain.changes import Changes
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.vocab import SUBTYPE_FILTERS
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
+from tumorboard.gui.actions.actions_view import ActionsView
 from tumorboard.gui.case.case_view import CaseView
+from tumorboard.gui.case.referral_form import ReferralDialog
 from tumorboard.gui.home.dashboard import Dashboard
 from tumorboard.gui.home.worklist_model import WorklistModel
 from tumorboard.gui.meetings.boards_dialog import BoardsDialog
@@ -43,12 +45,16 @@ from tumorboard.gui.notice import ChangeNotice
 from tumorboard.gui.widgets.actions import make_action
 from tumorboard.gui.widgets.background import run_quietly, run_with_progress
 from tumorboard.gui.widgets.form_errors import USER_ERRORS
+from tumorboard.gui.widgets.screen_fit import remember, restore_or_fit
 from tumorboard.private_files import write_private
 from tumorboard.recommend.ruleset import default_ruleset
 from tumorboard.services.accounts import AccountService
+from tumorboard.services.actions import ActionService
 from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
+from tumorboard.services.home import home_lists
 from tumorboard.services.meetings import MeetingService
+from tumorboard.services.patient_record import mdt_record
 from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
 
 WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
@@ -75,17 +81,21 @@ class MainWindow(QMainWindow):
         if boards is None and meetings is not None:
             boards = BoardService(meetings.db, user=meetings.user)
         self.boards = boards
+        self.action_service = ActionService(service.db, service.actor, today=lambda: self.today,
+                                            user=service.user) if meetings is not None else None
         # One notice for the whole app: every service announces its changes there.
         self.notice = notice or ChangeNotice(self)
-        self.notice.wire(service, meetings, boards)
+        self.notice.wire(service, meetings, boards, self.action_service)
         self.meeting_windows: dict[int, MeetingWindow] = {}
         self.implementation_dialog: ImplementationDialog | None = None
+        self.referral_dialog: ReferralDialog | None = None
         self.boards_dialog: BoardsDialog | None = None
         self.database_location = database_location
         self.integrity_checked = False  # the background integrity check has answered
         self.integrity_problem: str | None = None  # what it found
         self._integrity_runner: QThread | None = None
         self.today = today or date.today()
+        self.title_suffix = ""  # "DEMO - synthetic data" on the demo: in every title, case open or not
         self.setWindowTitle("tumorboard")
         self.settings = QSettings()
 
@@ -136,7 +146,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(worklist_page, "Worklist")
         self.meetings_tab = MeetingsTab(meetings, self.today)
         self.tabs.addTab(self.meetings_tab, "Meetings")
+        self.actions_view = ActionsView(self.action_service)
+        self.tabs.addTab(self.actions_view, "Actions")
         self.case_view = CaseView(self.today)
+        self.case_view.hide()  # with no case open, Home has the whole width
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.case_view)
@@ -175,6 +188,7 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.activated.connect(self._on_table_activated)
         self.dashboard.case_requested.connect(self.open_case)
+        self.actions_view.case_requested.connect(self.open_case)
         self.dashboard.implementation_requested.connect(self._on_dashboard_implementation_requested)
         self.meetings_tab.open_requested.connect(self._on_meetings_tab_open_requested)
         self.meetings_tab.room_requested.connect(self._on_meetings_tab_room_requested)
@@ -193,13 +207,18 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, prepare_validators)
         QTimer.singleShot(0, default_ruleset)
         self.meetings_tab.refresh()
+        self.actions_view.refresh()
 
     # -- actions ------------------------------------------------------------------------------
     def _make_actions(self) -> None:
         action = partial(make_action, self)
 
-        self.act_new = action("&New case...", QKeySequence.StandardKey.New, self._on_new_case,
-                              "Create a case by importing a case document")
+        self.act_new = action("&New referral...", QKeySequence.StandardKey.New, self.new_referral,
+                              "Register a new referral: a blank case, typed in a form")
+        self.act_import = action("&Import case documents...", "Ctrl+I", self._on_new_case,
+                                 "Create or update cases from case document files (JSON)")
+        self.act_close_case = action("&Close case", QKeySequence.StandardKey.Close, self.close_case,
+                                     "Close the open case and show Home")
         self.act_find = action("&Find", QKeySequence.StandardKey.Find, self._on_find, "Find a case")
         self.act_save = action("&Save", QKeySequence.StandardKey.Save, self.save_case,
                                "Save the open case")
@@ -213,7 +232,8 @@ class MainWindow(QMainWindow):
         self.act_quit = action("&Quit", QKeySequence.StandardKey.Quit, self.close, "Quit tumorboard")
         self.act_about = action("&About tumorboard", "F1", self._on_about, "Version and disclaimer")
         file_menu = self.menuBar().addMenu("&File")
-        for a in (self.act_new, self.act_save, self.act_export, self.act_refresh):
+        for a in (self.act_new, self.act_import, self.act_save, self.act_close_case, self.act_export,
+                  self.act_refresh):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
@@ -266,6 +286,7 @@ class MainWindow(QMainWindow):
         window = self.meeting_windows.get(meeting_id)
         if window is None:
             window = MeetingWindow(self.meetings, self.service, meeting_id, self, self.notice)
+            window.set_title_suffix(self.title_suffix)
             self.meeting_windows[meeting_id] = window
         else:
             window.reload()
@@ -326,9 +347,11 @@ class MainWindow(QMainWindow):
         if changes.cases or changes.meetings or changes.settings:
             self.refresh_worklist()
             self.refresh_dashboard()
+            self.actions_view.refresh()
         record = self.case_view.record
         if record is not None and changes.concerns_case(record.case.patient.mrn):
             self._reload_open_case(record.case.patient.mrn, record.version)
+            self._show_mdt_record(record.case.patient.mrn)
 
     def _reload_open_case(self, mrn: str, seen: int) -> None:
         """The open case changed elsewhere (a decision moved it on): show the new version. Typed,
@@ -420,7 +443,15 @@ class MainWindow(QMainWindow):
         self.user_label.setText(label)
         self.user_label.setStyleSheet("color: #b71c1c; font-weight: bold;" if user.demo else "")
         self.act_accounts.setEnabled(user.can(Permission.MANAGE_USERS))
-        self.setWindowTitle(f"tumorboard - {label}")
+        self.title_suffix = "DEMO - synthetic data" if user.demo else ""
+        record = self.case_view.record
+        self._set_title(record.case.patient.name or record.case.patient.mrn if record else None)
+        for window in self.meeting_windows.values():
+            window.set_title_suffix(self.title_suffix)
+
+    def _set_title(self, case: str | None) -> None:
+        """tumorboard, the open case, and on the demo "DEMO" whatever is open."""
+        self.setWindowTitle(" - ".join(p for p in ("tumorboard", case, self.title_suffix) if p))
 
     def _on_accounts(self) -> None:
         if self.accounts is None or self.user is None:
@@ -573,12 +604,16 @@ class MainWindow(QMainWindow):
 
     def refresh_dashboard(self) -> None:
         try:
-            rows = self.service.worklist(WorklistQuery(limit=2000))
-            counts = self.service.counts_by_status()
+            self.dashboard.show_lists(home_lists(self.service))
         except StoreError as exc:
             self.error("The dashboard could not be loaded", str(exc))
             return
-        self.dashboard.show_rows(rows, counts)
+        if self.action_service is not None:
+            try:  # due within the week, overdue included
+                week = self.today + timedelta(days=7)
+                self.dashboard.show_actions(self.action_service.actions(due_by=week))
+            except USER_ERRORS as exc:
+                self.error("The actions due could not be loaded", str(exc))
         if self.meetings is not None:
             try:
                 self.dashboard.show_follow_ups(self.meetings.follow_ups_due(self.today))
@@ -616,7 +651,42 @@ class MainWindow(QMainWindow):
             self.error("The case could not be opened", str(exc))
             return
         self.case_view.show_case(record, history)
-        self.setWindowTitle(f"tumorboard - {record.case.patient.name or mrn}")
+        self._show_mdt_record(mrn)
+        self.case_view.show()
+        self._set_title(record.case.patient.name or mrn)
+
+    def close_case(self) -> bool:
+        """Close the open case (asking about unsaved edits) and give Home the whole window."""
+        if self.case_view.record is None:
+            return True
+        if not self.confirm_discard():
+            return False
+        self.case_view.clear()
+        self.case_view.hide()
+        self.tabs.setCurrentWidget(self.dashboard)
+        self._set_title(None)
+        return True
+
+    def new_referral(self) -> ReferralDialog | None:
+        """The form for a new referral; saved as a new case in status "referred", then opened."""
+        if not self.confirm_discard():
+            return None
+        dialog = ReferralDialog(self.service, self)
+        dialog.created.connect(self._on_referral_created)
+        self.referral_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_referral_created(self, mrn: str) -> None:
+        self.statusBar().showMessage(f"Referral {mrn} registered (status: referred)", 8000)
+        self._on_refresh()
+        self.open_case(mrn)
+
+    def _show_mdt_record(self, mrn: str) -> None:
+        try:
+            self.case_view.show_mdt_record(mdt_record(self.service.db, mrn, lambda: self.today))
+        except StoreError as exc:
+            self.statusBar().showMessage(f"The MDT record of {mrn} could not be read: {exc}", 10000)
 
     def save_case(self) -> bool:
         view = self.case_view
@@ -688,11 +758,7 @@ class MainWindow(QMainWindow):
 
     # -- window state -------------------------------------------------------------------------
     def _restore_state(self) -> None:
-        geometry = self.settings.value("main/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
+        restore_or_fit(self, self.settings, "main/geometry", QSize(1400, 860))
         for key, target in (("main/splitter", self.splitter), ("case/splitter", self.case_view.splitter)):
             state = self.settings.value(key)
             if isinstance(state, QByteArray):
@@ -709,7 +775,7 @@ class MainWindow(QMainWindow):
             if window.isVisible() and not window.close():
                 event.ignore()  # a meeting window kept its unsaved decisions
                 return
-        self.settings.setValue("main/geometry", self.saveGeometry())
+        remember(self, self.settings, "main/geometry")
         self.settings.setValue("main/splitter", self.splitter.saveState())
         self.settings.setValue("case/splitter", self.case_view.splitter.saveState())
         self.settings.setValue("worklist/header", self.table.horizontalHeader().saveState())

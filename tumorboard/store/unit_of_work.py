@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from tumorboard.domain.changes import Changes
+from tumorboard.store.actions import ActionRepository
 from tumorboard.store.meetings import MeetingRepository
 from tumorboard.store.repositories import AuditRepository, CaseRepository
 from tumorboard.store.settings import SettingsRepository
@@ -33,6 +34,7 @@ AuditChange = tuple[str | None, Any, Any]  # (field, old value, new value): any 
 
 
 class UnitOfWork:
+    actions: ActionRepository
     cases: CaseRepository
     meetings: MeetingRepository
     users: UserRepository
@@ -64,6 +66,7 @@ class UnitOfWork:
         # The action's time is when it holds the write lock: timestamps then follow the order in
         # which actions took effect (a close stamped before a decision that overtook it would lie).
         self.now = datetime.now(UTC)
+        self.actions = ActionRepository(self.session)
         self.cases = CaseRepository(self.session)
         self.meetings = MeetingRepository(self.session)
         self.users = UserRepository(self.session)

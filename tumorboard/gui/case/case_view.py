@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
-    QPlainTextEdit,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -18,10 +17,13 @@ from PySide6.QtWidgets import (
 
 from tumorboard.casedoc import case_from_document, case_to_document
 from tumorboard.gui.case.case_editor import CaseEditor
+from tumorboard.gui.case.history_table import HistoryTable
+from tumorboard.gui.case.mdt_record_tab import MdtRecordTab
 from tumorboard.gui.recommendation.recommendation_panel import RecommendationPanel
 from tumorboard.gui.timeline.timeline import CaseTimeline
 from tumorboard.recommend import evaluate, recommendation_to_document
 from tumorboard.services.cases import AuditEntry, CaseRecord
+from tumorboard.services.patient_record import MdtEntry
 
 
 class CaseView(QWidget):
@@ -49,9 +51,9 @@ class CaseView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.editor)
         self.tabs.addTab(scroll, "Case")
-        self.history = QPlainTextEdit()
-        self.history.setReadOnly(True)
-        self.history.setAccessibleName("Case history")
+        self.mdt_record = MdtRecordTab()
+        self.tabs.addTab(self.mdt_record, "MDT record")
+        self.history = HistoryTable()
         self.tabs.addTab(self.history, "History")
         left.addWidget(self.tabs)
         left.setStretchFactor(1, 1)
@@ -74,11 +76,17 @@ class CaseView(QWidget):
             f"{record.updated_at:%Y-%m-%d %H:%M} UTC")
         self._another_case = True  # its recommendation starts at the top, edits keep the place
         self.editor.load(case_to_document(record.case))
-        self.history.setPlainText("\n".join(
-            f"{h.at:%Y-%m-%d %H:%M} {h.actor} {h.action} {h.field or ''}: "
-            f"{h.old_value if h.old_value is not None else '-'} -> "
-            f"{h.new_value if h.new_value is not None else '-'}"
-            for h in reversed(history)))
+        self.history.show_entries(history)
+
+    def clear(self) -> None:
+        """No case open (the window shows Home instead)."""
+        self.record = None
+        self.header.setText("No case open")
+        self.editor.state = None
+        self.setEnabled(False)
+
+    def show_mdt_record(self, entries: list[MdtEntry]) -> None:
+        self.mdt_record.show_entries(entries)
 
     def _on_editor_changed(self) -> None:
         doc = self.editor.candidate

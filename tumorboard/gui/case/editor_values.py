@@ -29,6 +29,11 @@ def display(spec: FieldSpec, value: Any) -> str:
     return str(value)
 
 
+def option_label(option: str) -> str:
+    """How a choice reads on screen: ``not_amplified`` -> ``not amplified``; blank -> not recorded."""
+    return option.replace("_", " ") if option else "(not recorded)"
+
+
 class FieldError(ValueError):
     pass
 
