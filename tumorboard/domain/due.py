@@ -19,3 +19,14 @@ def due_words(due: date | None, today: date) -> str:
     if due == today:
         return "due today"
     return f"due {due.isoformat()}"
+
+
+# The response window's status (recommend-v1 ``response_window.status``) in words: the case
+# header, the timeline and the minutes all say it this way.
+WINDOW_WORDS = {
+    "no_systemic_therapy": "not applicable (no systemic therapy)",
+    "before_window": "not yet open",
+    "open": "open, assessment due",
+    "overdue": "overdue",
+    "assessed": "assessed",
+}

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from tumorboard.casedoc import case_from_document
 from tumorboard.casedoc.validate import prepare_validators
 from tumorboard.domain.changes import Changes
+from tumorboard.domain.referral import ReferralError
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.vocab import SUBTYPE_FILTERS
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
@@ -133,8 +134,8 @@ class MainWindow(QMainWindow):
 
         worklist_page = QWidget()
         wl = QVBoxLayout(worklist_page)
+        wl.addWidget(self.filter_text)  # a row of its own: readable beside an open case at 1366 px
         filters = QHBoxLayout()
-        filters.addWidget(self.filter_text, 2)
         filters.addWidget(self.filter_status, 1)
         filters.addWidget(self.filter_subtype, 1)
         filters.addWidget(self.filter_window, 1)
@@ -595,7 +596,10 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             self.error("The worklist could not be loaded", str(exc))
             return
+        first = self.model.rowCount() == 0
         self.model.set_rows(rows)
+        if first and rows and self.settings.value("worklist/header") is None:
+            self.table.resizeColumnsToContents()  # every column title readable, until the user sets widths
         listed = f"{len(rows)} case(s) listed"
         if len(rows) >= query.limit:  # never let a bounded list pass for the whole department
             listed = (f"the first {query.limit} cases by next due date are listed; find (Ctrl+F) or "
@@ -693,13 +697,17 @@ class MainWindow(QMainWindow):
         if view.record is None:
             return True
         editor = view.editor
-        if not editor.valid or editor.candidate is None:
+        referral = view.referral.typed()
+        if not editor.valid or editor.candidate is None or referral is None or not view.referral.valid:
+            problems = {**editor.problems, **view.referral.problems}
             self.error("The case was not saved",
                        "Some fields need attention (marked in red):\n" +
-                       "\n".join(f"{k}: {v}" for k, v in editor.problems.items()))
+                       "\n".join(f"{k}: {v}" for k, v in problems.items()))
             return False
         try:
             record = self.service.save(case_from_document(editor.candidate), view.record.version)
+            if view.referral.dirty:  # the referral is not part of the case document: its own save
+                record = self.service.save_referral(record.case.patient.mrn, referral, record.version)
         except ConcurrentEdit as exc:
             try:
                 theirs = self.service.changes_since(view.record.case)
@@ -716,7 +724,7 @@ class MainWindow(QMainWindow):
                 view.record = None
                 self.open_case(editor.candidate["patient"]["mrn"])
             return False
-        except StoreError as exc:
+        except (StoreError, ReferralError) as exc:
             self.error("The case was not saved", str(exc))
             return False
         view.show_case(record, self.service.history(record.case.patient.mrn))
@@ -743,7 +751,7 @@ class MainWindow(QMainWindow):
 
     def confirm_discard(self) -> bool:
         """Unsaved edits are never dropped silently: save, discard or stay."""
-        if not self.case_view.editor.dirty:
+        if not self.case_view.dirty:
             return True
         answer = QMessageBox.question(
             self, "Unsaved changes", "The open case has unsaved changes. Save them?",

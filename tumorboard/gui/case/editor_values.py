@@ -19,7 +19,7 @@ class FieldSpec:
 def display(spec: FieldSpec, value: Any) -> str:
     """The text a field shows for a document value."""
     if value is None:
-        return "unknown" if spec.kind == "tristate" else ""
+        return "unknown" if spec.kind == "tristate" and "unknown" in spec.options else ""
     if spec.kind == "tristate":
         return "yes" if value else "no"
     if spec.kind in ("datelist", "textlist"):

@@ -5,6 +5,7 @@ inline validation: one rule, one place); every clinical choice starts "not recor
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -17,15 +18,18 @@ from PySide6.QtWidgets import (
 )
 
 from tumorboard.casedoc import FORMAT, case_from_document
+from tumorboard.domain.referral import ReferralError
 from tumorboard.domain.workflow import WorkflowStatus
 from tumorboard.gui.case.case_editor import CaseEditor
 from tumorboard.gui.case.editor_fields import FIELDS, LESIONS, FieldSpec
+from tumorboard.gui.case.referral_section import ReferralSection
 from tumorboard.gui.widgets.form_errors import USER_ERRORS
 from tumorboard.gui.widgets.screen_fit import LAPTOP, TASKBAR
 from tumorboard.services.cases import CaseService
 from tumorboard.store import RecordExists
 
 MRN = "/patient/mrn"
+REFUSALS: tuple[type[BaseException], ...] = (*USER_ERRORS, ReferralError)
 REFERRAL_SECTIONS = ("Patient", "Tumour and biology", "TNM at diagnosis", "Metastatic disease")
 
 
@@ -66,10 +70,16 @@ class ReferralDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.editor = CaseEditor(fields=REFERRAL_FIELDS, lists=(LESIONS,))
+        self.referral = ReferralSection(service.today())
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self.referral)
+        column.addWidget(self.editor, 1)
+        self.editor.changed.connect(self._on_editor_changed)
         self.editor.load(blank_case())
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.editor)
+        scroll.setWidget(body)
         layout.addWidget(scroll, 1)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -86,20 +96,28 @@ class ReferralDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(min(760, LAPTOP.width()), LAPTOP.height() - TASKBAR - 60)
 
+    def _on_editor_changed(self) -> None:
+        born = (self.editor.candidate or {}).get("patient", {}).get("birth_date")
+        try:
+            self.referral.set_birth_date(date.fromisoformat(born) if isinstance(born, str) else None)
+        except ValueError:
+            self.referral.set_birth_date(None)
+
     def register(self) -> bool:
         """Save the referral; on a refusal the form stays open with everything typed."""
         editor = self.editor
-        if not editor.valid or editor.candidate is None:
+        referral = self.referral.typed()
+        if not editor.valid or editor.candidate is None or not self.referral.valid or referral is None:
             self.message.setText("Not saved: some fields need attention (marked in red).")
             return False
         try:
             case = case_from_document(editor.candidate)
-            self.service.create(case, WorkflowStatus.REFERRED)
+            self.service.create(case, WorkflowStatus.REFERRED, referral=referral)
         except RecordExists as exc:
             editor.show_problem(MRN, str(exc))
             self.message.setText("Not saved: the record number is taken.")
             return False
-        except USER_ERRORS as exc:
+        except REFUSALS as exc:
             self.message.setText(f"Not saved: {exc}")
             return False
         self.created.emit(case.patient.mrn)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from tumorboard.domain.due import WINDOW_WORDS
 from tumorboard.gui.timeline.timeline_axis import (
     MONTHS,
     TICK_STEPS,
@@ -28,7 +29,6 @@ from tumorboard.gui.timeline.timeline_model import (
     ROW_BONE,
     ROW_LOCAL,
     ROW_SYSTEMIC,
-    WINDOW_WORDS,
     Event,
     TimelineModel,
 )
