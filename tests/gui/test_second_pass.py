@@ -143,3 +143,40 @@ def test_demo_is_in_every_title(window: MainWindow, meetings: MeetingService) ->
     meeting = window.open_meeting(meetings.listing()[0].id)
     assert meeting is not None and "DEMO" in meeting.windowTitle()
     meeting.close()
+
+
+def test_mdt_record_lists_the_decision_its_recommendation_and_an_amendment(
+        qtbot: QtBot, window: MainWindow, meetings: MeetingService) -> None:
+    signed = next(m.id for m in meetings.listing() if m.signed)
+    window.open_case("DEMO-0014")
+    text = window.case_view.mdt_record.text()
+    assert "1 MDT decision(s), newest first" in text and "Breast MDT" in text
+    assert "Recommendation seen" in text and "ruleset ombc" in text and "stage IV" in text
+    assert "Dental review before denosumab" in text and "due 2026-12-10" in text
+    assert "the board decided" in text  # decision support, not decision making
+    meetings.amend(signed, "DEMO-0014", "text", "Letrozole with ribociclib (corrected)", "dose typo")
+    qtbot.waitUntil(lambda: "amended text" in window.case_view.mdt_record.text())
+    assert "Letrozole with ribociclib (corrected)" in window.case_view.mdt_record.text()
+    history = window.case_view.history.model_
+    assert history.rowCount() > 0 and history.COLUMNS[:3] == ("When (UTC)", "Who", "What")
+    assert history.index(history.rowCount() - 1, 2).data() == "created"  # newest first, creation last
+
+
+def test_an_action_is_marked_done_in_the_actions_tab_and_the_record_says_so(
+        qtbot: QtBot, window: MainWindow) -> None:
+    view = window.actions_view
+    window.tabs.setCurrentWidget(view)
+    assert view.model.rowCount() == 3
+    row = next(r for r in range(view.model.rowCount()) if view.model.item_at(r).mrn == "DEMO-0014")
+    view.table.setCurrentIndex(view.model.index(row, 0))
+    assert view.mark_done.isEnabled()
+    dialog = view.ask_mark_done()
+    assert dialog is not None
+    dialog.note.setText("seen 2 Dec")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
+    view.show_done.setChecked(True)
+    done = next(view.model.item_at(r) for r in range(view.model.rowCount()) if view.model.item_at(r).done)
+    assert done.mrn == "DEMO-0014" and done.note == "seen 2 Dec" and done.done_by == "demo-chair"
+    window.open_case("DEMO-0014")
+    assert "done 20" in window.case_view.mdt_record.text() and "seen 2 Dec" in window.case_view.mdt_record.text()
