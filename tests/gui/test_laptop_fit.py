@@ -80,7 +80,7 @@ def test_the_main_window_fits_on_every_tab_and_with_a_case_open(window: MainWind
             window.tabs.setCurrentIndex(tab)
             fits(window)
     filter_field = window.filter_text
-    assert filter_field.width() >= filter_field.fontMetrics().horizontalAdvance("Find by record number") 
+    assert filter_field.width() >= filter_field.fontMetrics().horizontalAdvance("Find by record number")
 
 
 def test_the_recommendation_pane_can_take_half_the_width(window: MainWindow) -> None:
