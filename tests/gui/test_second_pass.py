@@ -129,6 +129,10 @@ def test_home_is_full_width_with_counts_equal_to_its_lists(window: MainWindow, s
         assert window.dashboard.boxes[key].title().endswith(f": {len(rows)}")
         assert [model.index(r, 1).data() for r in range(model.rowCount())] == [r.mrn for r in rows]
     assert all(r.window_status == "overdue" for r in lists.overdue)
+    assert window.action_service is not None
+    due = window.action_service.actions(due_by=date(2026, 12, 12))
+    assert len(due) == 2 and window.dashboard.actions_due.rowCount() == len(due)
+    assert window.dashboard.actions_box.title() == f"Actions due ({len(due)})"
     model = window.dashboard.models["overdue"]
     window.dashboard.views["overdue"].doubleClicked.emit(model.index(0, 0))
     assert window.case_view.isVisible() and window.case_view.record is not None

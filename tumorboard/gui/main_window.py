@@ -63,6 +63,9 @@ WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Ove
                   ("Not yet open", ("before_window",))]
 
 
+ACTIONS_DUE_DAYS = 14
+"""Home lists the actions due within two weeks (two weekly meetings), overdue ones included."""
+
 log = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
@@ -613,9 +616,9 @@ class MainWindow(QMainWindow):
             self.error("The dashboard could not be loaded", str(exc))
             return
         if self.action_service is not None:
-            try:  # due within the week, overdue included
-                week = self.today + timedelta(days=7)
-                self.dashboard.show_actions(self.action_service.actions(due_by=week))
+            try:  # overdue, or due before the meeting after next
+                soon = self.today + timedelta(days=ACTIONS_DUE_DAYS)
+                self.dashboard.show_actions(self.action_service.actions(due_by=soon))
             except USER_ERRORS as exc:
                 self.error("The actions due could not be loaded", str(exc))
         if self.meetings is not None:
