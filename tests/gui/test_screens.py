@@ -17,10 +17,10 @@ from tumorboard.gui.home.worklist_model import WorklistModel
 from tumorboard.gui.main_window import MainWindow
 from tumorboard.gui.recommendation.recommendation_panel import RecommendationPanel
 from tumorboard.gui.timeline.timeline import CaseTimeline
-from tumorboard.gui.timeline.timeline_layout import Kind
 from tumorboard.recommend import evaluate, recommendation_to_document
 from tumorboard.services.cases import CaseService, WorklistQuery
 from tumorboard.services.demo import build_demo_cases
+from tumorboard.timeline.layout import Kind
 
 TODAY = date(2026, 11, 28)  # the same day the demo fixture uses
 

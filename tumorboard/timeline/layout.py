@@ -12,7 +12,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from tumorboard.domain.due import WINDOW_WORDS
-from tumorboard.gui.timeline.timeline_axis import (
+from tumorboard.timeline.axis import (
     MONTHS,
     TICK_STEPS,
     Box,
@@ -24,7 +24,7 @@ from tumorboard.gui.timeline.timeline_axis import (
     month_ticks,
     ticks_collide,
 )
-from tumorboard.gui.timeline.timeline_model import (
+from tumorboard.timeline.model import (
     RESPONSES,
     ROW_BONE,
     ROW_LOCAL,
