@@ -184,3 +184,23 @@ def test_an_action_is_marked_done_in_the_actions_tab_and_the_record_says_so(
     assert done.mrn == "DEMO-0014" and done.note == "seen 2 Dec" and done.done_by == "demo-chair"
     window.open_case("DEMO-0014")
     assert "done 20" in window.case_view.mdt_record.text() and "seen 2 Dec" in window.case_view.mdt_record.text()
+
+
+def test_the_case_editor_records_the_referral_and_refuses_a_bad_date_by_its_field(
+        window: MainWindow, service: CaseService) -> None:
+    window.open_case("DEMO-0009")
+    section = window.case_view.referral
+    section.gp_name.setText("Dr Lotte Berg")
+    section.gp_name.textEdited.emit("Dr Lotte Berg")
+    section.referral_date.setText("2026-02-30")
+    section.referral_date.textEdited.emit("2026-02-30")
+    assert "not a date" in section.problems["referral_date"] and window.case_view.dirty
+    assert not window.save_case()
+    assert service.get("DEMO-0009").referral.gp_name is None
+    section.referral_date.setText("2026-11-02")
+    section.referral_date.textEdited.emit("2026-11-02")
+    assert window.save_case()
+    saved = service.get("DEMO-0009").referral
+    assert (saved.gp_name, saved.referral_date) == ("Dr Lotte Berg", date(2026, 11, 2))
+    assert not window.case_view.dirty
+    assert any(h.action == "referral" for h in service.history("DEMO-0009"))
