@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "minutes": "meetings",
     "settings": "settings",
     "users": "users",
+    "audit": "audit",
 }
 
 EXIT_OK = 0
