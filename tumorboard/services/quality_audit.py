@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tumorboard.domain.audit_report import AuditReport, charts
 from tumorboard.domain.meeting import MeetingError
 from tumorboard.domain.quality_audit import AuditItem, AuditMeeting, figures, first_discussions
 from tumorboard.domain.users import User
 from tumorboard.services.boards import find_board
 from tumorboard.store import Database
 
-DISCLAIMER = ("tumorboard is decision support, not decision making: the board decides, and this "
-              "audit counts what the board recorded.")
+DISCLAIMER = ("tumorboard is decision support, not decision making. The guideline recommendations "
+              "this audit compares the decisions with summarise published evidence for the board and "
+              "do not replace the judgement of the multidisciplinary team, which decides with the "
+              "patient. Concordance says how often the decision matched that support; a justified "
+              "deviation is not a fault.")
 
 FOOTNOTES = (
     "Only meetings signed off and dated in the period (both ends inclusive) are counted.",
@@ -112,6 +116,14 @@ class QualityAuditService:
             items = uow.quality_audit.items(start, end, board_id)
         return QualityAudit(start, end, record.name if record else None, tuple(meetings), tuple(items),
                             self.now())
+
+
+def report_data(result: QualityAudit) -> AuditReport:
+    """The annual report's content: the figures, the charts' bars, the notes and the disclaimer."""
+    from tumorboard import __version__
+
+    return AuditReport(result.board, result.start, result.end, result.generated_at, __version__,
+                       result.figures, charts(result.meetings, result.items), FOOTNOTES, DISCLAIMER)
 
 
 def _yes(value: bool) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Date, Select, func, select
 from sqlalchemy.orm import Session
@@ -36,7 +37,7 @@ class QualityAuditRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _meeting_ids(self, start: date, end: date, board_id: int | None) -> Select[tuple[int]]:
+    def _meeting_ids(self, start: date, end: date, board_id: int | None) -> Select[Any]:
         """The signed meetings dated in the period, both ends inclusive (optionally of one board)."""
         query = select(MeetingRow.id).where(MeetingRow.state == MeetingState.SIGNED.value,
                                             MeetingRow.day >= start, MeetingRow.day <= end)
@@ -89,7 +90,7 @@ class QualityAuditRepository:
             items.append(amended(item, changes.get(decision_id, ())) if decision_id else item)
         return items
 
-    def _latest_checks(self, ids: Select[tuple[int]]) -> dict[int, tuple[str, str | None]]:
+    def _latest_checks(self, ids: Select[Any]) -> dict[int, tuple[str, str | None]]:
         """Each decision's latest implementation check (checks are appended, never changed)."""
         latest: dict[int, tuple[str, str | None]] = {}
         for decision_id, outcome, reason in self.session.execute(
@@ -100,7 +101,7 @@ class QualityAuditRepository:
             latest[decision_id] = (outcome, reason)
         return latest
 
-    def _amendments(self, ids: Select[tuple[int]]) -> dict[int, list[tuple[str, str | None]]]:
+    def _amendments(self, ids: Select[Any]) -> dict[int, list[tuple[str, str | None]]]:
         """The amendments after sign-off to the fields the figures use, oldest first, by decision."""
         out: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
         for decision_id, field, value in self.session.execute(
