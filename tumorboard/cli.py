@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "minutes": "meetings",
     "settings": "settings",
     "users": "users",
+    "referral": "referral",
     "audit": "audit",
 }
 

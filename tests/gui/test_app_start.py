@@ -68,8 +68,8 @@ def test_a_new_database_creates_its_administrator_then_signs_in(
         tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QDialog
 
-    from tumorboard.gui import login
-    from tumorboard.gui.accounts_dialog import AccountsDialog
+    from tumorboard.gui.accounts import login
+    from tumorboard.gui.accounts.accounts_dialog import AccountsDialog
 
     password = "correct horse battery"
 
@@ -121,7 +121,7 @@ def test_a_new_database_creates_its_administrator_then_signs_in(
 
 def test_cancelling_the_sign_in_does_not_open_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       qtbot: QtBot) -> None:
-    from tumorboard.gui import login
+    from tumorboard.gui.accounts import login
     from tumorboard.services.accounts import AccountService
     from tumorboard.store import Database
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from tumorboard.domain.users import Role
-from tumorboard.gui.login import FirstAdminDialog, LoginDialog
+from tumorboard.gui.accounts.login import FirstAdminDialog, LoginDialog
 from tumorboard.services.accounts import AccountService
 from tumorboard.store import Database
 

@@ -18,12 +18,11 @@ from sqlalchemy import text
 
 from tumorboard.domain.meeting import AgendaTriage, DeviationReason, Discipline
 from tumorboard.domain.users import Role, User
-from tumorboard.gui.agenda_model import AgendaModel, moved
-from tumorboard.gui.dashboard import FollowUpModel
-from tumorboard.gui.decision_dialogs import AmendDialog, ImplementationDialog, QuorumOverrideDialog
-from tumorboard.gui.form_errors import split_problems
+from tumorboard.gui.home.dashboard import FollowUpModel
 from tumorboard.gui.main_window import MainWindow
-from tumorboard.gui.meeting_dialogs import (
+from tumorboard.gui.meetings.agenda_model import AgendaModel, moved
+from tumorboard.gui.meetings.decision_dialogs import AmendDialog, ImplementationDialog, QuorumOverrideDialog
+from tumorboard.gui.meetings.meeting_dialogs import (
     AddCaseDialog,
     AgendaItemDialog,
     GuestDialog,
@@ -31,13 +30,14 @@ from tumorboard.gui.meeting_dialogs import (
     NewMeetingDialog,
     SuggestedCasesDialog,
 )
-from tumorboard.gui.meeting_models import (
+from tumorboard.gui.meetings.meeting_models import (
     ActionsModel,
     AttendanceModel,
     CheckListModel,
     MeetingListModel,
 )
-from tumorboard.gui.meeting_window import MeetingWindow
+from tumorboard.gui.meetings.meeting_window import MeetingWindow
+from tumorboard.gui.widgets.form_errors import split_problems
 from tumorboard.services.accounts import DEMO_PASSWORD
 from tumorboard.services.cases import CaseService
 from tumorboard.services.demo import DEMO_CHAIR, DEMO_MEMBERS
@@ -631,7 +631,7 @@ def test_a_viewer_reads_the_minutes_but_cannot_save_them(qtbot: QtBot, demo_db: 
     from PySide6.QtWidgets import QFileDialog, QWidget
 
     from tumorboard.domain.users import Role
-    from tumorboard.gui.minutes_preview import MinutesPreview
+    from tumorboard.gui.meetings.minutes_preview import MinutesPreview
 
     viewer = MeetingService(demo_db, today=lambda: TODAY, user=User("reader", "A Reader", Role.VIEWER))
     owner = QWidget()  # as in the app, the preview belongs to a window (QtPdf expects an owner)

@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor, QHelpEvent, QPalette
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
-from tumorboard.gui import recommendation_text as words
-from tumorboard.gui.recommendation_panel import RecommendationPanel
+from tumorboard.gui.recommendation import recommendation_text as words
+from tumorboard.gui.recommendation.recommendation_panel import RecommendationPanel
 from tumorboard.recommend import recommend_document
 
 
@@ -313,7 +313,7 @@ def test_the_trial_eligibility_checklist_sits_with_the_metastasis_directed_verdi
 
 @needs_examples
 def test_a_wide_panel_puts_the_checklist_beside_the_verdicts_criteria(qtbot: QtBot) -> None:
-    from tumorboard.gui import recommendation_html as page
+    from tumorboard.gui.recommendation import recommendation_html as page
 
     doc, _case, as_of = example("v01")
     rec = recommend_document(doc, as_of)

@@ -20,10 +20,10 @@ from test_meetings_gui import (  # the same demo database, clock and helpers
 )
 
 from tumorboard.domain.workflow import WorkflowStatus
-from tumorboard.gui.boards_dialog import BoardsDialog, NewBoardDialog, RenameBoardDialog
-from tumorboard.gui.decision_dialogs import ReplaceDecisionDialog
 from tumorboard.gui.main_window import MainWindow
-from tumorboard.gui.meeting_dialogs import NewMeetingDialog
+from tumorboard.gui.meetings.boards_dialog import BoardsDialog, NewBoardDialog, RenameBoardDialog
+from tumorboard.gui.meetings.decision_dialogs import ReplaceDecisionDialog
+from tumorboard.gui.meetings.meeting_dialogs import NewMeetingDialog
 from tumorboard.services.meetings import MeetingService
 from tumorboard.store import Database
 

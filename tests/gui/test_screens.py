@@ -11,13 +11,13 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tumorboard.casedoc import case_from_document
-from tumorboard.gui.case_view import CaseView
-from tumorboard.gui.dashboard import CaseListModel
+from tumorboard.gui.case.case_view import CaseView
+from tumorboard.gui.home.dashboard import CaseListModel
+from tumorboard.gui.home.worklist_model import WorklistModel
 from tumorboard.gui.main_window import MainWindow
-from tumorboard.gui.recommendation_panel import RecommendationPanel
-from tumorboard.gui.timeline import CaseTimeline
-from tumorboard.gui.timeline_layout import Kind
-from tumorboard.gui.worklist_model import WorklistModel
+from tumorboard.gui.recommendation.recommendation_panel import RecommendationPanel
+from tumorboard.gui.timeline.timeline import CaseTimeline
+from tumorboard.gui.timeline.timeline_layout import Kind
 from tumorboard.recommend import evaluate, recommendation_to_document
 from tumorboard.services.cases import CaseService, WorklistQuery
 from tumorboard.services.demo import build_demo_cases

@@ -12,8 +12,8 @@ from gui_examples import EXAMPLE_NAMES, edge_cases, example, needs_examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tumorboard.gui import timeline_style as style
-from tumorboard.gui.timeline_layout import (
+from tumorboard.gui.timeline import timeline_style as style
+from tumorboard.gui.timeline.timeline_layout import (
     DateScale,
     Kind,
     Metrics,
@@ -24,7 +24,7 @@ from tumorboard.gui.timeline_layout import (
     month_ticks,
     ticks_collide,
 )
-from tumorboard.gui.timeline_model import (
+from tumorboard.gui.timeline.timeline_model import (
     ROW_BONE,
     ROW_LOCAL,
     ROW_SYSTEMIC,
@@ -186,7 +186,7 @@ def test_response_and_therapy_colours_have_readable_letters() -> None:
 
 
 def test_layout_modules_do_not_import_qt() -> None:
-    code = ("import sys, tumorboard.gui.timeline_layout, tumorboard.gui.recommendation_text; "
+    code = ("import sys, tumorboard.gui.timeline.timeline_layout, tumorboard.gui.recommendation.recommendation_text; "
             "sys.exit(any(m.startswith('PySide6') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QPalette
 from PySide6.QtWidgets import QToolTip
 from pytestqt.qtbot import QtBot
 
-from tumorboard.gui.timeline import CaseTimeline
-from tumorboard.gui.timeline_layout import Kind
+from tumorboard.gui.timeline.timeline import CaseTimeline
+from tumorboard.gui.timeline.timeline_layout import Kind
 from tumorboard.recommend import recommend_document
 
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from tumorboard import __version__
 from tumorboard.gui.about import LICENCE_ID, AboutDialog
-from tumorboard.gui.icons import ICON_SIZES, app_icon
+from tumorboard.gui.widgets.icons import ICON_SIZES, app_icon
 from tumorboard.recommend import default_ruleset
 from tumorboard.resources import resource_path
 

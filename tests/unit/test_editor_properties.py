@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tumorboard.casedoc import case_from_document, validate_case_document
-from tumorboard.gui.editor_fields import FIELDS, LISTS, EditState
+from tumorboard.gui.case.editor_fields import FIELDS, LISTS, EditState
 
 BASE: dict[str, Any] = {
     "format": "tumorboard.case/1",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tumorboard.gui.editor_fields import RECIST_ASSESSMENTS, RECIST_TARGETS, EditState
+from tumorboard.gui.case.editor_fields import RECIST_ASSESSMENTS, RECIST_TARGETS, EditState
 
 DOC: dict[str, Any] = {
     "format": "tumorboard.case/1",

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from tumorboard import __version__
-from tumorboard.gui.icons import app_icon
+from tumorboard.gui.widgets.icons import app_icon
 from tumorboard.recommend import Ruleset, default_ruleset
 
 LICENCE_ID = "GPL-3.0-or-later"

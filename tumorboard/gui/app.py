@@ -30,7 +30,7 @@ def application() -> QApplication:
     app.setDesktopFileName("tumorboard")  # Wayland matches the window to tumorboard.desktop
     app.setApplicationVersion(__version__)
     try:
-        from tumorboard.gui.icons import app_icon
+        from tumorboard.gui.widgets.icons import app_icon
 
         app.setWindowIcon(app_icon())
     except ImportError:
@@ -122,7 +122,7 @@ def check_database(window: MainWindow, db: Database) -> None:
 def sign_in(db: Database, demo: bool) -> User | None:
     """The demo signs in its synthetic chair; otherwise the first administrator is created on a
     new database, then everyone signs in. None if the user cancelled."""
-    from tumorboard.gui.login import FirstAdminDialog, LoginDialog
+    from tumorboard.gui.accounts.login import FirstAdminDialog, LoginDialog
     from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME
 
     accounts = AccountService(db)

@@ -32,17 +32,17 @@ from tumorboard.domain.changes import Changes
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.vocab import SUBTYPE_FILTERS
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
-from tumorboard.gui.actions import make_action
-from tumorboard.gui.background import run_quietly, run_with_progress
-from tumorboard.gui.boards_dialog import BoardsDialog
-from tumorboard.gui.case_view import CaseView
-from tumorboard.gui.dashboard import Dashboard
-from tumorboard.gui.decision_dialogs import ImplementationDialog
-from tumorboard.gui.form_errors import USER_ERRORS
-from tumorboard.gui.meeting_window import MeetingWindow
-from tumorboard.gui.meetings_tab import MeetingsTab
+from tumorboard.gui.case.case_view import CaseView
+from tumorboard.gui.home.dashboard import Dashboard
+from tumorboard.gui.home.worklist_model import WorklistModel
+from tumorboard.gui.meetings.boards_dialog import BoardsDialog
+from tumorboard.gui.meetings.decision_dialogs import ImplementationDialog
+from tumorboard.gui.meetings.meeting_window import MeetingWindow
+from tumorboard.gui.meetings.meetings_tab import MeetingsTab
 from tumorboard.gui.notice import ChangeNotice
-from tumorboard.gui.worklist_model import WorklistModel
+from tumorboard.gui.widgets.actions import make_action
+from tumorboard.gui.widgets.background import run_quietly, run_with_progress
+from tumorboard.gui.widgets.form_errors import USER_ERRORS
 from tumorboard.private_files import write_private
 from tumorboard.recommend.ruleset import default_ruleset
 from tumorboard.services.accounts import AccountService
@@ -425,7 +425,7 @@ class MainWindow(QMainWindow):
     def _on_accounts(self) -> None:
         if self.accounts is None or self.user is None:
             return
-        from tumorboard.gui.accounts_dialog import AccountsDialog
+        from tumorboard.gui.accounts.accounts_dialog import AccountsDialog
 
         AccountsDialog(self.accounts, self.user, self).exec()
 

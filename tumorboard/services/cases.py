@@ -19,6 +19,7 @@ from tumorboard.casedoc.validate import CASE_EXPORT_FORMAT
 from tumorboard.domain.case import Case
 from tumorboard.domain.changes import Changes
 from tumorboard.domain.dates import completed_years
+from tumorboard.domain.referral import NOT_RECORDED, Referral, referral_document, require_valid
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowStatus, check_transition
 from tumorboard.recommend.readiness import ReadinessSettings
@@ -50,6 +51,7 @@ class CaseRecord:
     updated_by: str
     staging_date: date | None
     next_meeting: date | None
+    referral: Referral = NOT_RECORDED
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +116,8 @@ def next_action(status: WorkflowStatus, window: str) -> str:
 
 def _record(stored: StoredCase) -> CaseRecord:
     return CaseRecord(stored.case, WorkflowStatus(stored.status), stored.version, stored.created_at,
-                      stored.updated_at, stored.updated_by, stored.staging_date, stored.next_meeting)
+                      stored.updated_at, stored.updated_by, stored.staging_date, stored.next_meeting,
+                      stored.referral)
 
 
 class CaseService(Acting):
@@ -136,6 +139,8 @@ class CaseService(Acting):
             record = _record(uow.cases.get(mrn))
             doc: dict[str, Any] = {"format": CASE_EXPORT_FORMAT, "case": case_to_document(record.case),
                                    "mdt": export_mdt_record(uow, mrn, with_history=with_history)}
+            if record.referral.recorded:
+                doc["referral"] = referral_document(record.referral)
             if with_history:
                 doc["history"] = [_history_item(h) for h in uow.audit_log.history("case", mrn)]
             uow.audit("export", "case", mrn, [
@@ -208,11 +213,36 @@ class CaseService(Acting):
         return done
 
     # -- writing: one unit of work each ------------------------------------------------------
-    def create(self, case: Case, status: WorkflowStatus = WorkflowStatus.REFERRED) -> CaseRecord:
+    def create(self, case: Case, status: WorkflowStatus = WorkflowStatus.REFERRED,
+               referral: Referral = NOT_RECORDED) -> CaseRecord:
+        referral = require_valid(referral, birth_date=case.patient.birth_date, today=self.today())
         with self._action(Permission.EDIT_CASES) as uow:
             derived = derive(case, self.today(), readiness=_readiness_of(uow))
-            stored = uow.cases.add(case, status.value, derived, self.actor)
+            stored = uow.cases.add(case, status.value, derived, self.actor, referral)
             uow.audit_created("create", "case", [(case.patient.mrn, case_to_document(case))])
+            if referral.recorded:
+                uow.audit("referral", "case", case.patient.mrn,
+                          field_changes({}, {"referral": referral_document(referral)}))
+        return _record(stored)
+
+    def save_referral(self, mrn: str, referral: Referral,
+                      expected_version: int | None = None) -> CaseRecord:
+        """Record who referred the case and the patient's GP (ReferralError names a bad field;
+        refused if someone saved the case since ``expected_version``). Nothing changed, nothing
+        written."""
+        with self._action(Permission.EDIT_CASES) as uow:
+            before = uow.cases.get(mrn)
+            referral = require_valid(referral, birth_date=before.case.patient.birth_date,
+                                     today=self.today())
+            changes = field_changes({"referral": referral_document(before.referral)},
+                                    {"referral": referral_document(referral)})
+            if not changes:
+                return _record(before)
+            stored = uow.cases.set_fields(
+                mrn, self.actor, expected_version, referral_date=referral.referral_date,
+                referring_clinician=referral.referring_clinician, gp_name=referral.gp_name,
+                gp_address=referral.gp_address)
+            uow.audit("referral", "case", mrn, changes)
         return _record(stored)
 
     def save(self, case: Case, expected_version: int | None) -> CaseRecord:

@@ -93,6 +93,12 @@ class CaseRow(Base):
     esr1: Mapped[str | None] = mapped_column(String(16))
     pik3ca_pathway: Mapped[str | None] = mapped_column(String(16))
 
+    # The referral (revision 0010; domain/referral.py): administrative, outside the case document.
+    referral_date: Mapped[date | None] = mapped_column(Date)
+    referring_clinician: Mapped[str | None] = mapped_column(String(200))
+    gp_name: Mapped[str | None] = mapped_column(String(200))
+    gp_address: Mapped[str | None] = mapped_column(Text)
+
     # Metastatic disease
     metastatic_diagnosis_date: Mapped[date | None] = mapped_column(Date)
     current_state_date: Mapped[date | None] = mapped_column(Date)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from tumorboard.domain.case import Case
+from tumorboard.domain.referral import NOT_RECORDED, Referral
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,7 @@ class StoredCase:
     updated_by: str
     staging_date: date | None
     next_meeting: date | None
+    referral: Referral = NOT_RECORDED
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tumorboard.domain.case import Case
+from tumorboard.domain.referral import Referral
 from tumorboard.store import checksums
 from tumorboard.store.audit_chain import link, read_head
 from tumorboard.store.case_rows import (
@@ -52,7 +53,8 @@ class CaseRepository:
             raise RecordNotFound(f"no case with record number {mrn}")
         return _stored(row)
 
-    def add(self, case: Case, status: str, derived: Derived, actor: str) -> StoredCase:
+    def add(self, case: Case, status: str, derived: Derived, actor: str,
+            referral: Referral | None = None) -> StoredCase:
         if self.exists(case.patient.mrn):
             raise RecordExists(f"a case with record number {case.patient.mrn} already exists")
         now = _now()
@@ -61,6 +63,9 @@ class CaseRepository:
         row = CaseRow(patient=patient, status=status, version=1, created_at=now, updated_at=now,
                       updated_by=actor)
         fill_case(row, case)
+        if referral is not None:
+            row.referral_date, row.referring_clinician, row.gp_name, row.gp_address = (
+                referral.referral_date, referral.referring_clinician, referral.gp_name, referral.gp_address)
         _apply_derived(row, derived)
         self.session.add(row)
         self.session.flush()
@@ -301,7 +306,8 @@ def check_case(row: CaseRow) -> None:
 def _stored(row: CaseRow) -> StoredCase:
     check_case(row)
     return StoredCase(case_from_rows(row), row.status, row.version, row.created_at, row.updated_at,
-                      row.updated_by, row.staging_date, row.next_meeting)
+                      row.updated_by, row.staging_date, row.next_meeting,
+                      Referral(row.referral_date, row.referring_clinician, row.gp_name, row.gp_address))
 
 
 def _worklist_record(c: CaseRow, p: PatientRow) -> WorklistRecord:

@@ -44,6 +44,7 @@ REVISION_APP_VERSION = {
     "0007": "0.3.0",
     "0008": "0.3.0",
     "0009": "0.3.0",
+    "0010": "0.4.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

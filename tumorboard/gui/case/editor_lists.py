@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tumorboard.gui.editor_values import FieldError, FieldSpec, parse
+from tumorboard.gui.case.editor_values import FieldError, FieldSpec, parse
 
 ORGANS = ("bone", "liver", "lung", "pleura", "brain", "distant_lymph_node", "adrenal",
           "skin_soft_tissue", "peritoneum", "other")

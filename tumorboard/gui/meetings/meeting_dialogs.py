@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from tumorboard.domain.meeting import AgendaTriage, BoardRole, Discipline
-from tumorboard.gui.form_dialog import FormDialog
-from tumorboard.gui.meeting_models import CheckListModel
+from tumorboard.gui.meetings.meeting_models import CheckListModel
+from tumorboard.gui.widgets.form_dialog import FormDialog
 from tumorboard.store.meeting_records import AgendaRecord, MeetingRecord
 
 

@@ -19,7 +19,7 @@ from tumorboard.domain.meeting import (
     ImplementationOutcome,
     NonImplementationReason,
 )
-from tumorboard.gui.form_dialog import FormDialog
+from tumorboard.gui.widgets.form_dialog import FormDialog
 from tumorboard.store.meeting_records import FollowUpRecord
 
 CATEGORY_LABELS = {c: c.label for c in DecisionCategory}

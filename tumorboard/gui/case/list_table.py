@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from tumorboard.gui.editor_lists import ListSpec
+from tumorboard.gui.case.editor_lists import ListSpec
 
 Index = QModelIndex | QPersistentModelIndex
 

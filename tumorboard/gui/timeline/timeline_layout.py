@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from tumorboard.gui.timeline_axis import (
+from tumorboard.gui.timeline.timeline_axis import (
     MONTHS,
     TICK_STEPS,
     Box,
@@ -23,7 +23,7 @@ from tumorboard.gui.timeline_axis import (
     month_ticks,
     ticks_collide,
 )
-from tumorboard.gui.timeline_model import (
+from tumorboard.gui.timeline.timeline_model import (
     RESPONSES,
     ROW_BONE,
     ROW_LOCAL,

@@ -23,18 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from tumorboard.domain.meeting_state import MeetingState
-from tumorboard.gui.agenda_model import AgendaModel
-from tumorboard.gui.decision_dialogs import QuorumOverrideDialog
-from tumorboard.gui.form_dialog import FormDialog
-from tumorboard.gui.form_errors import USER_ERRORS
-from tumorboard.gui.meeting_dialogs import (
+from tumorboard.gui.meetings.agenda_model import AgendaModel
+from tumorboard.gui.meetings.decision_dialogs import QuorumOverrideDialog
+from tumorboard.gui.meetings.meeting_dialogs import (
     AddCaseDialog,
     AgendaItemDialog,
     GuestDialog,
     MeetingDetailsDialog,
     SuggestedCasesDialog,
 )
-from tumorboard.gui.meeting_models import AttendanceModel
+from tumorboard.gui.meetings.meeting_models import AttendanceModel
+from tumorboard.gui.widgets.form_dialog import FormDialog
+from tumorboard.gui.widgets.form_errors import USER_ERRORS
 from tumorboard.services.cases import CaseService, WorklistQuery
 from tumorboard.services.meetings import MeetingService
 from tumorboard.services.quorum import QuorumStatus

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from tumorboard.domain.meeting import DecisionCategory, DeviationReason
-from tumorboard.gui.decision_dialogs import CATEGORY_LABELS, REASON_LABELS, text_box
-from tumorboard.gui.form_errors import FieldErrors, error_label, place_under
-from tumorboard.gui.meeting_models import ActionsModel, CheckListModel
+from tumorboard.gui.meetings.decision_dialogs import CATEGORY_LABELS, REASON_LABELS, text_box
+from tumorboard.gui.meetings.meeting_models import ActionsModel, CheckListModel
+from tumorboard.gui.widgets.form_errors import FieldErrors, error_label, place_under
 from tumorboard.services.meetings import DecisionInput
 from tumorboard.store.meeting_records import DecisionRecord
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from tumorboard.domain.meeting import DEFAULT_QUORUM, Discipline
-from tumorboard.gui.form_dialog import FormDialog
-from tumorboard.gui.form_errors import USER_ERRORS
+from tumorboard.gui.widgets.form_dialog import FormDialog
+from tumorboard.gui.widgets.form_errors import USER_ERRORS
 from tumorboard.services.boards import BoardService
 from tumorboard.store.meeting_records import BoardRecord
 

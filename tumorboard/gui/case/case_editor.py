@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tumorboard.gui.editor_fields import (
+from tumorboard.gui.case.editor_fields import (
     FIELDS,
     LESIONS,
     LISTS,
@@ -33,7 +33,7 @@ from tumorboard.gui.editor_fields import (
     FieldSpec,
     ListSpec,
 )
-from tumorboard.gui.list_table import ChoiceDelegate, ListTableModel
+from tumorboard.gui.case.list_table import ChoiceDelegate, ListTableModel
 
 ERROR_STYLE = "border: 2px solid #d32f2f;"
 

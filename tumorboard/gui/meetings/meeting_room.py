@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
 from tumorboard.domain.dates import completed_years
 from tumorboard.domain.meeting import AgendaTriage
 from tumorboard.domain.meeting_state import MeetingState
-from tumorboard.gui.agenda_model import agenda_status
-from tumorboard.gui.decision_dialogs import AmendDialog, QuorumOverrideDialog, ReplaceDecisionDialog
-from tumorboard.gui.decision_form import DecisionForm, FormState
-from tumorboard.gui.form_dialog import FormDialog
-from tumorboard.gui.form_errors import USER_ERRORS
-from tumorboard.gui.meeting_planner import in_progress, show_quorum
-from tumorboard.gui.recommendation_panel import RecommendationPanel
-from tumorboard.gui.timeline import CaseTimeline
+from tumorboard.gui.meetings.agenda_model import agenda_status
+from tumorboard.gui.meetings.decision_dialogs import AmendDialog, QuorumOverrideDialog, ReplaceDecisionDialog
+from tumorboard.gui.meetings.decision_form import DecisionForm, FormState
+from tumorboard.gui.meetings.meeting_planner import in_progress, show_quorum
+from tumorboard.gui.recommendation.recommendation_panel import RecommendationPanel
+from tumorboard.gui.timeline.timeline import CaseTimeline
+from tumorboard.gui.widgets.form_dialog import FormDialog
+from tumorboard.gui.widgets.form_errors import USER_ERRORS
 from tumorboard.services.cases import CaseRecord, CaseService
 from tumorboard.services.derived import subtype_label
 from tumorboard.services.meetings import DecisionInput, MeetingService

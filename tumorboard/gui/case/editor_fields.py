@@ -9,7 +9,7 @@ from typing import Any
 
 from tumorboard.casedoc import DocumentProblem, validate_case_document
 from tumorboard.domain.vocab import N_CATEGORIES, T_CATEGORIES
-from tumorboard.gui.editor_lists import (
+from tumorboard.gui.case.editor_lists import (
     LESIONS,
     LISTS,
     RECIST_ASSESSMENTS,
@@ -18,7 +18,7 @@ from tumorboard.gui.editor_lists import (
     ListSpec,
     cell_text,
 )
-from tumorboard.gui.editor_values import FieldError, FieldSpec, display, parse
+from tumorboard.gui.case.editor_values import FieldError, FieldSpec, display, parse
 
 # The editor's vocabulary in one place for the screens and the tests.
 __all__ = ["FIELDS", "LESIONS", "LISTS", "RECIST_ASSESSMENTS", "RECIST_TARGETS", "THERAPIES", "EditState",

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QColor
 
 from tumorboard.domain.meeting import BoardRole, DecisionAction, Discipline
-from tumorboard.gui.table_model import RowsTableModel
+from tumorboard.gui.widgets.table_model import RowsTableModel
 from tumorboard.store.meeting_records import AttendanceRecord, MeetingListRecord
 
 Index = QModelIndex | QPersistentModelIndex

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from tumorboard.gui import recommendation_text as words
-from tumorboard.gui.recommendation_text import Criterion, Reference, ReferenceIndex, mapping
+from tumorboard.gui.recommendation import recommendation_text as words
+from tumorboard.gui.recommendation.recommendation_text import Criterion, Reference, ReferenceIndex, mapping
 
 REF_SCHEME = "ref:"
 

@@ -13,19 +13,19 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 from tumorboard.domain.changes import Changes
 from tumorboard.domain.meeting import carry_over, next_weekly
 from tumorboard.domain.meeting_state import MeetingState
-from tumorboard.gui.actions import make_action
-from tumorboard.gui.background import run_with_progress
-from tumorboard.gui.decision_dialogs import SignOffDialog
-from tumorboard.gui.form_errors import USER_ERRORS
-from tumorboard.gui.meeting_planner import MeetingPlanner, in_progress, long_day, meeting_title
-from tumorboard.gui.meeting_room import MeetingRoom
+from tumorboard.gui.meetings.decision_dialogs import SignOffDialog
+from tumorboard.gui.meetings.meeting_planner import MeetingPlanner, in_progress, long_day, meeting_title
+from tumorboard.gui.meetings.meeting_room import MeetingRoom
 from tumorboard.gui.notice import ChangeNotice
+from tumorboard.gui.widgets.actions import make_action
+from tumorboard.gui.widgets.background import run_with_progress
+from tumorboard.gui.widgets.form_errors import USER_ERRORS
 from tumorboard.services.cases import CaseService
 from tumorboard.services.meetings import MeetingService, SignedMinutes
 from tumorboard.store.meeting_records import MeetingRecord
 
 if TYPE_CHECKING:
-    from tumorboard.gui.minutes_preview import MinutesPreview
+    from tumorboard.gui.meetings.minutes_preview import MinutesPreview
 
 
 def undiscussed(meeting: MeetingRecord) -> list[str]:
@@ -230,7 +230,7 @@ class MeetingWindow(QMainWindow):
 
     def preview_minutes(self) -> MinutesPreview | None:
         try:  # QtPdf comes with PySide6-Addons; without it everything but the preview works
-            from tumorboard.gui.minutes_preview import MinutesPreview
+            from tumorboard.gui.meetings.minutes_preview import MinutesPreview
         except ImportError as exc:
             QMessageBox.warning(self, "No minutes preview",
                                 f"The PDF viewer of Qt (QtPdf, in PySide6-Addons) is not installed: {exc}")

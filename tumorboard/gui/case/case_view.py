@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from tumorboard.casedoc import case_from_document, case_to_document
-from tumorboard.gui.case_editor import CaseEditor
-from tumorboard.gui.recommendation_panel import RecommendationPanel
-from tumorboard.gui.timeline import CaseTimeline
+from tumorboard.gui.case.case_editor import CaseEditor
+from tumorboard.gui.recommendation.recommendation_panel import RecommendationPanel
+from tumorboard.gui.timeline.timeline import CaseTimeline
 from tumorboard.recommend import evaluate, recommendation_to_document
 from tumorboard.services.cases import AuditEntry, CaseRecord
 

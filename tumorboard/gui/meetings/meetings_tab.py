@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tumorboard.gui.form_errors import USER_ERRORS
-from tumorboard.gui.meeting_dialogs import NewMeetingDialog
-from tumorboard.gui.meeting_models import ID_ROLE, MeetingListModel
+from tumorboard.gui.meetings.meeting_dialogs import NewMeetingDialog
+from tumorboard.gui.meetings.meeting_models import ID_ROLE, MeetingListModel
+from tumorboard.gui.widgets.form_errors import USER_ERRORS
 from tumorboard.services.meetings import MeetingService
 
 

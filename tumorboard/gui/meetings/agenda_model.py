@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from tumorboard.domain.meeting import AgendaTriage
-from tumorboard.gui.table_model import RowsTableModel
+from tumorboard.gui.widgets.table_model import RowsTableModel
 from tumorboard.store.meeting_records import AgendaRecord
 
 Index = QModelIndex | QPersistentModelIndex

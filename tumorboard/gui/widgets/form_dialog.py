@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tumorboard.gui.form_errors import USER_ERRORS, FieldErrors, error_label, place_under
+from tumorboard.gui.widgets.form_errors import USER_ERRORS, FieldErrors, error_label, place_under
 
 
 class FormDialog(QDialog):

@@ -30,8 +30,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tumorboard.domain.case import Case
-from tumorboard.gui import timeline_style as style
-from tumorboard.gui.timeline_layout import (
+from tumorboard.gui.timeline import timeline_style as style
+from tumorboard.gui.timeline.timeline_layout import (
     Box,
     Item,
     Kind,
@@ -40,7 +40,7 @@ from tumorboard.gui.timeline_layout import (
     TimelineLayout,
     compute_layout,
 )
-from tumorboard.gui.timeline_model import TimelineModel, build_model, describe
+from tumorboard.gui.timeline.timeline_model import TimelineModel, build_model, describe
 
 
 def _rect(box: Box) -> QRectF:

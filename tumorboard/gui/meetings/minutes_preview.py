@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tumorboard.gui.background import run_with_progress
-from tumorboard.gui.form_errors import USER_ERRORS, error_label
+from tumorboard.gui.widgets.background import run_with_progress
+from tumorboard.gui.widgets.form_errors import USER_ERRORS, error_label
 from tumorboard.private_files import write_private
 from tumorboard.services.meetings import MeetingService
 

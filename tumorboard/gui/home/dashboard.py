@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from tumorboard.domain.meeting import DecisionCategory
 from tumorboard.domain.workflow import WorkflowStatus
-from tumorboard.gui.decision_dialogs import CATEGORY_LABELS
+from tumorboard.gui.meetings.decision_dialogs import CATEGORY_LABELS
 from tumorboard.services.cases import WorklistRow
 from tumorboard.store.meeting_records import FollowUpRecord
 

@@ -18,10 +18,10 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QHelpEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QToolTip, QVBoxLayout, QWidget
 
-from tumorboard.gui import recommendation_html as page
-from tumorboard.gui import recommendation_text as words
-from tumorboard.gui.recommendation_html import REF_SCHEME
-from tumorboard.gui.recommendation_text import ReferenceIndex
+from tumorboard.gui.recommendation import recommendation_html as page
+from tumorboard.gui.recommendation import recommendation_text as words
+from tumorboard.gui.recommendation.recommendation_html import REF_SCHEME
+from tumorboard.gui.recommendation.recommendation_text import ReferenceIndex
 from tumorboard.recommend.ruleset import default_ruleset
 
 DISCLAIMER_STYLE = ({"bg": "#fff4d6", "fg": "#3b2f00", "edge": "#e0b34c"},

@@ -1,0 +1,1 @@
+"""Home: the day's work at a glance, and the worklist of cases."""

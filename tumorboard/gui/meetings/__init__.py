@@ -1,0 +1,1 @@
+"""MDT meetings: the list, the planner, the meeting room, decisions, minutes and boards."""

@@ -1,0 +1,1 @@
+"""The recommendation pane: the engine's advice rendered as text and HTML (decision support)."""
