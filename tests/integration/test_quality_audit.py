@@ -53,9 +53,9 @@ def test_every_figure_of_the_scenario_as_worked_out_by_hand(db: Database, scenar
         "rate": pytest.approx(2 / 3),
         "reasons": {"patient_wish": 1, "death": 0, "clinical_change": 1, "physician_decision": 0,
                     "other": 0}}
-    # Created on T = B - 60: first discussions AUD-1, AUD-2 on B (60), AUD-4, AUD-5 on B+7 (67),
-    # AUD-6 on B+27 (87). p90 (nearest rank) = 5th of 5.
-    assert got["days_referral_to_first_mdt"] == {"n": 5, "median": 67, "p90": 87}
+    # Created on T = B - 60: first discussions AUD-1, AUD-2 on B (60), AUD-4, AUD-5 on B+7 (67);
+    # AUD-6, referred on T - 5, on B+27 (92). p90 (nearest rank) = 5th of 5. AUD-3 never discussed.
+    assert got["days_referral_to_first_mdt"] == {"n": 5, "median": 67, "p90": 92}
     # Treatment decisions: AUD-1 systemic (10 days), AUD-2 radiotherapy (40), AUD-5 surgery (31);
     # AUD-6 systemic has no therapy started yet; AUD-4 is further investigation.
     assert got["days_decision_to_treatment"] == {"n": 3, "median": 31, "p90": 40,

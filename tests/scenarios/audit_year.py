@@ -3,8 +3,8 @@ decisions concordant and deviating, a quorum override, an amendment after sign-o
 implementation checks and therapies started, plus meetings just outside the period and one
 closed but not signed. The figures it should give are computed by hand in the tests.
 
-Days are relative to the cases' creation day ``T`` (the referral day when none is recorded), so
-that the waits are known exactly: the period is ``B`` .. ``B + 27`` with ``B = T + 60``.
+Days are relative to the cases' creation day ``T`` (the referral day when none is recorded; AUD-6
+has its referral date recorded, ``T - 5``), so that the waits are known exactly: the period is ``B`` .. ``B + 27`` with ``B = T + 60``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from tumorboard.domain.meeting import (
     NonImplementationReason,
 )
 from tumorboard.domain.minutes import Minutes
+from tumorboard.domain.referral import Referral
 from tumorboard.domain.vocab import TherapyKind
 from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService
@@ -91,6 +92,8 @@ def build(db: Database) -> Scenario:
         cases.create(case_from_document(doc))
     created = cases.get("AUD-1").created_at.date()
     b = created + timedelta(days=60)
+    # AUD-6 has its referral date recorded, five days before the case was created.
+    cases.save_referral("AUD-6", Referral(referral_date=created - timedelta(days=5)))
 
     def on(day: date) -> MeetingService:
         return MeetingService(db, actor="coordinator", today=lambda: day, render=fake_render)

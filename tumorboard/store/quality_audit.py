@@ -27,10 +27,9 @@ from tumorboard.store.models import (
     TherapyRow,
 )
 
-# When the case was referred: the day it was created in the app (UTC on SQLite, the server's day
-# on PostgreSQL). With the optional referral date (cases.referral_date) this line becomes
-#   func.coalesce(CaseRow.referral_date, func.date(CaseRow.created_at), type_=Date)
-REFERRED_ON = func.date(CaseRow.created_at, type_=Date)
+# When the case was referred: its referral date when recorded (revision 0010), else the day it
+# was created in the app (the UTC day on SQLite, the server's day on PostgreSQL).
+REFERRED_ON = func.coalesce(CaseRow.referral_date, func.date(CaseRow.created_at), type_=Date)
 
 
 class QualityAuditRepository:
