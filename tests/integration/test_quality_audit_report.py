@@ -39,7 +39,7 @@ def test_the_report_names_period_board_figures_rulesets_and_the_disclaimer(
     assert "Pathology 66.7 %" in words
     assert f"{scenario.ruleset} 5" in words  # the ruleset version the decisions were made under
     assert "counts as it stands after its amendments" in words
-    for title in ("Concordance with the guideline", "Implementation of the decisions",
+    for title in ("Follows the guideline, or the reason for deviating", "Implementation of the decisions",
                   "Days from decision to treatment", "Attendance: share of meetings", "Cases per meeting"):
         assert title in words
     assert "AUD-" not in words  # no patient named

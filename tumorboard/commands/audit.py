@@ -5,9 +5,6 @@ them, and the annual report PDF."""
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -18,7 +15,7 @@ from tumorboard.commands.common import add_database_option, open_for_reading
 from tumorboard.domain.dates import parse_iso_date
 from tumorboard.domain.meeting import MeetingError
 from tumorboard.private_files import write_private
-from tumorboard.services.quality_audit import CSV_FIELDS, QualityAudit, QualityAuditService
+from tumorboard.services.quality_audit import QualityAudit, QualityAuditService, report_pdf
 from tumorboard.store import StoreError
 
 
@@ -63,27 +60,12 @@ def run_audit(args: argparse.Namespace) -> int:
         db.close()
     if args.pdf:
         _write_pdf(result, Path(args.pdf))
-    sys.stdout.write(as_csv(result) if args.format == "csv" else as_json(result))
+    sys.stdout.write(result.csv_text() if args.format == "csv" else result.json_text())
     return EXIT_OK
 
 
-def as_json(result: QualityAudit) -> str:
-    return json.dumps(result.document(), indent=2, ensure_ascii=False) + "\n"
-
-
-def as_csv(result: QualityAudit) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(result.csv_rows())
-    return out.getvalue()
-
-
 def _write_pdf(result: QualityAudit, path: Path) -> None:
-    from tumorboard.reports.audit_pdf import render_audit_report
-    from tumorboard.services.quality_audit import report_data
-
-    pdf = render_audit_report(report_data(result))
+    pdf = report_pdf(result)
     try:
         write_private(path, pdf)
     except OSError as exc:

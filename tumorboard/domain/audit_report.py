@@ -56,9 +56,9 @@ def concordance(decisions: Sequence[AuditItem]) -> Chart:
                 _where(concordant=True))]
     for reason in DeviationReason:
         count = sum(1 for d in decisions if not d.concordant and d.deviation_reason == reason.value)
-        bars.append(Bar(f"Deviates: {reason.label.lower()}", count, count,
+        bars.append(Bar(reason.label, count, count,
                         _where(concordant=False, deviation_reason=reason.value)))
-    return Chart("concordance", "Concordance with the guideline and reasons for deviating", tuple(bars))
+    return Chart("concordance", "Follows the guideline, or the reason for deviating", tuple(bars))
 
 
 def implementation(decisions: Sequence[AuditItem]) -> Chart:
@@ -128,6 +128,37 @@ def behind(bar: Bar, items: Sequence[AuditItem]) -> list[AuditItem]:
     if bar.select is not None:
         return [i for i in items if bar.select(i)]
     return [i for i in items if i.meeting_id in bar.meetings]
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f} %"
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def summary_lines(f: dict[str, Any]) -> list[tuple[str, str]]:
+    """The figures in words, as the Audit tab shows them and the report prints them (– = null)."""
+    imp, ref = f["implementation"], f["days_referral_to_first_mdt"]
+    wait = f["days_decision_to_treatment"]
+    return [
+        ("Meetings signed off in the period", str(f["meetings"])),
+        ("Cases on the agenda", f"{f['agenda_items']}: discussed {f['discussed']}, listed not "
+                                f"discussed {f['listed_not_discussed']}, carried over {f['carried_over']}"),
+        ("Decisions", str(f["decisions"])),
+        ("Follow the guideline recommendation", f"{f['concordant']} ({_pct(f['concordance_rate'])})"),
+        ("Deviate from it", str(f["deviating"])),
+        ("Meetings with quorum only by the chair's override", str(f["quorum_overrides"])),
+        ("Implementation checked", f"{imp['checked']}: fully {imp['full']}, partly {imp['partial']}, "
+                                   f"not done {imp['not_done']}; not yet checked {imp['pending']}"),
+        ("Carried out, fully or partly (of those checked)", _pct(imp["rate"])),
+        ("Days from referral to first MDT discussion",
+         f"n {ref['n']}, median {_num(ref['median'])}, p90 {_num(ref['p90'])}"),
+        ("Days from decision to treatment",
+         f"n {wait['n']}, median {_num(wait['median'])}, p90 {_num(wait['p90'])}"),
+        ("Treatment started within 31 days", _pct(wait["within_31_days_rate"])),
+    ]
 
 
 @dataclass(frozen=True, slots=True)

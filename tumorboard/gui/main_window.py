@@ -32,6 +32,7 @@ from tumorboard.domain.changes import Changes
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.vocab import SUBTYPE_FILTERS
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
+from tumorboard.gui.audit.audit_tab import AuditTab
 from tumorboard.gui.case.case_view import CaseView
 from tumorboard.gui.home.dashboard import Dashboard
 from tumorboard.gui.home.worklist_model import WorklistModel
@@ -49,6 +50,7 @@ from tumorboard.services.accounts import AccountService
 from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
 from tumorboard.services.meetings import MeetingService
+from tumorboard.services.quality_audit import QualityAuditService
 from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
 
 WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
@@ -136,6 +138,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(worklist_page, "Worklist")
         self.meetings_tab = MeetingsTab(meetings, self.today)
         self.tabs.addTab(self.meetings_tab, "Meetings")
+        self.audit_tab = AuditTab(QualityAuditService(meetings.db, user=meetings.user) if meetings else None,
+                                  self.boards, self.today, self.notice)
+        self.tabs.addTab(self.audit_tab, "Audit")
         self.case_view = CaseView(self.today)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
@@ -179,6 +184,7 @@ class MainWindow(QMainWindow):
         self.meetings_tab.open_requested.connect(self._on_meetings_tab_open_requested)
         self.meetings_tab.room_requested.connect(self._on_meetings_tab_room_requested)
         self.meetings_tab.created.connect(self._on_meetings_tab_open_requested)
+        self.audit_tab.case_requested.connect(self.open_case)
         self._pending = Changes()
         self._refresh_soon = QTimer(self)
         self._refresh_soon.setSingleShot(True)

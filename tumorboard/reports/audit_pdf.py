@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
-from tumorboard.domain.audit_report import NON_IMPLEMENTATION_LABELS, AuditReport, Chart
+from tumorboard.domain.audit_report import NON_IMPLEMENTATION_LABELS, AuditReport, Chart, summary_lines
 from tumorboard.domain.meeting import DeviationReason, Discipline, NonImplementationReason
 from tumorboard.reports.audit_charts import bar_drawing, column_drawing
 from tumorboard.reports.blocks import boxed
@@ -39,12 +39,6 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f} %"
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:g}"
-
-
 def _board(r: AuditReport) -> str:
     return r.board or "All boards"
 
@@ -64,25 +58,8 @@ def _table(rows: Sequence[Sequence[str]], widths: Sequence[float], header: bool 
 
 def _figures(r: AuditReport) -> list[Flowable]:
     f, st = r.figures, styles()
-    imp, ref, wait = f["implementation"], f["days_referral_to_first_mdt"], f["days_decision_to_treatment"]
-    rows = [
-        ("Figure", "Value"),
-        ("Meetings signed off in the period", str(f["meetings"])),
-        ("Cases on the agenda", f"{f['agenda_items']}: discussed {f['discussed']}, listed not discussed "
-                                f"{f['listed_not_discussed']}, carried over {f['carried_over']}"),
-        ("Decisions", str(f["decisions"])),
-        ("Follow the guideline recommendation", f"{f['concordant']} ({_pct(f['concordance_rate'])})"),
-        ("Deviate from it", str(f["deviating"])),
-        ("Meetings with quorum only by the chair's override", str(f["quorum_overrides"])),
-        ("Implementation checked", f"{imp['checked']}: fully {imp['full']}, partly {imp['partial']}, "
-                                   f"not done {imp['not_done']}; not yet checked {imp['pending']}"),
-        ("Carried out, fully or partly (of those checked)", _pct(imp["rate"])),
-        ("Days from referral to first MDT discussion",
-         f"n {ref['n']}, median {_num(ref['median'])}, p90 {_num(ref['p90'])}"),
-        ("Days from decision to treatment",
-         f"n {wait['n']}, median {_num(wait['median'])}, p90 {_num(wait['p90'])}"),
-        ("Treatment started within 31 days", _pct(wait["within_31_days_rate"])),
-    ]
+    imp = f["implementation"]
+    rows = [("Figure", "Value"), *summary_lines(f)]
     out: list[Flowable] = [para("The figures", st.h1), _table(rows, [80 * mm, FRAME_WIDTH - 80 * mm])]
     reasons = [("Reason for deviating", "Decisions")] + [
         (reason.label, str(f["deviation_reasons"][reason.value])) for reason in DeviationReason]

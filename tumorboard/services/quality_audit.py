@@ -3,6 +3,9 @@ Audit tab and the annual report share. Reading only; figures from ``domain.quali
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -70,6 +73,16 @@ class QualityAudit:
         return {"period": {"from": self.start.isoformat(), "to": self.end.isoformat()},
                 "board": self.board, **self.figures}
 
+    def json_text(self) -> str:
+        return json.dumps(self.document(), indent=2, ensure_ascii=False) + "\n"
+
+    def csv_text(self) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.csv_rows())
+        return out.getvalue()
+
     def csv_rows(self) -> list[dict[str, str]]:
         """One row per decision with the fields the figures come from (no patient identifiers),
         so an auditor can redo the figures in a spreadsheet."""
@@ -116,6 +129,13 @@ class QualityAuditService:
             items = uow.quality_audit.items(start, end, board_id)
         return QualityAudit(start, end, record.name if record else None, tuple(meetings), tuple(items),
                             self.now())
+
+
+def report_pdf(result: QualityAudit) -> bytes:
+    """The annual audit report (PDF) of ``result``."""
+    from tumorboard.reports.audit_pdf import render_audit_report
+
+    return render_audit_report(report_data(result))
 
 
 def report_data(result: QualityAudit) -> AuditReport:
