@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from datetime import date, timedelta
+from pathlib import Path
 from statistics import median
 from typing import Any
 
@@ -15,6 +16,8 @@ from scenarios.audit_year import BOARD, EMPTY_BOARD, Scenario, build
 
 from tumorboard.cli import main
 from tumorboard.domain.meeting import MeetingError
+from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME
+from tumorboard.services.demo import populate_demo
 from tumorboard.services.quality_audit import QualityAuditService
 from tumorboard.store import Database
 
@@ -65,6 +68,7 @@ def test_every_figure_of_the_scenario_as_worked_out_by_hand(db: Database, scenar
         "pathology": pytest.approx(2 / 3), "specialist_nursing": 0.0,
         "coordination": pytest.approx(2 / 3)}
     assert got["ruleset_versions"] == {scenario.ruleset: 5}
+    assert "decision support, not decision making" in got["disclaimer"]
     amended = [d for d in result.decisions if d.amended]
     assert [(d.mrn, d.amended) for d in amended] == [("AUD-5", ("concordant", "deviation_reason"))]
 
@@ -174,3 +178,21 @@ def test_cli_refusals_exit_non_zero_naming_the_option(capsys: pytest.CaptureFixt
     code, out, _ = _cli(capsys, db_url, "--from", "2026-01-01", "--to", "2026-12-31")
     assert code == 0 and json.loads(out)["meetings"] == 0 and json.loads(out)["board"] is None
     assert date.fromisoformat(json.loads(out)["period"]["to"]) == date(2026, 12, 31)
+
+
+def test_once_there_are_accounts_the_audit_needs_a_sign_in(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("TUMORBOARD_USER", "TUMORBOARD_PASSWORD", "TUMORBOARD_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    path = tmp_path / "department.sqlite3"
+    db = Database.open(str(path))
+    try:
+        populate_demo(db)  # accounts, a board, a signed meeting
+    finally:
+        db.close()
+    period = ["--from", "2000-01-01", "--to", "2100-12-31"]
+    code, out, err = _cli(capsys, str(path), *period)
+    assert code == 2 and err.startswith("error: --user:") and out == ""
+    monkeypatch.setenv("TUMORBOARD_PASSWORD", DEMO_PASSWORD)
+    code, out, _ = _cli(capsys, str(path), *period, "--user", DEMO_USERNAME)
+    assert code == 0 and json.loads(out)["meetings"] >= 1

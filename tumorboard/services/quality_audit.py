@@ -69,9 +69,10 @@ class QualityAudit:
         return tuple(i for i in self.items if i.decision_id is not None)
 
     def document(self) -> dict[str, Any]:
-        """The JSON document: the period, the board (null = every board) and every figure."""
+        """The JSON document: the period, the board (null = every board), every figure, and the
+        decision-support disclaimer every document of the app carries."""
         return {"period": {"from": self.start.isoformat(), "to": self.end.isoformat()},
-                "board": self.board, **self.figures}
+                "board": self.board, **self.figures, "disclaimer": DISCLAIMER}
 
     def json_text(self) -> str:
         return json.dumps(self.document(), indent=2, ensure_ascii=False) + "\n"
