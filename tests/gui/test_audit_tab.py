@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCharts import QAbstractBarSeries
+from PySide6.QtCharts import QAbstractBarSeries, QScatterSeries
 from pytestqt.qtbot import QtBot
 from scenarios.audit_year import BOARD, Scenario, build
 
@@ -77,9 +77,12 @@ def test_each_chart_opens_the_cases_behind_the_bar_clicked(qtbot: QtBot,
     # The waiting times: weeks 28-34 (AUD-5, 31 days) is the fifth column.
     _bar_set(tab, "waiting").clicked.emit(4)
     assert [tab.dialog.model.item(r).mrn for r in range(tab.dialog.model.rowCount())] == ["AUD-5"]
-    # Cases per meeting: the first meeting's four cases; attendance opens the meetings' cases.
-    _bar_set(tab, "cases").clicked.emit(0)
-    assert tab.dialog.model.rowCount() == 4
+    # Cases per meeting, on a date axis: clicking the first meeting's point lists its four cases.
+    points = next(s for s in tab.chart_views["cases"].chart().series() if isinstance(s, QScatterSeries))
+    assert [points.at(i).y() for i in range(points.count())] == [4, 2, 1]
+    points.clicked.emit(points.at(0))
+    assert sorted(tab.dialog.model.item(r).mrn for r in range(tab.dialog.model.rowCount())) == [
+        "AUD-1", "AUD-2", "AUD-3", "AUD-4"]
     for chart in tab.charts:
         for n, bar in enumerate(chart.bars):
             dialog = tab.cases_behind(chart.key, n)

@@ -65,8 +65,9 @@ def column_drawing(chart: Chart, width: float, height: float = 48 * mm, *,
         if bar.count:
             d.add(Rect(x + slot * 0.12, bottom, slot * 0.76, bar.count * scale, fillColor=NAVY,
                        strokeColor=None))
-            d.add(String(x + slot / 2, bottom + bar.count * scale + 0.8 * mm, str(bar.count),
-                         fontName=BOLD, fontSize=6.5, fillColor=INK, textAnchor="middle"))
+            if n <= 26:  # a year of weekly meetings: the axis reads better than 52 crowded numbers
+                d.add(String(x + slot / 2, bottom + bar.count * scale + 0.8 * mm, str(bar.count),
+                             fontName=BOLD, fontSize=6.5, fillColor=INK, textAnchor="middle"))
         if i % step == 0:
             d.add(String(x + slot / 2, bottom - 3.5 * mm, bar.label, fontName=REGULAR, fontSize=6,
                          fillColor=MUTED, textAnchor="middle"))

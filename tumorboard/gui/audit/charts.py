@@ -3,17 +3,21 @@ annual report draws the same bars with ReportLab). Clicking a bar asks for the c
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
     QChart,
     QChartView,
+    QDateTimeAxis,
     QHorizontalBarSeries,
     QLineSeries,
+    QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QMargins, Qt, QTime, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -43,7 +47,9 @@ class AuditChartView(QChartView):
         qchart.legend().hide()
         qchart.setMargins(QMargins(4, 4, 4, 4))
         qchart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        if chart.key in ("waiting", "cases"):
+        if chart.key == "cases":
+            self._over_time(qchart, chart)
+        elif chart.key == "waiting":
             self._columns(qchart, chart)
         else:
             self._rows(qchart, chart)
@@ -80,8 +86,40 @@ class AuditChartView(QChartView):
         qchart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis)
 
+    def _over_time(self, qchart: QChart, chart: Chart) -> None:
+        """Cases per meeting on a date axis (a year of weekly meetings stays legible); clicking a
+        meeting's point asks for its cases."""
+        days = [date.fromisoformat(b.label) for b in chart.bars]
+        stamps = [float(QDateTime(QDate(d.year, d.month, d.day), QTime(12, 0)).toMSecsSinceEpoch())
+                  for d in days]
+        line, points = QLineSeries(), QScatterSeries()
+        line.setColor(BAR)
+        points.setColor(BAR)
+        points.setMarkerSize(9)
+        for x, bar in zip(stamps, chart.bars, strict=True):
+            line.append(x, bar.count)
+            points.append(x, bar.count)
+        points.clicked.connect(lambda p: self.bar_clicked.emit(
+            self.key, min(range(len(stamps)), key=lambda i: abs(stamps[i] - p.x()))))
+        qchart.addSeries(line)
+        qchart.addSeries(points)
+        axis_x = QDateTimeAxis()
+        axis_x.setFormat("yyyy-MM-dd")
+        axis_x.setTickCount(min(max(len(days), 2), 6))
+        if days:
+            pad = 3 * 86_400_000
+            axis_x.setRange(QDateTime.fromMSecsSinceEpoch(int(stamps[0] - pad)),
+                            QDateTime.fromMSecsSinceEpoch(int(stamps[-1] + pad)))
+        qchart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        axis_y = _count_axis(max([b.count for b in chart.bars] + [1]))
+        axis_y.setTitleText(chart.unit)
+        qchart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        for series in (line, points):
+            series.attachAxis(axis_x)
+            series.attachAxis(axis_y)
+
     def _columns(self, qchart: QChart, chart: Chart) -> None:
-        """Vertical columns (weeks of waiting, or meetings in date order), the target line dashed."""
+        """Vertical columns (weeks of waiting), the target line dashed."""
         values = [float(b.count) for b in chart.bars]
         series = QBarSeries()
         series.append(self._bar_set(chart, values))
