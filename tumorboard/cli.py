@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "users": "users",
     "referral": "referral",
     "actions": "actions",
+    "audit": "audit",
 }
 
 EXIT_OK = 0

@@ -34,6 +34,7 @@ from tumorboard.domain.users import Permission, User
 from tumorboard.domain.vocab import SUBTYPE_FILTERS
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
 from tumorboard.gui.actions.actions_view import ActionsView
+from tumorboard.gui.audit.audit_tab import AuditTab
 from tumorboard.gui.case.case_view import CaseView
 from tumorboard.gui.case.referral_form import ReferralDialog
 from tumorboard.gui.home.dashboard import Dashboard
@@ -56,6 +57,7 @@ from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
 from tumorboard.services.home import home_lists
 from tumorboard.services.meetings import MeetingService
 from tumorboard.services.patient_record import mdt_record
+from tumorboard.services.quality_audit import QualityAuditService
 from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
 
 WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
@@ -152,6 +154,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.meetings_tab, "Meetings")
         self.actions_view = ActionsView(self.action_service)
         self.tabs.addTab(self.actions_view, "Actions")
+        self.audit_tab = AuditTab(QualityAuditService(meetings.db, user=meetings.user) if meetings else None,
+                                  self.boards, self.today, self.notice)
+        self.tabs.addTab(self.audit_tab, "Audit")
         self.case_view = CaseView(self.today)
         self.case_view.hide()  # with no case open, Home has the whole width
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -197,6 +202,7 @@ class MainWindow(QMainWindow):
         self.meetings_tab.open_requested.connect(self._on_meetings_tab_open_requested)
         self.meetings_tab.room_requested.connect(self._on_meetings_tab_room_requested)
         self.meetings_tab.created.connect(self._on_meetings_tab_open_requested)
+        self.audit_tab.case_requested.connect(self.open_case)
         self._pending = Changes()
         self._refresh_soon = QTimer(self)
         self._refresh_soon.setSingleShot(True)

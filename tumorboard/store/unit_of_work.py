@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from tumorboard.domain.changes import Changes
 from tumorboard.store.actions import ActionRepository
 from tumorboard.store.meetings import MeetingRepository
+from tumorboard.store.quality_audit import QualityAuditRepository
 from tumorboard.store.repositories import AuditRepository, CaseRepository
 from tumorboard.store.settings import SettingsRepository
 from tumorboard.store.signing_keys import SigningKeyRepository
@@ -41,6 +42,7 @@ class UnitOfWork:
     settings: SettingsRepository
     audit_log: AuditRepository
     signing_keys: SigningKeyRepository
+    quality_audit: QualityAuditRepository
     session: Session
 
     def __init__(self, db: Database, actor: str | None) -> None:
@@ -73,6 +75,7 @@ class UnitOfWork:
         self.settings = SettingsRepository(self.session)
         self.audit_log = AuditRepository(self.session)
         self.signing_keys = SigningKeyRepository(self.session)
+        self.quality_audit = QualityAuditRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
