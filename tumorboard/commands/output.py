@@ -10,15 +10,12 @@ lists inside a cell are joined with "; ".
 from __future__ import annotations
 
 import argparse
-import csv
-import dataclasses
-import io
 import json
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime
-from enum import Enum
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from tumorboard.interop.tabular import csv_text, jsonable
 
 TEXT, JSON, CSV = "text", "json", "csv"
 
@@ -32,49 +29,12 @@ def add_format_option(parser: argparse.ArgumentParser, *, csv_too: bool = False,
                              + "".join(f", {e}" for e in extra))
 
 
-def jsonable(value: Any) -> Any:
-    """Plain JSON values for a record: dataclasses, enums, dates, tuples and mappings."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    return value
-
-
 def json_text(value: Any) -> str:
     return json.dumps(jsonable(value), ensure_ascii=False, indent=2) + "\n"
 
 
 def print_json(value: Any) -> None:
     sys.stdout.write(json_text(value))
-
-
-def _cell(value: Any) -> str:
-    value = jsonable(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "; ".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return out.getvalue()
 
 
 def print_records(args: argparse.Namespace, records: Sequence[Mapping[str, Any]],
