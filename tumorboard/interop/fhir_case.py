@@ -23,7 +23,7 @@ def ids_for(mrn: str) -> dict[str, str]:
 
 
 def _meta(name: str) -> dict[str, Any]:
-    return {"meta": {"profile": [codes.profile(name)]}}
+    return codes.meta(name)
 
 
 def patient(case: Case) -> Resource:

@@ -28,6 +28,15 @@ def profile(name: str) -> str:
     return url
 
 
+def meta(name: str) -> dict[str, Any]:
+    """``meta.profile`` naming the mCODE profile a resource is shaped after, once the table says
+    the bundle conforms (``claim_profiles``); until then nothing is claimed (a receiving server
+    that validates profiles would refuse a claim the resource does not meet)."""
+    if not table().get("claim_profiles", False):
+        return {}
+    return {"meta": {"profile": [profile(name)]}}
+
+
 def extension_url(name: str) -> str:
     url: str = table()["extensions"][name]["url"]
     return url

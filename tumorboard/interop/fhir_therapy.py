@@ -48,7 +48,7 @@ def _medication(case: Case, number: int, therapy: Therapy) -> Resource:
     out: Resource = {
         "resourceType": "MedicationAdministration",
         "id": resource_id(case.patient.mrn, "therapy", number),
-        "meta": {"profile": [codes.profile("medication_administration")]},
+        **codes.meta("medication_administration"),
         "status": "completed" if therapy.end is not None else "in-progress",
         "medicationCodeableConcept": {"text": _medication_text(therapy)},
         "subject": reference(ids["patient"]),
@@ -77,7 +77,7 @@ def _procedure(case: Case, number: int, therapy: Therapy) -> Resource:
     label = {"surgical_procedure": "Surgery", "radiotherapy": "Radiotherapy", "ablation": "Ablation"}[key]
     out: Resource = {"resourceType": "Procedure", "id": resource_id(case.patient.mrn, "therapy", number)}
     if profile:
-        out["meta"] = {"profile": [codes.profile(profile)]}
+        out.update(codes.meta(profile))
     ongoing = therapy.kind is TherapyKind.RADIOTHERAPY and therapy.end is None
     out.update({
         "status": "in-progress" if ongoing else "completed",
@@ -120,7 +120,7 @@ def disease_status(case: Case) -> list[Resource]:
         obs: Resource = {
             "resourceType": "Observation",
             "id": resource_id(case.patient.mrn, "recist", number, timepoint.date.isoformat()),
-            "meta": {"profile": [codes.profile("disease_status")]},
+            **codes.meta("disease_status"),
             "extension": [{"url": codes.extension_url("disease_status_evidence_type"),
                            "valueCodeableConcept": codes.concept("imaging")}],
             "status": "final",

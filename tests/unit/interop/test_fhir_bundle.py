@@ -135,6 +135,9 @@ def test_each_shared_example_gives_a_valid_bundle_with_the_codes_in_place(doc: d
     assert out["resourceType"] == "Bundle" and out["type"] == "collection"
     _check_case(doc, out)
     assert _bundle_of(doc) == out  # the same case gives the same ids (a receiver sees an update)
+    # No mCODE profile is claimed until the bundle passes the HL7 validator (the code table says so).
+    assert fhir_codes.table()["claim_profiles"] is False
+    assert not [e for e in out["entry"] if "meta" in e["resource"]]
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None,
