@@ -78,7 +78,18 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for module_name in modules:
         importlib.import_module(f"tumorboard.commands.{module_name}").register(sub)
+    _with_exit_codes(parser)
     return parser
+
+
+def _with_exit_codes(parser: argparse.ArgumentParser) -> None:
+    """Every command's --help ends with the exit codes (the same for all of them)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if child.epilog is None:
+                    child.epilog = exit_codes_epilog()
+                _with_exit_codes(child)
 
 
 def full_parser() -> argparse.ArgumentParser:

@@ -286,6 +286,10 @@ def test_the_codes_are_documented_in_the_help(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     for code in EXIT_CODES:
         assert f"{code} " in out
+    with pytest.raises(SystemExit):
+        main(["decisions", "list", "--help"])
+    sub_help = capsys.readouterr().out
+    assert "exit codes: 0 success" in sub_help and "4 conflict" in sub_help
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for code, _ in EXIT_CODES.items():
         assert f"| {code} |" in readme
