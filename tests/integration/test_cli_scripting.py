@@ -215,6 +215,10 @@ def test_exit_0_ok_and_2_invalid_input(capsys: pytest.CaptureFixture[str], demo:
     assert code == 2 and out == "" and err.startswith("error: --from: ")
     code, _, err = run(capsys, "meetings", "show", "999", "--database", demo)
     assert code == 2 and "999" in err  # refused: no such meeting
+    code, out, err = run(capsys, "minutes", "1", "--format", "fhir", "--pseudonymise", "--database", demo)
+    assert code == 2 and out == "" and err.startswith("error: --format fhir: ")
+    code, out, err = run(capsys, "export", "DEMO-0014", "DEMO-0015", "--database", demo)
+    assert code == 2 and out == "" and err.startswith("error: MRN: a case document holds one case")
 
 
 def test_exit_1_internal_error_and_a_file_that_cannot_be_written(

@@ -366,6 +366,9 @@ def run_minutes(args: argparse.Namespace) -> int:
         raise CliError("MEETING_ID: name the meeting whose minutes to write (or --verify FILE to check "
                        "a PDF)")
     if args.format == "fhir":
+        if args.pseudonymise or args.signed_original:
+            raise CliError("--format fhir: the FHIR bundle names the patients and is not the signed PDF; "
+                           "drop --pseudonymise and --signed-original")
         from tumorboard.commands.fhir_export import run_meeting_fhir
 
         return run_meeting_fhir(args, _meeting_id(args.meeting_id))
