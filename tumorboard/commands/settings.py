@@ -8,6 +8,7 @@ from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
 from tumorboard.commands.common import add_database_option, open_database, signed_in_user
+from tumorboard.commands.output import add_format_option, print_records
 from tumorboard.services.cases import CaseService
 from tumorboard.services.settings import LIMITS, SettingsError, SettingsService
 from tumorboard.store import StoreError
@@ -21,6 +22,7 @@ def register(sub: Any) -> None:
     p.add_argument("name", nargs="?", choices=list(LIMITS))
     p.add_argument("value", nargs="?")
     add_database_option(p)
+    add_format_option(p)
     p.set_defaults(handler=run_settings)
 
 
@@ -40,14 +42,16 @@ def run_settings(args: argparse.Namespace) -> int:
             current = service.save(replace(current, **{args.name: int(args.value)}))
             # The worklist follows the new policy at once.
             CaseService(db, actor="cli", user=service.user).refresh_derived()
-        for f in fields(current):
-            if f.name not in LIMITS:  # the version read with the settings: not a setting
-                continue
-            print(f"{f.name}\t{asdict(current)[f.name]}\t{LIMITS[f.name][2]}")
+        values = asdict(current)
+        # The version read with the settings is not a setting.
+        records = [{"name": f.name, "value": values[f.name], "meaning": LIMITS[f.name][2]}
+                   for f in fields(current) if f.name in LIMITS]
     except SettingsError as exc:
         raise CliError(str(exc)) from None
     except StoreError as exc:
         raise CliError(f"database: {exc}") from None
     finally:
         db.close()
+    print_records(args, records, ("name", "value", "meaning"),
+                  lambda r: f"{r['name']}\t{r['value']}\t{r['meaning']}")
     return EXIT_OK

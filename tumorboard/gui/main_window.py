@@ -262,6 +262,9 @@ class MainWindow(QMainWindow):
                                    "Add and list user accounts (administrators)")
         self.act_accounts.setEnabled(False)
         file_menu.insertAction(self.act_quit, self.act_accounts)
+        from tumorboard.gui.worklist_csv import add_csv_export
+
+        self.act_export_csv = add_csv_export(self, file_menu, self.act_refresh)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_about)
         toolbar = self.addToolBar("Main")
