@@ -74,9 +74,39 @@ def main() -> None:
         app.processEvents()
         window.grab().save(str(OUT / "case-recommendation.png"))
         window.case_view.editor.setFocus()
+        record_screens(app, window)
         meeting_screens(app, window)
         db.close()
     print(f"screenshots written to {OUT}")
+
+
+def record_screens(app: object, window: object) -> None:
+    """A patient's MDT record, the actions across meetings, a new referral and Home on a
+    1366x768 laptop screen."""
+    from tumorboard.gui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.open_case("DEMO-0014")
+    window.case_view.tabs.setCurrentWidget(window.case_view.mdt_record)
+    settle(app)
+    window.grab().save(str(OUT / "case-mdt-record.png"))
+    window.case_view.tabs.setCurrentIndex(0)
+    window.tabs.setCurrentWidget(window.actions_view)
+    settle(app)
+    window.grab().save(str(OUT / "actions.png"))
+    referral = window.new_referral()
+    assert referral is not None
+    referral.register()  # a blank form: each required field says so under itself
+    settle(app)
+    referral.grab().save(str(OUT / "new-referral.png"))
+    referral.reject()
+    window.close_case()
+    size = window.size()
+    window.resize(1366, 768)
+    settle(app)
+    window.grab().save(str(OUT / "home-1366x768.png"))
+    window.resize(size)
+    settle(app)
 
 
 def meeting_screens(app: object, window: object) -> None:

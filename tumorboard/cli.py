@@ -14,7 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from tumorboard import __version__
-from tumorboard.domain.users import AccessDenied
+from tumorboard.commands.exit_codes import (
+    EXIT_FAILURE,
+    EXIT_INVALID,
+    EXIT_OK,
+    exit_code_for,
+    exit_codes_epilog,
+)
 
 # Subcommand name -> module under tumorboard.commands that registers it.
 COMMANDS: dict[str, str] = {
@@ -29,29 +35,40 @@ COMMANDS: dict[str, str] = {
     "settings": "settings",
     "users": "users",
     "referral": "referral",
+    "actions": "actions",
+    "audit": "audit",
+    "cases": "worklist",
+    "decisions": "decisions",
+    "completion": "completion",
     "agenda": "agenda",
     "letters": "letters",
     "send": "send",
     "attendance": "attendance",
 }
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_INVALID = 2
+__all__ = ["EXIT_FAILURE", "EXIT_INVALID", "EXIT_OK", "CliError", "main"]
 
 
 class CliError(Exception):
-    """A refusal to show the user as one line on standard error, then exit with ``code``."""
+    """A refusal to show the user as one line on standard error, then exit with ``code``.
 
-    def __init__(self, message: str, code: int = EXIT_INVALID) -> None:
+    Without an explicit ``code`` the exit code follows what it was raised from (commands/exit_codes:
+    a refused sign-in 3, another person's change 4, any other refusal 2)."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
         super().__init__(message)
-        self.code = code
+        self.explicit_code = code
+
+    @property
+    def code(self) -> int:
+        return exit_code_for(self, default=EXIT_INVALID)
 
 
 def _parser(command: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tumorboard",
         description="Tumor board (MDT) case tracking, guideline recommendations and minutes.",
+        epilog=exit_codes_epilog(),
     )
     parser.add_argument("--version", action="version", version=f"tumorboard {__version__}")
     parser.add_argument(
@@ -68,7 +85,23 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for module_name in modules:
         importlib.import_module(f"tumorboard.commands.{module_name}").register(sub)
+    _with_exit_codes(parser)
     return parser
+
+
+def _with_exit_codes(parser: argparse.ArgumentParser) -> None:
+    """Every command's --help ends with the exit codes (the same for all of them)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if child.epilog is None:
+                    child.epilog = exit_codes_epilog()
+                _with_exit_codes(child)
+
+
+def full_parser() -> argparse.ArgumentParser:
+    """Every command's parser (for shell completion)."""
+    return _parser(None)
 
 
 def _first_command(argv: Sequence[str]) -> str | None:
@@ -95,19 +128,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
-    except AccessDenied as exc:  # a service refused: the signed-in user's role does not allow it
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # the last resort: a user sees one line, a developer can ask for more
+        return exit_code_for(exc)
+    except Exception as exc:
+        code = exit_code_for(exc)
+        if code != EXIT_FAILURE:  # a service's refusal (a role not allowed, another's change...)
+            print(f"error: {exc}", file=sys.stderr)
+            return code
+        # The last resort: a user sees one line, a developer can ask for more.
         if os.environ.get("TUMORBOARD_DEBUG"):
             raise
         print(f"error: internal error ({type(exc).__name__}): {exc}. Nothing was changed by the "
               "failed step; please report it (set TUMORBOARD_DEBUG=1 to see the details)",
               file=sys.stderr)
         return EXIT_FAILURE
+
+
+def gui_main() -> int:
+    """``tumorboard-gui``, installed as a GUI script: on Windows it opens no console window. The
+    same options as ``tumorboard`` (``--demo``, ``--database``); with no command it is the app."""
+    return main()
 
 
 if __name__ == "__main__":

@@ -223,3 +223,18 @@ def test_the_daily_check_finds_an_index_corruption_and_refuses_changes(
         window.close()
         db.close()
 
+
+
+def test_cancel_at_sign_in_exits_quietly_with_code_0_and_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], qtbot: QtBot) -> None:
+    from tumorboard.gui import app
+    from tumorboard.gui.accounts import login
+    from tumorboard.services.accounts import AccountService
+    from tumorboard.store import Database
+
+    db = Database.open(str(tmp_path / "x.sqlite3"))
+    AccountService(db).create_first_admin("admin", "Administrator", "correct horse battery")
+    db.close()
+    monkeypatch.setattr(login.LoginDialog, "exec", lambda self: 0)
+    assert app.run_app(database=str(tmp_path / "x.sqlite3")) == 0
+    assert "sign-in cancelled" in capsys.readouterr().err

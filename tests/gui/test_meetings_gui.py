@@ -650,8 +650,9 @@ def test_dashboard_lists_implementation_checks_and_records_an_outcome(
         qtbot: QtBot, window: MainWindow, meetings: MeetingService) -> None:
     dashboard = window.dashboard
     assert dashboard.follow_up_box.isVisibleTo(window) and dashboard.follow_ups.rowCount() == 4
-    first = dashboard.follow_ups.index(0)
-    assert "DEMO-0014" in first.data() and "Systemic therapy" in first.data()
+    first = dashboard.follow_ups.index(0, 0)
+    row = [dashboard.follow_ups.index(0, c).data() for c in range(dashboard.follow_ups.columnCount())]
+    assert "DEMO-0014" in row and "Systemic therapy" in row
     assert not dashboard.record_outcome.isEnabled()
     dashboard.follow_up_view.activated.emit(first)
     assert window.case_view.record is not None and window.case_view.record.case.patient.mrn == "DEMO-0014"

@@ -12,15 +12,15 @@ from pytestqt.qtbot import QtBot
 
 from tumorboard.casedoc import case_from_document
 from tumorboard.gui.case.case_view import CaseView
-from tumorboard.gui.home.dashboard import CaseListModel
+from tumorboard.gui.home.dashboard import CASE_COLUMNS, HomeTableModel
 from tumorboard.gui.home.worklist_model import WorklistModel
 from tumorboard.gui.main_window import MainWindow
 from tumorboard.gui.recommendation.recommendation_panel import RecommendationPanel
 from tumorboard.gui.timeline.timeline import CaseTimeline
-from tumorboard.gui.timeline.timeline_layout import Kind
 from tumorboard.recommend import evaluate, recommendation_to_document
 from tumorboard.services.cases import CaseService, WorklistQuery
 from tumorboard.services.demo import build_demo_cases
+from tumorboard.timeline.layout import Kind
 
 TODAY = date(2026, 11, 28)  # the same day the demo fixture uses
 
@@ -39,8 +39,8 @@ def test_item_models_pass_the_model_tester(qtmodeltester: Any, service: CaseServ
     qtmodeltester.check(model)
     model.sort(3, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
-    lists = CaseListModel()
-    lists.set_items([("DEMO-0001", "Ada Demo")])
+    lists = HomeTableModel(CASE_COLUMNS["overdue"])
+    lists.set_items(service.worklist(WorklistQuery(limit=3)))
     qtmodeltester.check(lists)
 
 

@@ -12,7 +12,9 @@ from PySide6.QtGui import QImage
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ["home", "worklist", "case-overdue", "case-recommendation", "meetings", "meeting-planner",
-           "meeting-room", "meeting-room-signed", "minutes-preview"]
+           "meeting-room", "meeting-room-signed", "minutes-preview", "case-mdt-record", "actions"]
+# Drawn at their own size: a dialog, and Home on a laptop screen.
+SIZED = {"new-referral": (600, 500), "home-1366x768": (1366, 768)}
 
 
 @pytest.mark.slow
@@ -24,3 +26,6 @@ def test_the_screenshot_script_draws_every_screen(tmp_path: Path) -> None:
     for name in SCREENS:
         image = QImage(str(tmp_path / f"{name}.png"))
         assert image.width() >= 1000 and image.height() >= 900, name
+    for name, (width, height) in SIZED.items():
+        image = QImage(str(tmp_path / f"{name}.png"))
+        assert image.width() >= width and image.height() >= height, name

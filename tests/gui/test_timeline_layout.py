@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tumorboard.gui.timeline import timeline_style as style
-from tumorboard.gui.timeline.timeline_layout import (
+from tumorboard.recommend import evaluate, recommendation_to_document
+from tumorboard.timeline.layout import (
     DateScale,
     Kind,
     Metrics,
@@ -24,7 +25,7 @@ from tumorboard.gui.timeline.timeline_layout import (
     month_ticks,
     ticks_collide,
 )
-from tumorboard.gui.timeline.timeline_model import (
+from tumorboard.timeline.model import (
     ROW_BONE,
     ROW_LOCAL,
     ROW_SYSTEMIC,
@@ -34,7 +35,6 @@ from tumorboard.gui.timeline.timeline_model import (
     TimelineModel,
     build_model,
 )
-from tumorboard.recommend import evaluate, recommendation_to_document
 
 # A fixed-pitch stand-in for font metrics: 7 px per character, 16 px lines.
 METRICS = Metrics(16.0, lambda text: 7.0 * len(text))
@@ -186,7 +186,7 @@ def test_response_and_therapy_colours_have_readable_letters() -> None:
 
 
 def test_layout_modules_do_not_import_qt() -> None:
-    code = ("import sys, tumorboard.gui.timeline.timeline_layout, tumorboard.gui.recommendation.recommendation_text; "
+    code = ("import sys, tumorboard.timeline.layout, tumorboard.gui.recommendation.recommendation_text; "
             "sys.exit(any(m.startswith('PySide6') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 

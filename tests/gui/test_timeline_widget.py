@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QToolTip
 from pytestqt.qtbot import QtBot
 
 from tumorboard.gui.timeline.timeline import CaseTimeline
-from tumorboard.gui.timeline.timeline_layout import Kind
 from tumorboard.recommend import recommend_document
+from tumorboard.timeline.layout import Kind
 
 
 def _timeline(qtbot: QtBot, width: int = 900) -> CaseTimeline:

@@ -195,21 +195,21 @@ def test_cli_writing_commands_sign_in_once_accounts_exist(capsys: pytest.Capture
     assert "first account of a database is its administrator" in capsys.readouterr().err
     assert main(["users", "add", "boss", "--name", "Boss", "--role", "admin", "--database", db]) == 0
     capsys.readouterr()
-    assert main(["import", *files, "--database", db]) == 2
+    assert main(["import", *files, "--database", db]) == 3
     assert "--user: this database has user accounts" in capsys.readouterr().err
     monkeypatch.setenv("TUMORBOARD_PASSWORD", PASSWORD)
     assert main(["users", "add", "clin", "--name", "Dr Clin", "--role", "clinician", "--user", "boss",
                  "--database", db]) == 0
-    assert main(["import", *files, "--user", "boss", "--database", db]) == 2
+    assert main(["import", *files, "--user", "boss", "--database", db]) == 3
     assert "may not edit cases" in capsys.readouterr().err
     assert main(["import", *files, "--user", "clin", "--database", db]) == 0
     capsys.readouterr()
-    assert main(["export", "SYN-V01", "--database", db]) == 2  # reading to a file is an export
+    assert main(["export", "SYN-V01", "--database", db]) == 3  # reading to a file is an export
     assert "--user: this database has user accounts" in capsys.readouterr().err
-    assert main(["export", "SYN-V01", "--user", "boss", "--database", db]) == 2
+    assert main(["export", "SYN-V01", "--user", "boss", "--database", db]) == 3
     assert "may not export patient data" in capsys.readouterr().err
     assert main(["export", "SYN-V01", "--user", "clin", "--database", db]) == 0
     assert '"mrn": "SYN-V01"' in capsys.readouterr().out
     monkeypatch.setenv("TUMORBOARD_PASSWORD", "wrong wrong wrong")
-    assert main(["import", *files, "--user", "clin", "--database", db]) == 2
+    assert main(["import", *files, "--user", "clin", "--database", db]) == 3
     assert "unknown username or wrong password" in capsys.readouterr().err

@@ -162,7 +162,7 @@ def test_a_replaced_signed_pdf_and_hash_are_found(signed: tuple[Database, int]) 
                for f in findings)
 
 
-def test_db_verify_exits_3_and_names_the_break(signed: tuple[Database, int],
+def test_db_verify_exits_5_and_names_the_break(signed: tuple[Database, int],
                                                capsys: pytest.CaptureFixture[str]) -> None:
     db, _ = signed
     assert main(["db", "verify", "--database", db.url]) == 0
@@ -170,7 +170,7 @@ def test_db_verify_exits_3_and_names_the_break(signed: tuple[Database, int],
     drop = ("DROP TRIGGER audit_log_no_update" if _sqlite(db)
             else "DROP TRIGGER audit_log_no_change ON audit_log")
     _sql(db, drop, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
-    assert main(["db", "verify", "--database", db.url]) == 3
+    assert main(["db", "verify", "--database", db.url]) == 5  # a check found a break: exit 5
     out = capsys.readouterr().out
     assert "BROKEN chain:" in out and "(seq 3)" in out and "BROKEN trigger:" in out
 

@@ -125,7 +125,7 @@ def test_demo_creates_thirty_cases(capsys: pytest.CaptureFixture[str], tmp_path:
     assert code == 0 and "demo database ready" in out
     # The demo database has accounts: patient data leaves it for a signed-in clinical role only.
     code, out, err = run(capsys, "export", "DEMO-0030", "--database", target)
-    assert code == 2 and out == "" and err.startswith("error: --user: this database has user accounts")
+    assert code == 3 and out == "" and err.startswith("error: --user: this database has user accounts")
     monkeypatch.setenv("TUMORBOARD_PASSWORD", DEMO_PASSWORD)
     code, out, _ = run(capsys, "export", "DEMO-0030", "--database", target, "--user", DEMO_USERNAME)
     assert code == 0 and json.loads(out)["case"]["patient"]["name"].endswith("Demo")

@@ -98,7 +98,7 @@ def test_meeting_reads_need_a_signed_in_user(capsys: pytest.CaptureFixture[str],
     args = ["meetings", command, *([meeting_id] if command == "show" else []), "--database", database,
             *(["--user", user] if user else [])]
     code, out, err = run(capsys, *args)
-    assert code == 2 and out == ""
+    assert code == 3 and out == ""  # not signed in: exit 3 (commands/exit_codes)
     assert err == refusal + "\n"
     assert shows_no_patient(out + err)
 
@@ -131,7 +131,7 @@ def test_every_command_that_shows_patient_data_needs_a_signed_in_user(
     out_dir.mkdir()
     argv = [a.format(out=out_dir, meeting=meeting_id) for a in args]
     code, out, err = run(capsys, *argv, "--database", database)
-    assert code == 2 and out == ""
+    assert code == 3 and out == ""
     assert err.startswith("error: --user: ") and err.count("\n") == 1
     assert shows_no_patient(err)
     assert not list(out_dir.iterdir())

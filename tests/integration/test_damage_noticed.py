@@ -240,16 +240,16 @@ def test_damage_found_refuses_every_change(small: Path) -> None:
         db.close()
 
 
-def test_db_check_exits_3_on_damage_and_0_when_sound(small: Path, tmp_path: Path,
+def test_db_check_exits_5_on_damage_and_0_when_sound(small: Path, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "check", "--database", str(small)]) == 0
     out = capsys.readouterr().out
     assert "no damage found" in out and "every page and index" in out
     index = flip_bit(small, "ix_cases_status", b"referred", copy_to=tmp_path / "index.sqlite3")
-    assert main(["db", "check", "--database", str(index)]) == 3
+    assert main(["db", "check", "--database", str(index)]) == 5
     assert "integrity check failed" in capsys.readouterr().out
     text = flip_bit(small, "therapies", b"letrozole", copy_to=tmp_path / "text.sqlite3")
-    assert main(["db", "check", "--database", str(text)]) == 3
+    assert main(["db", "check", "--database", str(text)]) == 5
     out = capsys.readouterr().out
     assert "therapies row id" in out and "restore a verified backup" in out
 

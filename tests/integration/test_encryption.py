@@ -70,7 +70,7 @@ def test_with_a_passphrase_the_file_is_encrypted_and_opens_with_it_only(
         Database.open(str(path))
     code = main(["export", "SYN-V01", "--database", str(path)])
     _, err = capsys.readouterr()
-    assert code == 2 and err.startswith("error: database: ") and "the key is wrong" in err
+    assert code == 3 and err.startswith("error: database: ") and "the key is wrong" in err
     assert err.count("\n") == 1 and "Traceback" not in err
     monkeypatch.delenv(KEY_ENV)
     with pytest.raises(NotATumorboardDatabase, match=f"if it is an encrypted one, give its passphrase in {KEY_ENV}"):
@@ -98,7 +98,7 @@ def test_db_encrypt_converts_a_database_and_its_backups_stay_encrypted(
     monkeypatch.setenv(KEY_ENV, PASSPHRASE)
     code = main(["db", "encrypt", "--database", str(path)])  # no sign-in: refused, nothing changed
     out, err = capsys.readouterr()
-    assert code == 2 and "--user" in err and path.read_bytes().startswith(SQLITE_MAGIC)
+    assert code == 3 and "--user" in err and path.read_bytes().startswith(SQLITE_MAGIC)
     monkeypatch.setenv("TUMORBOARD_USER", "admin")
     monkeypatch.setenv("TUMORBOARD_PASSWORD", PASSWORD)
     code = main(["db", "encrypt", "--database", str(path)])

@@ -3,7 +3,7 @@
 - Sign-off keeps the data snapshot the PDF was rendered from; copies render from it (a patient
   renamed after sign-off still reads as signed), byte-identical from one render to the next.
 - The signed PDF carries a PAdES signature by the chair's key (opened with the chair's password),
-  which pyHanko's validator accepts; one changed byte is caught (`minutes --verify` exit 3).
+  which pyHanko's validator accepts; one changed byte is caught (`minutes --verify` exit 5).
 - `db verify` catches a replaced snapshot and a signed PDF whose signature no longer validates.
 """
 
@@ -149,7 +149,7 @@ def test_minutes_verify_accepts_the_signed_original_and_catches_a_changed_byte(
     forged = tmp_path / "changed.pdf"
     forged.write_bytes(bytes(changed))
     code, out, _ = _verify_cli(capsys, signed.db, forged)
-    assert code == 3 and "NOT VERIFIED" in out
+    assert code == 5 and "NOT VERIFIED" in out
     assert "is not the hash of any signed minutes in this database" in out
     assert "signature by Dr Carla Chair: the document was changed after it was signed" in out
 

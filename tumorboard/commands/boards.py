@@ -9,6 +9,7 @@ from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
 from tumorboard.commands.common import add_database_option, open_database, open_for_reading, signed_in_user
+from tumorboard.commands.output import JSON, add_format_option, print_json, print_records
 from tumorboard.domain.meeting import DEFAULT_QUORUM, Discipline, MeetingError
 from tumorboard.services.boards import BoardService
 from tumorboard.store import StoreError
@@ -26,9 +27,11 @@ def register(sub: Any) -> None:
     c.set_defaults(handler=run_create)
     ls = bsub.add_parser("list", help="every board, its quorum and how many members")
     ls.set_defaults(handler=run_list, writes=False)
+    add_format_option(ls)
     sh = bsub.add_parser("show", help="one board: quorum and members")
     sh.add_argument("name", metavar="NAME")
     sh.set_defaults(handler=run_show, writes=False)
+    add_format_option(sh)
     rn = bsub.add_parser("rename", help="a new name for a board (signed minutes keep the old one)")
     rn.add_argument("name", metavar="NAME")
     rn.add_argument("new_name", metavar="NEW_NAME")
@@ -75,14 +78,22 @@ def run_create(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     with _service(args) as boards:
         rows = boards.list()
-    for board in rows:
-        print(f"{board.id}\t{board.name}\t{board.site}\t{len(board.members)} member(s)")
+    print_records(args, [_document(b) for b in rows], ("id", "name", "site", "quorum", "members"),
+                  lambda r: f"{r['id']}\t{r['name']}\t{r['site']}\t{len(r['members'])} member(s)")
     return EXIT_OK
+
+
+def _document(board: BoardRecord) -> dict[str, Any]:
+    return {"id": board.id, "name": board.name, "site": board.site, "quorum": list(board.quorum),
+            "members": [{"name": n, "discipline": d, "role": r} for n, d, r in board.members]}
 
 
 def run_show(args: argparse.Namespace) -> int:
     with _service(args) as boards:
         board = boards.get(args.name)
+    if args.format == JSON:
+        print_json(_document(board))
+        return EXIT_OK
     _print(board)
     return EXIT_OK
 

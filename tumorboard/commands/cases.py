@@ -37,8 +37,12 @@ def register(sub: Any) -> None:
     add_database_option(p)
     p.set_defaults(handler=run_import)
 
-    e = sub.add_parser("export", help="write a case document for a record number")
-    e.add_argument("mrn", metavar="MRN")
+    e = sub.add_parser("export", help="write a case document for a record number (or FHIR: --format fhir)")
+    e.add_argument("mrns", nargs="+", metavar="MRN",
+                   help="the record number (several with --format fhir: one Bundle of them all)")
+    e.add_argument("--format", choices=["case", "fhir"], default="case",
+                   help="case: the tumorboard case document (default); fhir: a FHIR R4 Bundle "
+                        "(mCODE-shaped) with the MDT decisions as CarePlans")
     e.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
     e.add_argument("--with-history", action="store_true",
                    help="include the case's audit history (who changed what and when); the file "
@@ -82,6 +86,15 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    if args.format == "fhir":
+        if args.with_history:
+            raise CliError("--with-history: the FHIR bundle has no audit history; drop one of the two")
+        from tumorboard.commands.fhir_export import run_case_fhir
+
+        return run_case_fhir(args)
+    if len(args.mrns) > 1:
+        raise CliError("MRN: a case document holds one case; give one MRN (or --format fhir for several)")
+    args.mrn = args.mrns[0]
     db, user = open_for_reading(args)
     try:
         service = CaseService(db, actor="cli", user=user)

@@ -14,6 +14,7 @@ import os
 import sys
 
 from tumorboard.cli import CliError
+from tumorboard.commands.exit_codes import EXIT_NOT_ALLOWED
 from tumorboard.domain.users import User
 from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME, AccountService, LoginRefused
 from tumorboard.store import Database, DatabaseMissing, DatabaseOutdated, StoreError
@@ -71,16 +72,18 @@ def signed_in_user(args: argparse.Namespace, db: Database) -> User | None:
             user = None
         if user is None or not user.demo:
             raise CliError(f"--demo: {db.location} has no demo chair to sign in; refresh it with "
-                           "`tumorboard demo`, or sign in with --user USERNAME")
+                           "`tumorboard demo`, or sign in with --user USERNAME", code=EXIT_NOT_ALLOWED)
         args.signed_in_password = DEMO_PASSWORD
         return user
     username = username or os.environ.get("TUMORBOARD_USER")
     if not username:
-        raise CliError("--user: this database has user accounts; sign in with --user USERNAME")
+        raise CliError("--user: this database has user accounts; sign in with --user USERNAME",
+                       code=EXIT_NOT_ALLOWED)
     password = os.environ.get("TUMORBOARD_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
-            raise CliError("password: set TUMORBOARD_PASSWORD, or run the command in a terminal to be asked")
+            raise CliError("password: set TUMORBOARD_PASSWORD, or run the command in a terminal to be asked",
+                           code=EXIT_NOT_ALLOWED)
         password = getpass.getpass(f"Password for {username}: ")
     try:
         user = accounts.authenticate(username, password)

@@ -15,6 +15,7 @@ from tumorboard.commands.common import (
     open_for_reading,
     signed_in_user,
 )
+from tumorboard.commands.exit_codes import EXIT_CHECK_FAILED
 from tumorboard.store import Database, StoreError
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def register(sub: Any) -> None:
     bk.set_defaults(handler=run_backup)
     vf = dbsub.add_parser(
         "verify", help="check the record: the audit trail's hash chain, the database's guards and "
-                       "every signed meeting; exit 3 when something was changed outside tumorboard",
+                       "every signed meeting; exit 5 when something was changed outside tumorboard",
         description="Walks the audit trail's hash chain (a row changed, removed or inserted breaks it), "
                     "compares its head, checks that the triggers guarding the record are present and "
                     "enabled, and that each signed meeting's PDF, hash and decisions are what was "
@@ -52,11 +53,11 @@ def register(sub: Any) -> None:
     ck = dbsub.add_parser(
         "check", help="the full check: every page and index of the SQLite file (integrity_check), "
                       "the audit trail and signed meetings (as db verify) and every clinical row's "
-                      "checksum; exit 3 on damage",
+                      "checksum; exit 5 on damage",
         description="Runs SQLite's integrity_check on the file (every page and every index), then "
                     "what db verify checks, then the checksum of every row holding clinical content "
                     "(patients, cases, lesions, therapies, RECIST, decisions). Reads only. Exit 0: "
-                    "nothing found; exit 3: damage found (restore a backup).")
+                    "nothing found; exit 5: damage found (restore a backup).")
     add_database_option(ck)
     ck.set_defaults(handler=run_check)
     rs = dbsub.add_parser(
@@ -115,7 +116,7 @@ def _app_role(database: str | None) -> str | None:
         return None
 
 
-EXIT_DAMAGED = 3
+EXIT_DAMAGED = EXIT_CHECK_FAILED
 
 
 def run_verify(args: argparse.Namespace) -> int:

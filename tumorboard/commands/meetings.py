@@ -1,6 +1,7 @@
 """``tumorboard meetings ...`` (plan, attend, decide, close, sign, amend) and ``tumorboard minutes``.
 
-For coordinators' scripts: every refusal is one line naming the field, exit status 2.
+For coordinators' scripts: every refusal is one line naming the field, exit status 2 (3 when not
+signed in or not allowed, 4 on another person's change; commands/exit_codes).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
 from tumorboard.commands.common import add_database_option, open_database, signed_in_user
+from tumorboard.commands.exit_codes import EXIT_CHECK_FAILED
+from tumorboard.commands.meeting_output import add_minutes_format, print_listing, print_meeting
+from tumorboard.commands.output import add_format_option
 from tumorboard.domain.dates import parse_iso_date
 from tumorboard.domain.meeting import (
     AgendaTriage,
@@ -25,11 +29,9 @@ from tumorboard.domain.meeting import (
     Discipline,
     MeetingError,
 )
-from tumorboard.domain.meeting_state import MeetingState
 from tumorboard.domain.workflow import WorkflowError
 from tumorboard.private_files import write_private
 from tumorboard.services.meetings import DecisionInput, MeetingService, UnreadablePdf
-from tumorboard.services.quorum import quorum_status
 from tumorboard.store import RecordExists, RecordNotFound, StoreError
 
 ACTOR = "cli"
@@ -60,10 +62,12 @@ def register(sub: Any) -> None:
     ls = msub.add_parser("list", help="meetings, newest first")
     ls.add_argument("--board", metavar="NAME")
     ls.set_defaults(handler=run_list, writes=False)
+    add_format_option(ls)
 
     sh = msub.add_parser("show", help="a meeting: attendance, quorum and agenda")
     sh.add_argument("meeting_id", metavar="MEETING_ID")
     sh.set_defaults(handler=run_show, writes=False)
+    add_format_option(sh)
 
     mem = msub.add_parser("add-member", help="add a member to a board")
     mem.add_argument("--board", required=True, metavar="NAME")
@@ -148,7 +152,7 @@ def register(sub: Any) -> None:
                                     "copy, rendered from the data signed, that names the signed "
                                     "document's SHA-256; --signed-original writes the signed document "
                                     "itself. --verify FILE checks a PDF against the record: exit 0 when "
-                                    "it verifies, 3 when it does not, 2 for a file that cannot be read.")
+                                    "it verifies, 5 when it does not, 2 for a file that cannot be read.")
     mi.add_argument("meeting_id", metavar="MEETING_ID", nargs="?")
     mi.add_argument("-o", "--output", metavar="FILE")
     mi.add_argument("--verify", metavar="FILE",
@@ -161,6 +165,7 @@ def register(sub: Any) -> None:
     add_database_option(mi)
     # An export: signed in, checked and recorded; it reads the database (never creates it).
     mi.set_defaults(handler=run_minutes, writes=False)
+    add_minutes_format(mi)
 
 
 @contextmanager
@@ -218,28 +223,14 @@ def run_add_case(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     with _service(args) as meetings:
         rows = meetings.listing(args.board)
-    for r in rows:
-        state = r.state  # planned, in_progress, closed or signed: words a script can match
-        print(f"{r.id}\t{r.day.isoformat()}\t{r.start_time or '-'}\t{r.board}\t{r.cases} case(s)\t{state}")
+    print_listing(args, rows)
     return EXIT_OK
 
 
 def run_show(args: argparse.Namespace) -> int:
     with _service(args) as meetings:
         meeting = meetings.get(_meeting_id(args.meeting_id))
-    when = f"{meeting.day.isoformat()} {meeting.start_time or ''}".rstrip()
-    print(f"Meeting {meeting.id}: {meeting.board.name}, {when} ({MeetingState(meeting.state).label})")
-    print(f"Chair: {meeting.chair or '-'}; place: {meeting.place or '-'}; video: {meeting.video_link or '-'}")
-    print(quorum_status(meeting).text)
-    for a in meeting.attendance:
-        print(f"  [{'x' if a.present else ' '}] {a.name} ({Discipline(a.discipline).label}, {a.role})")
-    for item in meeting.agenda:
-        state = "decided" if item.decision else "listed, not discussed" if item.triage == \
-            AgendaTriage.LISTED_NOT_DISCUSSED.value else "to discuss"
-        print(f"{item.position}. {item.mrn} {item.name or ''} - {state}")
-    if meeting.signed_at:
-        print(f"Signed by {meeting.signed_by} at {meeting.signed_at:%Y-%m-%d %H:%M} UTC; "
-              f"SHA-256 {meeting.minutes_sha256}")
+    print_meeting(args, meeting)
     return EXIT_OK
 
 
@@ -334,7 +325,7 @@ def run_amend(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-EXIT_NOT_VERIFIED = 3
+EXIT_NOT_VERIFIED = EXIT_CHECK_FAILED
 
 
 def run_verify_minutes(args: argparse.Namespace) -> int:
@@ -374,6 +365,13 @@ def run_minutes(args: argparse.Namespace) -> int:
     if args.meeting_id is None:
         raise CliError("MEETING_ID: name the meeting whose minutes to write (or --verify FILE to check "
                        "a PDF)")
+    if args.format == "fhir":
+        if args.pseudonymise or args.signed_original:
+            raise CliError("--format fhir: the FHIR bundle names the patients and is not the signed PDF; "
+                           "drop --pseudonymise and --signed-original")
+        from tumorboard.commands.fhir_export import run_meeting_fhir
+
+        return run_meeting_fhir(args, _meeting_id(args.meeting_id))
     if not args.output:
         raise CliError("-o: name the file to write the minutes to (-o FILE)")
     meeting_id = _meeting_id(args.meeting_id)

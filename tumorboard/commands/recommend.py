@@ -2,6 +2,8 @@
 
 Reads case documents, prints one recommendation document (or JSON Lines for several files).
 Any invalid file: exit 2, nothing on standard output, one ``error:`` line per problem.
+``--with-source`` wraps each document with its file name and record number (outside the contract's
+document, which is unchanged; without the option the output is exactly the contract's).
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ def register(sub: Any) -> None:
     p.add_argument("files", nargs="+", metavar="CASE.json")
     p.add_argument("--as-of", metavar="YYYY-MM-DD",
                    help="evaluation date, normally the MDT meeting date (default: today)")
+    p.add_argument("--with-source", action="store_true",
+                   help="wrap each recommendation as {\"source\": FILE, \"mrn\": record number, "
+                        "\"recommendation\": ...} (one per line with several files); without it the "
+                        "output is the plain recommend-v1 document, as the contract says")
     p.set_defaults(handler=run)
 
 
@@ -47,10 +53,12 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             errors.append(f"error: --as-of: {exc}")
     docs: list[dict[str, Any]] = []
+    labels: list[str] = []
     for name in args.files:
         label = "<stdin>" if name == "-" else name
         try:
             docs.append(load_case_document(_read(name)))
+            labels.append(label)
         except OSError as exc:
             errors.append(f"error: {label}: cannot read the file ({exc.strerror or exc})")
         except InvalidCaseDocument as exc:
@@ -63,11 +71,12 @@ def run(args: argparse.Namespace) -> int:
     from tumorboard.casedoc.codec import case_from_document
     from tumorboard.recommend import evaluate, recommendation_to_document
 
-    lines = [
-        json.dumps(recommendation_to_document(evaluate(case_from_document(doc), as_of)),
-                   ensure_ascii=False, indent=None if len(docs) > 1 else 2)
-        for doc in docs
-    ]
+    outputs: list[Any] = [recommendation_to_document(evaluate(case_from_document(doc), as_of))
+                          for doc in docs]
+    if args.with_source:  # beside the document, never inside it: the v1 document stays as it is
+        outputs = [{"source": label, "mrn": doc["patient"]["mrn"], "recommendation": out}
+                   for label, doc, out in zip(labels, docs, outputs, strict=True)]
+    lines = [json.dumps(out, ensure_ascii=False, indent=None if len(docs) > 1 else 2) for out in outputs]
     sys.stdout.write("\n".join(lines) + "\n")
     log.info("recommend: %d document(s) evaluated as of %s", len(docs), as_of.isoformat())
     return 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
 from tumorboard.commands.common import add_database_option, open_database, signed_in_user
+from tumorboard.commands.output import add_format_option, print_records
 from tumorboard.services.cases import CaseService
 from tumorboard.services.circulation_settings import MEANINGS, TEXT_SETTINGS, CirculationSettingsService
 from tumorboard.services.settings import LIMITS, SettingsError, SettingsService
@@ -22,6 +23,7 @@ def register(sub: Any) -> None:
     p.add_argument("name", nargs="?", choices=[*LIMITS, *TEXT_SETTINGS])
     p.add_argument("value", nargs="?")
     add_database_option(p)
+    add_format_option(p)
     p.set_defaults(handler=run_settings)
 
 
@@ -44,16 +46,20 @@ def run_settings(args: argparse.Namespace) -> int:
                 current = service.save(replace(current, **{args.name: int(args.value)}))
                 # The worklist follows the new policy at once.
                 CaseService(db, actor="cli", user=service.user).refresh_derived()
-        for f in fields(current):
-            if f.name not in LIMITS:  # the version read with the settings: not a setting
-                continue
-            print(f"{f.name}\t{asdict(current)[f.name]}\t{LIMITS[f.name][2]}")
-        for name, value in CirculationSettingsService(db).stored_text().items():
-            print(f"{name}\t{value}\t{MEANINGS[name]}")
+        values = asdict(current)
+        # The version read with the settings is not a setting.
+        records: list[dict[str, Any]] = [
+            {"name": f.name, "value": values[f.name], "meaning": LIMITS[f.name][2]}
+            for f in fields(current) if f.name in LIMITS]
+        # The letterhead and SMTP settings (never the SMTP password: it is not stored).
+        records += [{"name": name, "value": value, "meaning": MEANINGS[name]}
+                    for name, value in CirculationSettingsService(db).stored_text().items()]
     except SettingsError as exc:
         raise CliError(str(exc)) from None
     except StoreError as exc:
         raise CliError(f"database: {exc}") from None
     finally:
         db.close()
+    print_records(args, records, ("name", "value", "meaning"),
+                  lambda r: f"{r['name']}\t{r['value']}\t{r['meaning']}")
     return EXIT_OK

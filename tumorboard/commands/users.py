@@ -15,6 +15,7 @@ from tumorboard.commands.common import (
     open_for_reading,
     signed_in_user,
 )
+from tumorboard.commands.output import add_format_option, print_records
 from tumorboard.domain.meeting import Discipline
 from tumorboard.domain.users import Role
 from tumorboard.services.accounts import AccountError, AccountService
@@ -34,6 +35,7 @@ def register(sub: Any) -> None:
     add.set_defaults(handler=run_add)
     ls = usub.add_parser("list", help="active accounts")
     ls.set_defaults(handler=run_list)
+    add_format_option(ls)
     pw = usub.add_parser("passwd", help="set a password (your own, or anyone's as administrator)")
     pw.add_argument("username")
     pw.set_defaults(handler=run_passwd)
@@ -80,11 +82,13 @@ def run_list(args: argparse.Namespace) -> int:
     # Staff names and usernames (half of each sign-in): for a signed-in user only, as in the app.
     db, _ = open_for_reading(args)
     try:
-        for user in AccountService(db).users():
-            print(f"{user.username}\t{user.display_name}\t{user.role.value}\t"
-                  f"{user.discipline.value if user.discipline else '-'}")
+        users = AccountService(db).users()
     finally:
         db.close()
+    records = [{"username": u.username, "display_name": u.display_name, "role": u.role.value,
+                "discipline": u.discipline.value if u.discipline else None} for u in users]
+    print_records(args, records, ("username", "display_name", "role", "discipline"), lambda r: (
+        f"{r['username']}\t{r['display_name']}\t{r['role']}\t{r['discipline'] or '-'}"))
     return EXIT_OK
 
 

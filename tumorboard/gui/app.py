@@ -52,8 +52,20 @@ def confirm_new_database(path: Path) -> bool:
     return bool(answer == QMessageBox.StandardButton.Yes)
 
 
+CANCELLED = "cancelled"
+"""What ``open_app`` returns when the user cancelled the sign-in (not a failure: exit code 0)."""
+
+
 def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainWindow, Database] | None:
-    """Open the database and show the main window; None (after telling the user) if refused."""
+    """Open the database and show the main window; None (after telling the user) if refused or
+    the sign-in was cancelled."""
+    started = open_app(demo=demo, database=database)
+    return None if isinstance(started, str) else started
+
+
+def open_app(*, demo: bool = False,
+             database: str | None = None) -> tuple[MainWindow, Database] | str | None:
+    """``start_app``, telling a cancelled sign-in (``CANCELLED``) from a refusal (None)."""
     from PySide6.QtWidgets import QMessageBox
 
     from tumorboard.gui.main_window import MainWindow
@@ -79,7 +91,8 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
     user = sign_in(db, demo)
     if user is None:
         db.close()
-        return None
+        print("tumorboard: sign-in cancelled; nothing was opened or changed", file=sys.stderr)
+        return CANCELLED
     location = db.location + (" (demo)" if demo else "")
     from tumorboard.gui.notice import ChangeNotice
     from tumorboard.services.boards import BoardService
@@ -160,8 +173,10 @@ def install_error_dialog() -> None:
 def run_app(*, demo: bool = False, database: str | None = None) -> int:
     app = application()
     install_error_dialog()
-    started = start_app(demo=demo, database=database)
-    if started is None:
+    started = open_app(demo=demo, database=database)
+    if started == CANCELLED:
+        return 0  # the user chose not to sign in: not an error
+    if started is None or isinstance(started, str):
         return 2
     _window, db = started
     try:

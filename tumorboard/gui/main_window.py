@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,10 +29,14 @@ from PySide6.QtWidgets import (
 from tumorboard.casedoc import case_from_document
 from tumorboard.casedoc.validate import prepare_validators
 from tumorboard.domain.changes import Changes
+from tumorboard.domain.referral import ReferralError
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.vocab import SUBTYPE_FILTERS
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
+from tumorboard.gui.actions.actions_view import ActionsView
+from tumorboard.gui.audit.audit_tab import AuditTab
 from tumorboard.gui.case.case_view import CaseView
+from tumorboard.gui.case.referral_form import ReferralDialog
 from tumorboard.gui.home.dashboard import Dashboard
 from tumorboard.gui.home.worklist_model import WorklistModel
 from tumorboard.gui.meetings.boards_dialog import BoardsDialog
@@ -43,18 +47,26 @@ from tumorboard.gui.notice import ChangeNotice
 from tumorboard.gui.widgets.actions import make_action
 from tumorboard.gui.widgets.background import run_quietly, run_with_progress
 from tumorboard.gui.widgets.form_errors import USER_ERRORS
+from tumorboard.gui.widgets.screen_fit import remember, restore_or_fit
 from tumorboard.private_files import write_private
 from tumorboard.recommend.ruleset import default_ruleset
 from tumorboard.services.accounts import AccountService
+from tumorboard.services.actions import ActionService
 from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
+from tumorboard.services.home import home_lists
 from tumorboard.services.meetings import MeetingService
+from tumorboard.services.patient_record import mdt_record
+from tumorboard.services.quality_audit import QualityAuditService
 from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
 
 WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
                   ("Open or overdue", ("open", "overdue")), ("Assessed", ("assessed",)),
                   ("Not yet open", ("before_window",))]
 
+
+ACTIONS_DUE_DAYS = 14
+"""Home lists the actions due within two weeks (two weekly meetings), overdue ones included."""
 
 log = logging.getLogger(__name__)
 
@@ -75,17 +87,21 @@ class MainWindow(QMainWindow):
         if boards is None and meetings is not None:
             boards = BoardService(meetings.db, user=meetings.user)
         self.boards = boards
+        self.action_service = ActionService(service.db, service.actor, today=lambda: self.today,
+                                            user=service.user) if meetings is not None else None
         # One notice for the whole app: every service announces its changes there.
         self.notice = notice or ChangeNotice(self)
-        self.notice.wire(service, meetings, boards)
+        self.notice.wire(service, meetings, boards, self.action_service)
         self.meeting_windows: dict[int, MeetingWindow] = {}
         self.implementation_dialog: ImplementationDialog | None = None
+        self.referral_dialog: ReferralDialog | None = None
         self.boards_dialog: BoardsDialog | None = None
         self.database_location = database_location
         self.integrity_checked = False  # the background integrity check has answered
         self.integrity_problem: str | None = None  # what it found
         self._integrity_runner: QThread | None = None
         self.today = today or date.today()
+        self.title_suffix = ""  # "DEMO - synthetic data" on the demo: in every title, case open or not
         self.setWindowTitle("tumorboard")
         self.settings = QSettings()
 
@@ -123,8 +139,8 @@ class MainWindow(QMainWindow):
 
         worklist_page = QWidget()
         wl = QVBoxLayout(worklist_page)
+        wl.addWidget(self.filter_text)  # a row of its own: readable beside an open case at 1366 px
         filters = QHBoxLayout()
-        filters.addWidget(self.filter_text, 2)
         filters.addWidget(self.filter_status, 1)
         filters.addWidget(self.filter_subtype, 1)
         filters.addWidget(self.filter_window, 1)
@@ -136,7 +152,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(worklist_page, "Worklist")
         self.meetings_tab = MeetingsTab(meetings, self.today)
         self.tabs.addTab(self.meetings_tab, "Meetings")
+        self.actions_view = ActionsView(self.action_service)
+        self.tabs.addTab(self.actions_view, "Actions")
+        self.audit_tab = AuditTab(QualityAuditService(meetings.db, user=meetings.user) if meetings else None,
+                                  self.boards, self.today, self.notice)
+        self.tabs.addTab(self.audit_tab, "Audit")
         self.case_view = CaseView(self.today)
+        self.case_view.hide()  # with no case open, Home has the whole width
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.case_view)
@@ -175,10 +197,12 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.activated.connect(self._on_table_activated)
         self.dashboard.case_requested.connect(self.open_case)
+        self.actions_view.case_requested.connect(self.open_case)
         self.dashboard.implementation_requested.connect(self._on_dashboard_implementation_requested)
         self.meetings_tab.open_requested.connect(self._on_meetings_tab_open_requested)
         self.meetings_tab.room_requested.connect(self._on_meetings_tab_room_requested)
         self.meetings_tab.created.connect(self._on_meetings_tab_open_requested)
+        self.audit_tab.case_requested.connect(self.open_case)
         self._pending = Changes()
         self._refresh_soon = QTimer(self)
         self._refresh_soon.setSingleShot(True)
@@ -193,13 +217,18 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, prepare_validators)
         QTimer.singleShot(0, default_ruleset)
         self.meetings_tab.refresh()
+        self.actions_view.refresh()
 
     # -- actions ------------------------------------------------------------------------------
     def _make_actions(self) -> None:
         action = partial(make_action, self)
 
-        self.act_new = action("&New case...", QKeySequence.StandardKey.New, self._on_new_case,
-                              "Create a case by importing a case document")
+        self.act_new = action("&New referral...", QKeySequence.StandardKey.New, self.new_referral,
+                              "Register a new referral: a blank case, typed in a form")
+        self.act_import = action("&Import case documents...", "Ctrl+I", self._on_new_case,
+                                 "Create or update cases from case document files (JSON)")
+        self.act_close_case = action("&Close case", QKeySequence.StandardKey.Close, self.close_case,
+                                     "Close the open case and show Home")
         self.act_find = action("&Find", QKeySequence.StandardKey.Find, self._on_find, "Find a case")
         self.act_save = action("&Save", QKeySequence.StandardKey.Save, self.save_case,
                                "Save the open case")
@@ -213,7 +242,8 @@ class MainWindow(QMainWindow):
         self.act_quit = action("&Quit", QKeySequence.StandardKey.Quit, self.close, "Quit tumorboard")
         self.act_about = action("&About tumorboard", "F1", self._on_about, "Version and disclaimer")
         file_menu = self.menuBar().addMenu("&File")
-        for a in (self.act_new, self.act_save, self.act_export, self.act_refresh):
+        for a in (self.act_new, self.act_import, self.act_save, self.act_close_case, self.act_export,
+                  self.act_refresh):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
@@ -236,6 +266,9 @@ class MainWindow(QMainWindow):
                                      "The department's letterhead and SMTP server (administrators)")
         self.act_department.setEnabled(False)
         file_menu.insertAction(self.act_quit, self.act_department)
+        from tumorboard.gui.worklist_csv import add_csv_export
+
+        self.act_export_csv = add_csv_export(self, file_menu, self.act_refresh)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_about)
         toolbar = self.addToolBar("Main")
@@ -270,6 +303,7 @@ class MainWindow(QMainWindow):
         window = self.meeting_windows.get(meeting_id)
         if window is None:
             window = MeetingWindow(self.meetings, self.service, meeting_id, self, self.notice)
+            window.set_title_suffix(self.title_suffix)
             self.meeting_windows[meeting_id] = window
         else:
             window.reload()
@@ -330,9 +364,11 @@ class MainWindow(QMainWindow):
         if changes.cases or changes.meetings or changes.settings:
             self.refresh_worklist()
             self.refresh_dashboard()
+            self.actions_view.refresh()
         record = self.case_view.record
         if record is not None and changes.concerns_case(record.case.patient.mrn):
             self._reload_open_case(record.case.patient.mrn, record.version)
+            self._show_mdt_record(record.case.patient.mrn)
 
     def _reload_open_case(self, mrn: str, seen: int) -> None:
         """The open case changed elsewhere (a decision moved it on): show the new version. Typed,
@@ -425,7 +461,15 @@ class MainWindow(QMainWindow):
         self.user_label.setStyleSheet("color: #b71c1c; font-weight: bold;" if user.demo else "")
         self.act_accounts.setEnabled(user.can(Permission.MANAGE_USERS))
         self.act_department.setEnabled(user.can(Permission.CHANGE_SETTINGS))
-        self.setWindowTitle(f"tumorboard - {label}")
+        self.title_suffix = "DEMO - synthetic data" if user.demo else ""
+        record = self.case_view.record
+        self._set_title(record.case.patient.name or record.case.patient.mrn if record else None)
+        for window in self.meeting_windows.values():
+            window.set_title_suffix(self.title_suffix)
+
+    def _set_title(self, case: str | None) -> None:
+        """tumorboard, the open case, and on the demo "DEMO" whatever is open."""
+        self.setWindowTitle(" - ".join(p for p in ("tumorboard", case, self.title_suffix) if p))
 
     def _on_accounts(self) -> None:
         if self.accounts is None or self.user is None:
@@ -577,7 +621,10 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             self.error("The worklist could not be loaded", str(exc))
             return
+        first = self.model.rowCount() == 0
         self.model.set_rows(rows)
+        if first and rows and self.settings.value("worklist/header") is None:
+            self.table.resizeColumnsToContents()  # every column title readable, until the user sets widths
         listed = f"{len(rows)} case(s) listed"
         if len(rows) >= query.limit:  # never let a bounded list pass for the whole department
             listed = (f"the first {query.limit} cases by next due date are listed; find (Ctrl+F) or "
@@ -586,12 +633,16 @@ class MainWindow(QMainWindow):
 
     def refresh_dashboard(self) -> None:
         try:
-            rows = self.service.worklist(WorklistQuery(limit=2000))
-            counts = self.service.counts_by_status()
+            self.dashboard.show_lists(home_lists(self.service))
         except StoreError as exc:
             self.error("The dashboard could not be loaded", str(exc))
             return
-        self.dashboard.show_rows(rows, counts)
+        if self.action_service is not None:
+            try:  # overdue, or due before the meeting after next
+                soon = self.today + timedelta(days=ACTIONS_DUE_DAYS)
+                self.dashboard.show_actions(self.action_service.actions(due_by=soon))
+            except USER_ERRORS as exc:
+                self.error("The actions due could not be loaded", str(exc))
         if self.meetings is not None:
             try:
                 self.dashboard.show_follow_ups(self.meetings.follow_ups_due(self.today))
@@ -629,20 +680,59 @@ class MainWindow(QMainWindow):
             self.error("The case could not be opened", str(exc))
             return
         self.case_view.show_case(record, history)
-        self.setWindowTitle(f"tumorboard - {record.case.patient.name or mrn}")
+        self._show_mdt_record(mrn)
+        self.case_view.show()
+        self._set_title(record.case.patient.name or mrn)
+
+    def close_case(self) -> bool:
+        """Close the open case (asking about unsaved edits) and give Home the whole window."""
+        if self.case_view.record is None:
+            return True
+        if not self.confirm_discard():
+            return False
+        self.case_view.clear()
+        self.case_view.hide()
+        self.tabs.setCurrentWidget(self.dashboard)
+        self._set_title(None)
+        return True
+
+    def new_referral(self) -> ReferralDialog | None:
+        """The form for a new referral; saved as a new case in status "referred", then opened."""
+        if not self.confirm_discard():
+            return None
+        dialog = ReferralDialog(self.service, self)
+        dialog.created.connect(self._on_referral_created)
+        self.referral_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_referral_created(self, mrn: str) -> None:
+        self.statusBar().showMessage(f"Referral {mrn} registered (status: referred)", 8000)
+        self._on_refresh()
+        self.open_case(mrn)
+
+    def _show_mdt_record(self, mrn: str) -> None:
+        try:
+            self.case_view.show_mdt_record(mdt_record(self.service.db, mrn, lambda: self.today))
+        except StoreError as exc:
+            self.statusBar().showMessage(f"The MDT record of {mrn} could not be read: {exc}", 10000)
 
     def save_case(self) -> bool:
         view = self.case_view
         if view.record is None:
             return True
         editor = view.editor
-        if not editor.valid or editor.candidate is None:
+        referral = view.referral.typed()
+        if not editor.valid or editor.candidate is None or referral is None or not view.referral.valid:
+            problems = {**editor.problems, **view.referral.problems}
             self.error("The case was not saved",
                        "Some fields need attention (marked in red):\n" +
-                       "\n".join(f"{k}: {v}" for k, v in editor.problems.items()))
+                       "\n".join(f"{k}: {v}" for k, v in problems.items()))
             return False
         try:
             record = self.service.save(case_from_document(editor.candidate), view.record.version)
+            if view.referral.dirty:  # the referral is not part of the case document: its own save
+                record = self.service.save_referral(record.case.patient.mrn, referral, record.version)
         except ConcurrentEdit as exc:
             try:
                 theirs = self.service.changes_since(view.record.case)
@@ -659,7 +749,7 @@ class MainWindow(QMainWindow):
                 view.record = None
                 self.open_case(editor.candidate["patient"]["mrn"])
             return False
-        except StoreError as exc:
+        except (StoreError, ReferralError) as exc:
             self.error("The case was not saved", str(exc))
             return False
         view.show_case(record, self.service.history(record.case.patient.mrn))
@@ -686,7 +776,7 @@ class MainWindow(QMainWindow):
 
     def confirm_discard(self) -> bool:
         """Unsaved edits are never dropped silently: save, discard or stay."""
-        if not self.case_view.editor.dirty:
+        if not self.case_view.dirty:
             return True
         answer = QMessageBox.question(
             self, "Unsaved changes", "The open case has unsaved changes. Save them?",
@@ -701,11 +791,7 @@ class MainWindow(QMainWindow):
 
     # -- window state -------------------------------------------------------------------------
     def _restore_state(self) -> None:
-        geometry = self.settings.value("main/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
+        restore_or_fit(self, self.settings, "main/geometry", QSize(1400, 860))
         for key, target in (("main/splitter", self.splitter), ("case/splitter", self.case_view.splitter)):
             state = self.settings.value(key)
             if isinstance(state, QByteArray):
@@ -722,7 +808,7 @@ class MainWindow(QMainWindow):
             if window.isVisible() and not window.close():
                 event.ignore()  # a meeting window kept its unsaved decisions
                 return
-        self.settings.setValue("main/geometry", self.saveGeometry())
+        remember(self, self.settings, "main/geometry")
         self.settings.setValue("main/splitter", self.splitter.saveState())
         self.settings.setValue("case/splitter", self.case_view.splitter.saveState())
         self.settings.setValue("worklist/header", self.table.horizontalHeader().saveState())

@@ -1,7 +1,10 @@
 """The small case timeline printed under a decision: therapies, response window, MDTs, assessments.
 
-Vector graphics (a ReportLab Drawing), so it stays sharp and costs a few kilobytes per case. It
-reads the case's therapies and dates only, never the patient's identity.
+Vector graphics (a ReportLab Drawing), so it stays sharp and costs a few kilobytes per case. What
+it shows comes from the one timeline model the screen draws too (``tumorboard.timeline.model``:
+the therapies' lanes and labels, MDT days, RECIST responses, the response window); this module
+only places it on the page. It reads the case's therapies and dates only, never the patient's
+identity.
 """
 
 from __future__ import annotations
@@ -16,18 +19,14 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from tumorboard.domain.case import Case, Therapy
+from tumorboard.domain.case import Case
 from tumorboard.domain.vocab import TherapyKind
 from tumorboard.reports.fonts import BOLD, REGULAR
 from tumorboard.reports.styles import ALERT, INK, MUTED, NAVY, RULE
-from tumorboard.reports.wording import mapping, records
+from tumorboard.timeline.model import ROW_BONE, ROW_LOCAL, ROW_SYSTEMIC, TimelineModel, build_model
 
-# Lanes top to bottom; all local therapies share one lane so the drawing stays short.
-LANES: tuple[tuple[str, tuple[TherapyKind, ...]], ...] = (
-    ("Systemic", (TherapyKind.SYSTEMIC,)),
-    ("Bone", (TherapyKind.BONE_MODIFYING,)),
-    ("Local", (TherapyKind.SURGERY, TherapyKind.RADIOTHERAPY, TherapyKind.ABLATION)),
-)
+# Lanes top to bottom, as on the screen; all local therapies share one lane so the drawing stays short.
+LANES = (ROW_SYSTEMIC, ROW_BONE, ROW_LOCAL)
 BAR_COLOURS = {
     TherapyKind.SYSTEMIC: colors.HexColor("#3B6EA8"),
     TherapyKind.BONE_MODIFYING: colors.HexColor("#7A8B99"),
@@ -38,8 +37,6 @@ BAR_COLOURS = {
 WINDOW_FILL = colors.HexColor("#FBE7B5")
 WINDOW_INK = colors.HexColor("#7A5B00")
 TAIL_FILL = colors.HexColor("#C9D6E6")  # an ongoing therapy beyond the as-of day
-LOCAL_WORDS = {TherapyKind.SURGERY: "Surgery", TherapyKind.RADIOTHERAPY: "RT",
-               TherapyKind.ABLATION: "Ablation"}
 
 GUTTER = 17 * mm  # lane names
 BAR_H = 3.6 * mm
@@ -73,15 +70,6 @@ class _Scale:
         return self.x0 + self.width * (day - self.lo).days / max(1, (self.hi - self.lo).days)
 
 
-def _iso(value: object) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _month_start(day: date) -> date:
     return day.replace(day=1)
 
@@ -91,28 +79,19 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _label(therapy: Therapy) -> str:
-    if therapy.kind is TherapyKind.SYSTEMIC:
-        line = f"L{therapy.line} " if therapy.line else ""
-        return line + (therapy.regimen or "systemic therapy")
-    if therapy.kind is TherapyKind.BONE_MODIFYING:
-        return (therapy.agent.value.replace("_", " ") if therapy.agent else None) or therapy.regimen or "BMA"
-    target = f" ({therapy.target.value})" if therapy.target else ""
-    return LOCAL_WORDS.get(therapy.kind, therapy.kind.value) + target
-
-
 def drawing_start(as_of: date) -> date:
     return _add_months(_month_start(as_of), -MAX_MONTHS_BACK)
 
 
-def _bars(case: Case) -> list[_Bar]:
+def _bars(model: TimelineModel) -> list[_Bar]:
     bars = []
-    for lane, (_, kinds) in enumerate(LANES):
-        for t in sorted((t for t in case.therapies if t.kind in kinds),
-                        key=lambda t: (t.start, t.end or date.max)):
+    for lane, row in enumerate(LANES):
+        in_lane = (t for t in model.therapies if t.row == row)
+        for t in sorted(in_lane, key=lambda t: (t.start, t.end or date.max)):
+            kind = TherapyKind(t.kind)
             # Systemic and bone agents run until stopped; a local therapy without an end is one day.
-            ongoing_kind = t.kind in (TherapyKind.SYSTEMIC, TherapyKind.BONE_MODIFYING)
-            bars.append(_Bar(lane, t.kind, _label(t), t.start, t.end if t.end or ongoing_kind else t.start))
+            ongoing_kind = kind in (TherapyKind.SYSTEMIC, TherapyKind.BONE_MODIFYING)
+            bars.append(_Bar(lane, kind, t.label, t.start, t.end if t.end or ongoing_kind else t.start))
     return bars
 
 
@@ -124,7 +103,8 @@ def earlier_therapies(case: Case, as_of: date) -> tuple[date, list[str]]:
     """Therapies that ended before the drawing starts: printed as words under it instead."""
     start = drawing_start(as_of)
     words = []
-    for bar in sorted((b for b in _bars(case) if _ended_before(b, start)), key=lambda b: b.start):
+    for bar in sorted((b for b in _bars(build_model(case, None, as_of)) if _ended_before(b, start)),
+                      key=lambda b: b.start):
         span = f"{bar.start:%Y-%m}" + (f" to {bar.end:%Y-%m}" if bar.end and bar.end != bar.start else "")
         words.append(f"{bar.label} ({span})")
     return start, words
@@ -133,7 +113,7 @@ def earlier_therapies(case: Case, as_of: date) -> tuple[date, list[str]]:
 def _rows(bars: list[_Bar]) -> list[tuple[str, list[_Bar]]]:
     """Lanes with their bars; overlapping therapies in one lane get a row each (name on the first)."""
     rows: list[tuple[str, list[_Bar]]] = []
-    for lane, (name, _) in enumerate(LANES):
+    for lane, name in enumerate(LANES):
         lane_rows: list[list[_Bar]] = []
         for bar in (b for b in bars if b.lane == lane):
             for row in lane_rows:
@@ -146,20 +126,15 @@ def _rows(bars: list[_Bar]) -> list[tuple[str, list[_Bar]]]:
     return rows
 
 
-def _assessments(case: Case, rec: Mapping[str, Any]) -> list[tuple[date, str]]:
-    responses = {p.get("date"): str(p.get("overall") or "") for p in records(mapping(rec.get("recist"))
-                                                                          .get("timepoints"))}
-    if case.recist is None:
-        return []
-    out = [(case.recist.baseline_date, "BL")]
-    out += [(a.date, responses.get(a.date.isoformat(), "")) for a in case.recist.assessments]
-    return out
+def _assessments(model: TimelineModel) -> list[tuple[date, str]]:
+    """Baseline ("BL"), then each assessment's overall response, as the screen's badges say it."""
+    return [(a.day, "BL" if a.response == "baseline" else a.response) for a in model.assessments]
 
 
-def _scale(case: Case, bars: list[_Bar], window: tuple[date | None, date | None],
+def _scale(mdt_days: list[date], bars: list[_Bar], window: tuple[date | None, date | None],
            assessments: list[tuple[date, str]], as_of: date, width: float) -> _Scale:
     start = drawing_start(as_of)
-    days = [as_of, *case.mdt_discussions, *(d for d, _ in assessments)]
+    days = [as_of, *mdt_days, *(d for d, _ in assessments)]
     days += [b.start for b in bars] + [b.end for b in bars if b.end is not None]
     days += [d for d in window if d is not None]
     lo = max(min(d for d in days if d >= start), start)
@@ -271,15 +246,15 @@ def _top_labels(sc: _Scale, window: tuple[date | None, date | None], as_of: date
 def timeline_drawing(case: Case, recommendation: Mapping[str, Any] | None, as_of: date,
                      width: float) -> Drawing:
     """The drawing, ``width`` points wide; its height follows from the rows it needs."""
-    rec = mapping(recommendation)
-    win = mapping(rec.get("response_window"))
-    window = (_iso(win.get("opens")), _iso(win.get("closes")))
-    bars = [b for b in _bars(case) if not _ended_before(b, drawing_start(as_of))]
+    model = build_model(case, recommendation, as_of)
+    window = (model.window.opens, model.window.closes) if model.window else (None, None)
+    bars = [b for b in _bars(model) if not _ended_before(b, drawing_start(as_of))]
     rows = _rows(bars)
-    sc = _scale(case, bars, window, _assessments(case, rec), as_of, width)
+    mdt_days = [e.day for e in model.events if e.kind == "mdt"]
+    sc = _scale(mdt_days, bars, window, _assessments(model), as_of, width)
 
-    mdts = [day for day in case.mdt_discussions if sc.lo <= day <= sc.hi]
-    assessments = [(day, code) for day, code in _assessments(case, rec) if sc.lo <= day <= sc.hi]
+    mdts = [day for day in mdt_days if sc.lo <= day <= sc.hi]
+    assessments = [(day, code) for day, code in _assessments(model) if sc.lo <= day <= sc.hi]
     # Event rows sit under the therapy lanes: MDT discussions, then RECIST assessments.
     events = [name for name, shown in (("MDT", mdts), ("RECIST", assessments)) if shown]
     names = [name for name, _ in rows] + events

@@ -11,6 +11,7 @@ from typing import Any
 
 from tumorboard.domain.case import Case
 from tumorboard.domain.dates import completed_years
+from tumorboard.domain.due import WINDOW_WORDS
 from tumorboard.domain.meeting import (
     AMENDABLE_FIELDS,
     AgendaTriage,
@@ -33,14 +34,6 @@ from tumorboard.recommend import evaluate, recommendation_to_document
 from tumorboard.services.derived import subtype_label
 from tumorboard.services.quorum import QuorumStatus
 from tumorboard.store.meeting_records import AgendaRecord, DecisionRecord, MeetingRecord
-
-WINDOW_WORDS = {
-    "no_systemic_therapy": "not applicable (no systemic therapy)",
-    "before_window": "not yet open",
-    "open": "open",
-    "overdue": "overdue",
-    "assessed": "assessed",
-}
 
 
 def document_id(meeting: MeetingRecord) -> str:

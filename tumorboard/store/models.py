@@ -428,6 +428,19 @@ class SigningKeyRow(Base):
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ActionCompletionRow(Base):
+    """An action of a board decision marked done (revision 0012). The actions live in the decision
+    row, which sign-off makes immutable, so completion is its own append-only table: one row per
+    action at most, never changed or deleted (triggers)."""
+
+    __tablename__ = "action_completions"
+    __table_args__ = (UniqueConstraint("decision_id", "action_index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"), index=True)
+    action_index: Mapped[int] = mapped_column(Integer)  # 0-based position in the decision's actions
+    done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    done_by: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
 class MemberAddressRow(Base):
     """The e-mail address of a person named on boards' lists (revision 0013)."""
 

@@ -45,6 +45,7 @@ REVISION_APP_VERSION = {
     "0008": "0.3.0",
     "0009": "0.3.0",
     "0010": "0.4.0",
+    "0012": "0.4.0",
     "0013": "0.4.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -57,7 +58,7 @@ MIGRATION_URL_ENV = "TUMORBOARD_MIGRATION_DATABASE_URL"
 # The audit trail: SELECT and INSERT only (its triggers refuse UPDATE and DELETE as well; TRUNCATE,
 # which fires no row trigger, is not granted on any table). The signed record's other tables are
 # guarded by their triggers, which the app's role cannot disable or drop.
-_APPEND_ONLY = ("audit_log",)
+_APPEND_ONLY = ("audit_log", "action_completions")
 _READ_ONLY = ("alembic_version",)
 
 

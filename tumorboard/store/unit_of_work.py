@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from tumorboard.domain.changes import Changes
+from tumorboard.store.actions import ActionRepository
 from tumorboard.store.circulation import CirculationRepository
 from tumorboard.store.meetings import MeetingRepository
+from tumorboard.store.quality_audit import QualityAuditRepository
 from tumorboard.store.repositories import AuditRepository, CaseRepository
 from tumorboard.store.settings import SettingsRepository
 from tumorboard.store.signing_keys import SigningKeyRepository
@@ -34,12 +36,14 @@ AuditChange = tuple[str | None, Any, Any]  # (field, old value, new value): any 
 
 
 class UnitOfWork:
+    actions: ActionRepository
     cases: CaseRepository
     meetings: MeetingRepository
     users: UserRepository
     settings: SettingsRepository
     audit_log: AuditRepository
     signing_keys: SigningKeyRepository
+    quality_audit: QualityAuditRepository
     circulation: CirculationRepository
     session: Session
 
@@ -66,12 +70,14 @@ class UnitOfWork:
         # The action's time is when it holds the write lock: timestamps then follow the order in
         # which actions took effect (a close stamped before a decision that overtook it would lie).
         self.now = datetime.now(UTC)
+        self.actions = ActionRepository(self.session)
         self.cases = CaseRepository(self.session)
         self.meetings = MeetingRepository(self.session)
         self.users = UserRepository(self.session)
         self.settings = SettingsRepository(self.session)
         self.audit_log = AuditRepository(self.session)
         self.signing_keys = SigningKeyRepository(self.session)
+        self.quality_audit = QualityAuditRepository(self.session)
         self.circulation = CirculationRepository(self.session)
         return self
 

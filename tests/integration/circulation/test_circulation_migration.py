@@ -1,4 +1,4 @@
-"""Revision 0013 goes back to 0010 only while it holds nothing: a sent message, an address or a
+"""Revision 0013 goes back to 0012 only while it holds nothing: a sent message, an address or a
 review request would be lost, and the downgrade is refused with nothing changed."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _revision(d: Demo) -> str:
 def test_a_recorded_address_or_review_request_refuses_the_downgrade(demo: Demo) -> None:
     MailingService(demo.db, user=demo.chair).set_address("Dr Ana Sánchez", "ana@example.org")
     with pytest.raises(RuntimeError, match="refused: downgrading below 0013 would drop 1 row"):
-        _downgrade(demo, "0010")
+        _downgrade(demo, "0012")
     assert _revision(demo) == "0013"
     with demo.db.engine.begin() as conn:
         conn.execute(text("DELETE FROM member_addresses"))
@@ -35,13 +35,13 @@ def test_a_recorded_address_or_review_request_refuses_the_downgrade(demo: Demo) 
     demo.meetings().update_agenda_item(demo.planned, item.mrn, question=item.question,
                                        presenter=item.presenter, pathology_review=True)
     with pytest.raises(RuntimeError, match=r"agenda_items\.pathology_review_requested is recorded"):
-        _downgrade(demo, "0010")
+        _downgrade(demo, "0012")
     assert _revision(demo) == "0013"
 
 
-def test_an_empty_0013_goes_back_to_0010(demo: Demo) -> None:
-    _downgrade(demo, "0010")
-    assert _revision(demo) == "0010"
+def test_an_empty_0013_goes_back_to_0012(demo: Demo) -> None:
+    _downgrade(demo, "0012")
+    assert _revision(demo) == "0012"
     with demo.db.engine.connect() as conn:
         tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))}
         columns = {r[1] for r in conn.execute(text("PRAGMA table_info(agenda_items)"))}

@@ -33,6 +33,7 @@ from tumorboard.gui.case.editor_fields import (
     FieldSpec,
     ListSpec,
 )
+from tumorboard.gui.case.editor_values import option_label
 from tumorboard.gui.case.list_table import ChoiceDelegate, ListTableModel
 
 ERROR_STYLE = "border: 2px solid #d32f2f;"
@@ -44,8 +45,13 @@ class CaseEditor(QWidget):
     changed = Signal()
     """Emitted after every edit, once the candidate document and its problems are recomputed."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, fields: tuple[FieldSpec, ...] = FIELDS,
+                 lists: tuple[ListSpec, ...] = LISTS) -> None:
+        """The whole case (default), or the ``fields`` and ``lists`` of a shorter form (the new
+        referral's): the same widgets, the same inline validation."""
         super().__init__(parent)
+        self.fields = fields
+        self.list_specs = lists
         self.state: EditState | None = None
         self.problems: dict[str, str] = {}
         self.candidate: dict[str, Any] | None = None
@@ -55,7 +61,7 @@ class CaseEditor(QWidget):
         layout = QVBoxLayout(self)
         sections: dict[str, QFormLayout] = {}
         boxes: dict[str, QGroupBox] = {}
-        for spec in FIELDS:
+        for spec in fields:
             if spec.section not in sections:
                 box = QGroupBox(spec.section)
                 form = QFormLayout(box)
@@ -78,15 +84,21 @@ class CaseEditor(QWidget):
             self._messages[spec.pointer] = message
         self.tables: dict[str, tuple[ListTableModel, QTableView]] = {}
         for list_spec, title in ((LESIONS, "Metastatic lesions"), (THERAPIES, "Therapies")):
-            layout.insertWidget(layout.indexOf(boxes["Bone health"]), self._make_table(list_spec, title))
-        recist = sections["Response (RECIST 1.1)"]
-        recist.addRow(self._make_table(RECIST_TARGETS, "Baseline target lesions (at most 5)"))
-        recist.addRow(self._make_table(RECIST_ASSESSMENTS, "Assessments"))
+            if list_spec in lists:
+                table = self._make_table(list_spec, title)
+                if "Bone health" in boxes:
+                    layout.insertWidget(layout.indexOf(boxes["Bone health"]), table)
+                else:
+                    layout.addWidget(table)
         self.responses = QLabel("")
         self.responses.setWordWrap(True)
         self.responses.setAccessibleName("Response per assessment")
         self.responses.setTextFormat(Qt.TextFormat.PlainText)
-        recist.addRow("Response (RECIST 1.1)", self.responses)
+        recist = sections.get("Response (RECIST 1.1)")
+        if recist is not None and RECIST_TARGETS in lists:
+            recist.addRow(self._make_table(RECIST_TARGETS, "Baseline target lesions (at most 5)"))
+            recist.addRow(self._make_table(RECIST_ASSESSMENTS, "Assessments"))
+            recist.addRow("Response (RECIST 1.1)", self.responses)
         self.general = QLabel("")
         self.general.setStyleSheet("color: #d32f2f;")
         self.general.setWordWrap(True)
@@ -102,8 +114,10 @@ class CaseEditor(QWidget):
             widget = box
         elif spec.kind in ("choice", "tristate"):
             combo = QComboBox()
-            combo.addItems(list(spec.options))
-            combo.currentTextChanged.connect(lambda text, p=spec.pointer: self._on_field_edited(p, text))
+            for option in spec.options:  # words on screen, the document's value as item data
+                combo.addItem(option_label(option), option)
+            combo.currentIndexChanged.connect(
+                lambda _i, p=spec.pointer, c=combo: self._on_field_edited(p, str(c.currentData())))
             widget = combo
         else:
             edit = QLineEdit()
@@ -116,22 +130,29 @@ class CaseEditor(QWidget):
 
     def load(self, doc: dict[str, Any]) -> None:
         self._loading = True
-        self.state = EditState.start(doc)
-        for spec in FIELDS:
+        self.state = EditState.start(doc, self.fields, self.list_specs)
+        for spec in self.fields:
             widget = self._widgets[spec.pointer]
             value = self.state.texts[spec.pointer]
             if isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QComboBox):
-                if widget.findText(str(value)) < 0:
-                    widget.addItem(str(value))
-                widget.setCurrentText(str(value))
+                if widget.findData(str(value)) < 0:
+                    widget.addItem(option_label(str(value)), str(value))
+                widget.setCurrentIndex(widget.findData(str(value)))
             elif isinstance(widget, QLineEdit):
                 widget.setText(str(value))
         for pointer, (model, _view) in self.tables.items():
             model.set_rows(self.state.lists[pointer])
         self._loading = False
         self._recompute()
+
+    def show_problem(self, pointer: str, message: str) -> None:
+        """A refusal that came from saving (a record number already taken), under its field."""
+        self.problems[pointer] = message
+        self._widgets[pointer].setStyleSheet(ERROR_STYLE)
+        self._messages[pointer].setText(message)
+        self._messages[pointer].setVisible(True)
 
     def widget_for(self, pointer: str) -> QWidget:
         return self._widgets[pointer]
@@ -216,7 +237,7 @@ class CaseEditor(QWidget):
         for model, _view in self.tables.values():
             model.set_problems(self.problems)
         for pointer, message in self.problems.items():
-            spec = next((ls for ls in LISTS if pointer.startswith(ls.pointer + "/")), None)
+            spec = next((ls for ls in self.list_specs if pointer.startswith(ls.pointer + "/")), None)
             if spec is not None:
                 number = int(pointer[len(spec.pointer) + 1:].split("/")[0]) + 1
                 other.append(f"{spec.item} {number}: {message}")

@@ -4,6 +4,7 @@ document values, and which problems belong to which field. Testable without Qt."
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,9 +98,11 @@ def set_at(doc: dict[str, Any], pointer: str, value: Any) -> None:
 
 
 # Optional properties whose schema does not allow null: an empty field means "leave it out".
+# The metastatic flags are left out, not false, while a new referral's answer is "not recorded".
 _OMIT_WHEN_EMPTY = {"/patient/name", "/patient/ecog", "/patient/menopausal_status", "/tumour/histology",
                     "/tumour/germline_brca", "/tumour/esr1", "/tumour/pik3ca_pathway",
-                    "/metastatic/diagnosis_date", "/metastatic/cord_compression_symptoms"}
+                    "/metastatic/diagnosis_date", "/metastatic/cord_compression_symptoms",
+                    "/metastatic/diffuse", "/metastatic/visceral_crisis", "/metastatic/biopsy_done"}
 
 
 @dataclass
@@ -111,17 +114,22 @@ class EditState:
     initial: dict[str, str | bool]
     lists: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     initial_lists: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    fields: tuple[FieldSpec, ...] = FIELDS
+    list_specs: tuple[ListSpec, ...] = LISTS
 
     @classmethod
-    def start(cls, doc: dict[str, Any]) -> EditState:
+    def start(cls, doc: dict[str, Any], fields: tuple[FieldSpec, ...] = FIELDS,
+              list_specs: tuple[ListSpec, ...] = LISTS) -> EditState:
+        """Editing ``doc`` through ``fields`` (the case editor's, or a subset such as the new
+        referral form's) and the tables of ``list_specs``."""
         texts: dict[str, str | bool] = {}
-        for spec in FIELDS:
+        for spec in fields:
             value = get_at(doc, spec.pointer)
             texts[spec.pointer] = bool(value) if spec.kind == "flag" else display(spec, value)
         lists = {ls.pointer: [{key: cell_text(item.get(key)) for key in ls.keys}
                               for item in (get_at(doc, ls.pointer) or [])]
-                 for ls in LISTS}
-        return cls(copy.deepcopy(doc), texts, dict(texts), lists, copy.deepcopy(lists))
+                 for ls in list_specs}
+        return cls(copy.deepcopy(doc), texts, dict(texts), lists, copy.deepcopy(lists), fields, list_specs)
 
     @property
     def lesions(self) -> list[dict[str, str]]:
@@ -134,23 +142,23 @@ class EditState:
         unknown rather than becoming "no")."""
         doc = copy.deepcopy(self.original)
         problems: dict[str, str] = {}
-        for spec in FIELDS:
+        for spec in self.fields:
             if self.texts[spec.pointer] == self.initial[spec.pointer]:
                 continue
             try:
                 set_at(doc, spec.pointer, parse(spec, self.texts[spec.pointer]))
             except FieldError as exc:
                 problems[spec.pointer] = str(exc)
-        for ls in LISTS:
+        for ls in self.list_specs:
             rows = self.lists[ls.pointer]
             if rows != self.initial_lists[ls.pointer]:
                 set_at(doc, ls.pointer, [ls.to_value(f"{ls.pointer}/{i}", row, problems)
                                          for i, row in enumerate(rows)])
         _tidy_recist(doc)
         for problem in validate_case_document(doc):
-            target = _field_for(problem)
+            target, message = _placed(problem, self.fields)
             if target not in problems:
-                problems[target] = problem.message
+                problems[target] = message
         return doc, problems
 
     @property
@@ -158,12 +166,23 @@ class EditState:
         return self.texts != self.initial or self.lists != self.initial_lists
 
 
-def _field_for(problem: DocumentProblem) -> str:
-    """The editor field a problem belongs to (the nearest field on its path), else the path."""
-    for spec in FIELDS:
-        if problem.pointer == spec.pointer or problem.pointer.startswith(spec.pointer + "/"):
-            return spec.pointer
-    return problem.pointer or "/"
+_REQUIRED = re.compile(r"^'([^']+)' is a required property$")
+
+
+def _placed(problem: DocumentProblem, fields: tuple[FieldSpec, ...]) -> tuple[str, str]:
+    """The field a problem belongs to (the nearest field on its path, else the path) and its
+    words: a missing or blank required value says "required" under the field itself."""
+    pointer, message = problem.pointer, problem.message
+    missing = _REQUIRED.match(message)
+    if missing:
+        pointer = f"{pointer.rstrip('/')}/{missing.group(1)}"
+    if missing or message.startswith("None is not"):
+        spec = next((s for s in fields if s.pointer == pointer), None)
+        message = "required" + (f": {spec.label} must be filled in" if spec is not None else "")
+    for spec in fields:
+        if pointer == spec.pointer or pointer.startswith(spec.pointer + "/"):
+            return spec.pointer, message
+    return pointer or "/", message
 
 
 def _tidy_recist(doc: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ class FieldSpec:
 def display(spec: FieldSpec, value: Any) -> str:
     """The text a field shows for a document value."""
     if value is None:
-        return "unknown" if spec.kind == "tristate" else ""
+        return "unknown" if spec.kind == "tristate" and "unknown" in spec.options else ""
     if spec.kind == "tristate":
         return "yes" if value else "no"
     if spec.kind in ("datelist", "textlist"):
@@ -27,6 +27,11 @@ def display(spec: FieldSpec, value: Any) -> str:
     if spec.kind == "number" and isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def option_label(option: str) -> str:
+    """How a choice reads on screen: ``not_amplified`` -> ``not amplified``; blank -> not recorded."""
+    return option.replace("_", " ") if option else "(not recorded)"
 
 
 class FieldError(ValueError):

@@ -123,7 +123,6 @@ class MeetingPlanner(QWidget):
         self.quorum_label = QLabel("")
         self.quorum_label.setAccessibleName("Quorum")
         self.quorum_label.setWordWrap(True)
-        attendance_layout.addWidget(self.quorum_label)
         self.attendance = AttendanceModel(self)
         self.attendance.change_presence = self._change_presence
         self.attendance_view = QTableView()
@@ -135,9 +134,15 @@ class MeetingPlanner(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         attendance_layout.addWidget(self.attendance_view, 1)
+        # Below the table: the banner grows or shrinks as quorum changes, and the rows above it
+        # stay where they are (a click lands on the person under the pointer).
+        attendance_layout.addWidget(self.quorum_label)
         attendance_buttons = QHBoxLayout()
         self.add_guest = self._button("Add &guest...", attendance_buttons)
         self.add_member = self._button("Add board &member...", attendance_buttons)
+        attendance_buttons.addStretch(1)
+        attendance_layout.addLayout(attendance_buttons)
+        attendance_buttons = QHBoxLayout()  # two rows: the window fits a 1366-pixel laptop screen
         self.remove_member = self._button("Remove from &board...", attendance_buttons)
         self.override = self._button("Chair's quorum &override...", attendance_buttons)
         attendance_buttons.addStretch(1)
@@ -172,6 +177,9 @@ class MeetingPlanner(QWidget):
         self.add_suggested = self._button("Add s&uggested...", agenda_buttons)
         self.edit_item = self._button("&Edit item...", agenda_buttons)
         self.remove_item = self._button("&Remove", agenda_buttons)
+        agenda_buttons.addStretch(1)
+        agenda_layout.addLayout(agenda_buttons)
+        agenda_buttons = QHBoxLayout()  # two rows: the window fits a 1366-pixel laptop screen
         self.move_up = self._button("Move u&p", agenda_buttons)
         self.move_down = self._button("Move do&wn", agenda_buttons)
         agenda_buttons.addStretch(1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -20,6 +20,7 @@ from tumorboard.gui.notice import ChangeNotice
 from tumorboard.gui.widgets.actions import make_action
 from tumorboard.gui.widgets.background import run_with_progress
 from tumorboard.gui.widgets.form_errors import USER_ERRORS
+from tumorboard.gui.widgets.screen_fit import remember, restore_or_fit
 from tumorboard.services.cases import CaseService
 from tumorboard.services.meetings import MeetingService, SignedMinutes
 from tumorboard.store.meeting_records import MeetingRecord
@@ -55,7 +56,9 @@ class MeetingWindow(QMainWindow):
         self.tabs.addTab(self.planner, "&Planner")
         self.tabs.addTab(self.room, "Meeting &room")
         self.setCentralWidget(self.tabs)
-        self.resize(1500, 920)
+        self.title_suffix = ""  # "DEMO - synthetic data" on the demo (set by the main window)
+        self.settings = QSettings()
+        restore_or_fit(self, self.settings, "meeting/geometry", QSize(1500, 920))
         self._make_actions()
         self.planner.changed.connect(self._on_planner_changed)
         self.room.changed.connect(self._on_room_changed)
@@ -127,7 +130,7 @@ class MeetingWindow(QMainWindow):
             QMessageBox.warning(self, "The meeting could not be read", str(exc))
             return
         self.meeting = meeting
-        self.setWindowTitle(f"tumorboard - {meeting_title(meeting)}")
+        self._set_title()
         self.planner.show_meeting(meeting, quorum)
         self.room.show_meeting(meeting, quorum)
         self.act_start.setEnabled(meeting.state == MeetingState.PLANNED.value)
@@ -279,6 +282,14 @@ class MeetingWindow(QMainWindow):
         self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen if on
                             else self.windowState() & ~Qt.WindowState.WindowFullScreen)
 
+    def set_title_suffix(self, suffix: str) -> None:
+        self.title_suffix = suffix
+        self._set_title()
+
+    def _set_title(self) -> None:
+        parts = ("tumorboard", meeting_title(self.meeting) if self.meeting else None, self.title_suffix)
+        self.setWindowTitle(" - ".join(p for p in parts if p))
+
     def closeEvent(self, event: QCloseEvent) -> None:
         room = self.room
         unsaved = len(room.drafts) + (1 if room.form.dirty and room.form.save.isEnabled() else 0)
@@ -292,4 +303,5 @@ class MeetingWindow(QMainWindow):
                 return
             room.drafts.clear()
             room.form.dirty = False
+        remember(self, self.settings, "meeting/geometry")
         event.accept()

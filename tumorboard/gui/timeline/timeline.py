@@ -3,7 +3,7 @@
 Diagnoses and MDT discussions as markers, therapies as labelled bars in lanes (planned ones
 hatched, ongoing ones with an open end), the 3-6 month response window shaded and coloured by its
 status, RECIST assessments as lettered badges, a today line and a legend. Hovering shows the
-details of the item under the pointer. Geometry lives in ``timeline_layout`` (no Qt); this module
+details of the item under the pointer. Geometry lives in ``tumorboard.timeline.layout`` (no Qt); this module
 only paints it.
 """
 
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tumorboard.domain.case import Case
 from tumorboard.gui.timeline import timeline_style as style
-from tumorboard.gui.timeline.timeline_layout import (
+from tumorboard.timeline.layout import (
     Box,
     Item,
     Kind,
@@ -40,7 +40,7 @@ from tumorboard.gui.timeline.timeline_layout import (
     TimelineLayout,
     compute_layout,
 )
-from tumorboard.gui.timeline.timeline_model import TimelineModel, build_model, describe
+from tumorboard.timeline.model import TimelineModel, build_model, describe
 
 
 def _rect(box: Box) -> QRectF:

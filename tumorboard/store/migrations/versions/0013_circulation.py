@@ -2,7 +2,7 @@
 members and a record of every document sent
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-01
 
 - agenda_items.imaging_review_requested / pathology_review_requested: the radiologist and the
@@ -25,7 +25,7 @@ from alembic import op
 from tumorboard.store.downgrade import DowngradeRefused, refuse_if_rows
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -73,7 +73,7 @@ def downgrade() -> None:
     for column in REVIEW_COLUMNS:
         if bind.execute(sa.text(f"SELECT count(*) FROM agenda_items WHERE {column}")).scalar():
             raise DowngradeRefused(f"refused: agenda_items.{column} is recorded for some cases; revision "
-                                   "0010 cannot keep it; restore the backup taken before the upgrade instead")
+                                   "0012 cannot keep it; restore the backup taken before the upgrade instead")
     op.drop_table("sent_messages")
     op.drop_table("member_addresses")
     for column in REVIEW_COLUMNS:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from tumorboard.domain.case import Case, Therapy
+from tumorboard.domain.due import WINDOW_WORDS  # the header and the minutes say the same
 from tumorboard.domain.vocab import TherapyKind
 
 # Lanes from top to bottom; local therapies share one lane family so the timeline stays short.
@@ -34,8 +35,6 @@ RESPONSES: dict[str, tuple[str, str]] = {
     "NE": ("NE", "not evaluable"),
 }
 BASELINE_BADGE = "BL"
-WINDOW_WORDS = {"open": "open, assessment due", "assessed": "assessed", "overdue": "overdue",
-                "before_window": "not yet open", "no_systemic_therapy": "no systemic therapy"}
 
 
 def humanise(value: str) -> str:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from tumorboard.gui.timeline.timeline_axis import (
+from tumorboard.domain.due import WINDOW_WORDS
+from tumorboard.timeline.axis import (
     MONTHS,
     TICK_STEPS,
     Box,
@@ -23,12 +24,11 @@ from tumorboard.gui.timeline.timeline_axis import (
     month_ticks,
     ticks_collide,
 )
-from tumorboard.gui.timeline.timeline_model import (
+from tumorboard.timeline.model import (
     RESPONSES,
     ROW_BONE,
     ROW_LOCAL,
     ROW_SYSTEMIC,
-    WINDOW_WORDS,
     Event,
     TimelineModel,
 )

@@ -1,0 +1,1 @@
+"""Actions across meetings: what boards agreed, by owner and due date, marked done."""
