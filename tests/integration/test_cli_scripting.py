@@ -17,6 +17,7 @@ from tumorboard.cli import main
 from tumorboard.commands.exit_codes import EXIT_CODES
 from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME, AccountService
 from tumorboard.services.cases import CaseService, WorklistQuery
+from tumorboard.services.circulation_settings import CirculationSettingsService
 from tumorboard.services.demo import ensure_demo_database
 from tumorboard.services.meetings import MeetingService
 from tumorboard.services.settings import SettingsService
@@ -90,11 +91,13 @@ def test_users_settings_and_boards_as_json(capsys: pytest.CaptureFixture[str], d
     try:
         accounts = AccountService(db).users()
         current = SettingsService(db).load()
+        letterhead_and_mail = CirculationSettingsService(db).stored_text()
     finally:
         db.close()
     assert [(u["username"], u["role"]) for u in users] == [(u.username, u.role.value) for u in accounts]
     assert {s["name"]: s["value"] for s in settings} == {
-        s["name"]: getattr(current, s["name"]) for s in settings}
+        s["name"]: letterhead_and_mail[s["name"]] if s["name"] in letterhead_and_mail
+        else getattr(current, s["name"]) for s in settings}
     assert "staging_max_age_days" in {s["name"] for s in settings}
     assert board == boards[0] and board["members"] and board["quorum"]
 

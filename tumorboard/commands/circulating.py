@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from tumorboard.cli import CliError
+from tumorboard.cli import EXIT_FAILURE, CliError
 from tumorboard.commands.common import open_database, signed_in_user
 from tumorboard.domain.dates import parse_iso_date
 from tumorboard.domain.meeting import MeetingError
@@ -55,7 +55,8 @@ def write_file(path: Path, data: bytes, option: str = "-o") -> None:
     try:
         write_private(path, data)
     except OSError as exc:
-        raise CliError(f"{option} {path}: cannot write the file ({exc.strerror or exc})") from None
+        raise CliError(f"{option} {path}: cannot write the file ({exc.strerror or exc})",
+                       code=EXIT_FAILURE) from None
 
 
 def output_folder(text: str, option: str) -> Path:
