@@ -25,6 +25,7 @@ from typing import Any
 
 from tumorboard.domain.case import Case
 from tumorboard.domain.changes import Changes
+from tumorboard.domain.referral import NOT_RECORDED, Referral
 from tumorboard.store.audit_chain import GENESIS, row_hash
 from tumorboard.store.errors import ConcurrentEdit, RecordExists, RecordNotFound
 from tumorboard.store.meeting_records import (
@@ -535,14 +536,15 @@ class FakeCaseRepository(_Repository):
     def get(self, mrn: str) -> StoredCase:
         return _stored(self._row(mrn))
 
-    def add(self, case: Case, status: str, derived: Derived, actor: str) -> StoredCase:
+    def add(self, case: Case, status: str, derived: Derived, actor: str,
+            referral: Referral = NOT_RECORDED) -> StoredCase:
         mrn = case.patient.mrn
         if self.exists(mrn):
             raise RecordExists(f"a case with record number {mrn} already exists")
         now = _now()
         self.t("cases")[mrn] = {"id": self.s.new_id("cases"), "case": case, "status": status, "version": 1,
                                 "created_at": now, "updated_at": now, "updated_by": actor, "staging_date": None,
-                                "next_meeting": None, "derived": derived}
+                                "next_meeting": None, "derived": derived, "referral": referral}
         return self.get(mrn)
 
     def update(self, case: Case, derived: Derived, actor: str, expected_version: int | None,
@@ -638,7 +640,8 @@ def _decision(row: Row) -> DecisionRecord:
 
 def _stored(row: Row) -> StoredCase:
     return StoredCase(row["case"], row["status"], row["version"], row["created_at"], row["updated_at"],
-                      row["updated_by"], row["staging_date"], row["next_meeting"])
+                      row["updated_by"], row["staging_date"], row["next_meeting"],
+                      row.get("referral", NOT_RECORDED))
 
 
 def _iso(value: object) -> str:
