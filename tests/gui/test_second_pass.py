@@ -89,6 +89,7 @@ def test_a_referral_is_registered_as_a_new_referred_case_and_opened(
 def test_invalid_fields_are_named_under_each_field_and_nothing_typed_is_lost(window: MainWindow) -> None:
     dialog = window.new_referral()
     assert dialog is not None
+    assert dialog.editor.message_for(MRN) == "" and not dialog.editor.valid  # opens quiet, not all red
     assert not dialog.register()  # blank: refused, the required fields say so under themselves
     for pointer in (MRN, "/patient/birth_date", "/patient/sex", "/tumour/t", "/tumour/primary_intact"):
         assert dialog.editor.message_for(pointer).startswith("required"), pointer

@@ -15,6 +15,7 @@ import pytest
 from scenarios.audit_year import BOARD, EMPTY_BOARD, Scenario, build
 
 from tumorboard.cli import main
+from tumorboard.commands.exit_codes import EXIT_INVALID, EXIT_NOT_ALLOWED
 from tumorboard.domain.meeting import MeetingError
 from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME
 from tumorboard.services.demo import populate_demo
@@ -170,11 +171,11 @@ def test_cli_json_and_the_csv_recomputed_agree(capsys: pytest.CaptureFixture[str
 def test_cli_refusals_exit_non_zero_naming_the_option(capsys: pytest.CaptureFixture[str], db_url: str,
                                                       db: Database) -> None:
     code, _, err = _cli(capsys, db_url, "--from", "2026-13-01", "--to", "2026-12-31")
-    assert code == 2 and err.startswith("error: --from: '2026-13-01' is not a date")
+    assert code == EXIT_INVALID and err.startswith("error: --from: '2026-13-01' is not a date")
     code, _, err = _cli(capsys, db_url, "--from", "2026-12-31", "--to", "2026-01-01")
-    assert code == 2 and err.startswith("error: --to: the period ends")
+    assert code == EXIT_INVALID and err.startswith("error: --to: the period ends")
     code, _, err = _cli(capsys, db_url, "--from", "2026-01-01", "--to", "2026-12-31", "--board", "Nope")
-    assert code == 2 and err.startswith("error: --board: no board named 'Nope'")
+    assert code == EXIT_INVALID and err.startswith("error: --board: no board named 'Nope'")
     code, out, _ = _cli(capsys, db_url, "--from", "2026-01-01", "--to", "2026-12-31")
     assert code == 0 and json.loads(out)["meetings"] == 0 and json.loads(out)["board"] is None
     assert date.fromisoformat(json.loads(out)["period"]["to"]) == date(2026, 12, 31)
@@ -192,7 +193,7 @@ def test_once_there_are_accounts_the_audit_needs_a_sign_in(capsys: pytest.Captur
         db.close()
     period = ["--from", "2000-01-01", "--to", "2100-12-31"]
     code, out, err = _cli(capsys, str(path), *period)
-    assert code == 2 and err.startswith("error: --user:") and out == ""
+    assert code == EXIT_NOT_ALLOWED and err.startswith("error: --user:") and out == ""
     monkeypatch.setenv("TUMORBOARD_PASSWORD", DEMO_PASSWORD)
     code, out, _ = _cli(capsys, str(path), *period, "--user", DEMO_USERNAME)
     assert code == 0 and json.loads(out)["meetings"] >= 1

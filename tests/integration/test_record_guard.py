@@ -100,7 +100,7 @@ def test_db_backup_needs_an_administrators_sign_in(
     target = tmp_path / "copy.sqlite3"
     code, out, err = cli(capsys, monkeypatch, user, password, "db", "backup", str(target),
                          "--database", str(department))
-    assert code == 2 and out == ""
+    assert code == 3 and out == ""  # not signed in or not allowed
     assert err.startswith("error: ") and refusal in err and err.count("\n") == 1
     assert not target.exists() and not list(tmp_path.glob("copy.sqlite3*"))
     assert ("admin", "backup") not in audit_in_file(department)
@@ -132,7 +132,7 @@ def test_db_restore_needs_an_administrators_sign_in_and_changes_nothing(
     before = department.read_bytes()
     code, out, err = cli(capsys, monkeypatch, user, password, "db", "restore", str(backup),
                          "--database", str(department))
-    assert code == 2 and out == ""
+    assert code == 3 and out == ""
     assert err.startswith("error: ") and refusal in err and err.count("\n") == 1
     assert not list(department.parent.glob("*.replaced-*"))
     assert ("admin", "restore") not in audit_in_file(department)

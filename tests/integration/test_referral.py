@@ -154,3 +154,16 @@ def test_the_command_line_records_and_refuses_by_option(tmp_path: Path, example_
     assert "MRN NOPE-1" in capsys.readouterr().err
     assert main(["referral", mrn, "--database", database, "--gp-name", ""]) == 0
     assert "GP name: not recorded" in capsys.readouterr().out
+
+
+def test_the_referral_as_json_for_scripts(tmp_path: Path, example_files: list[Path],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    database = str(tmp_path / "cli.sqlite3")
+    assert main(["import", "--database", database, str(example_files[0])]) == 0
+    mrn = json.loads(example_files[0].read_text())["patient"]["mrn"]
+    capsys.readouterr()
+    assert main(["referral", mrn, "--database", database, "--gp-name", "Dr J. Morgan",
+                 "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "mrn": mrn, "referral_date": None, "referring_clinician": None, "gp_name": "Dr J. Morgan",
+        "gp_address": None}

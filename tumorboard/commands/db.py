@@ -262,7 +262,7 @@ def run_restore(args: argparse.Namespace) -> int:
     try:
         done = restore(target, backup, user=user, actor="cli", current=current)
     except AccessDenied as exc:
-        raise CliError(f"restore: {exc}; nothing was changed", code=EXIT_INVALID) from None
+        raise CliError(f"restore: {exc}; nothing was changed") from None  # exit 3 (exit_codes)
     except RestoreRefused as exc:
         raise CliError(f"restore: {exc}", code=EXIT_INVALID) from None
     except StoreError as exc:

@@ -11,6 +11,7 @@ from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
 from tumorboard.commands.common import add_database_option, open_database, open_for_reading, signed_in_user
+from tumorboard.commands.output import JSON, add_format_option, print_json
 from tumorboard.domain.referral import FIELD_LABELS, Referral, ReferralError, referral_document
 from tumorboard.services.cases import CaseService
 from tumorboard.store import RecordNotFound, StoreError
@@ -32,6 +33,7 @@ def register(sub: Any) -> None:
     p.add_argument("--gp-name", dest="gp_name", metavar="NAME")
     p.add_argument("--gp-address", dest="gp_address", metavar="TEXT",
                    help="the GP practice's postal address (lines separated by newlines or '; ')")
+    add_format_option(p)
     add_database_option(p)
     p.set_defaults(handler=run_referral)
 
@@ -53,8 +55,11 @@ def _given(args: argparse.Namespace) -> dict[str, Any]:
     return given
 
 
-def _show(referral: Referral) -> None:
+def _show(args: argparse.Namespace, referral: Referral) -> None:
     recorded = referral_document(referral)
+    if args.format == JSON:  # every field, null where not recorded
+        print_json({"mrn": args.mrn, **{name: recorded.get(name) for name in FIELD_LABELS}})
+        return
     for name, label in FIELD_LABELS.items():
         value = recorded.get(name, "not recorded").replace("\n", "; ")
         print(f"{label}: {value}")
@@ -82,5 +87,5 @@ def run_referral(args: argparse.Namespace) -> int:
         raise CliError(f"database: {exc}") from None
     finally:
         db.close()
-    _show(record.referral)
+    _show(args, record.referral)
     return EXIT_OK

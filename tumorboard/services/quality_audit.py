@@ -3,8 +3,6 @@ Audit tab and the annual report share. Reading only; figures from ``domain.quali
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from tumorboard.domain.audit_report import AuditReport, charts
 from tumorboard.domain.meeting import MeetingError
 from tumorboard.domain.quality_audit import AuditItem, AuditMeeting, figures, first_discussions
 from tumorboard.domain.users import User
+from tumorboard.interop.tabular import csv_text
 from tumorboard.services.boards import find_board
 from tumorboard.store import Database
 
@@ -78,11 +77,8 @@ class QualityAudit:
         return json.dumps(self.document(), indent=2, ensure_ascii=False) + "\n"
 
     def csv_text(self) -> str:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.csv_rows())
-        return out.getvalue()
+        """The decisions as CSV, the way every command writes CSV (RFC 4180, a header row)."""
+        return csv_text(self.csv_rows(), CSV_FIELDS)
 
     def csv_rows(self) -> list[dict[str, str]]:
         """One row per decision with the fields the figures come from (no patient identifiers),

@@ -64,17 +64,26 @@ class AuditTab(QWidget):
             edit.setAccessibleName(name)
         self.show_button = QPushButton("&Show")
         self.pdf_button = QPushButton("Annual &report (PDF)...")
+        self.board.setMinimumContentsLength(12)
+        self.board.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.csv_button = QPushButton("Decisions (&CSV)...")
         self.json_button = QPushButton("Figures (&JSON)...")
         for widget, label in ((self.board, "Board"), (self.start, "From"), (self.end, "To")):
             controls.addWidget(QLabel(label))
             controls.addWidget(widget)
+        controls.addWidget(self.show_button)
+        controls.addStretch(1)
+        layout.addLayout(controls)
+        # The exports on their own row: the tab fits a laptop screen beside the case pane.
+        exports = QHBoxLayout()
+        exports.addWidget(QLabel("Export"))
         for button in (self.show_button, self.pdf_button, self.csv_button, self.json_button):
             button.setAccessibleName(button.text().replace("&", "").rstrip("."))
             button.setEnabled(audits is not None)
-            controls.addWidget(button)
-        controls.addStretch(1)
-        layout.addLayout(controls)
+        for button in (self.pdf_button, self.csv_button, self.json_button):
+            exports.addWidget(button)
+        exports.addStretch(1)
+        layout.addLayout(exports)
         self.problem = error_label("Audit problem")
         if audits is None:
             self.problem.setText("The audit is not available with this database connection.")

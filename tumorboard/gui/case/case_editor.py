@@ -54,6 +54,11 @@ class CaseEditor(QWidget):
         self.list_specs = lists
         self.state: EditState | None = None
         self.problems: dict[str, str] = {}
+        # A blank form (a new referral) does not open all red: "required" shows under a field once
+        # it was edited, or everywhere once saving was tried (reveal_required). Saving is refused
+        # either way while a problem remains.
+        self.quiet_required = False
+        self._edited: set[str] = set()
         self.candidate: dict[str, Any] | None = None
         self._widgets: dict[str, QWidget] = {}
         self._messages: dict[str, QLabel] = {}
@@ -223,7 +228,13 @@ class CaseEditor(QWidget):
         if self._loading or self.state is None:
             return
         self.state.texts[pointer] = value
+        self._edited.add(pointer)
         self._recompute()
+
+    def reveal_required(self) -> None:
+        self.quiet_required = False
+        if self.state is not None:
+            self._recompute()
 
     def _recompute(self) -> None:
         assert self.state is not None
@@ -231,6 +242,8 @@ class CaseEditor(QWidget):
         other = []
         for pointer, widget in self._widgets.items():
             message = self.problems.get(pointer, "")
+            if self.quiet_required and message.startswith("required") and pointer not in self._edited:
+                message = ""
             widget.setStyleSheet(ERROR_STYLE if message else "")
             self._messages[pointer].setText(message)
             self._messages[pointer].setVisible(bool(message))

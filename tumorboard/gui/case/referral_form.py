@@ -70,6 +70,7 @@ class ReferralDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.editor = CaseEditor(fields=REFERRAL_FIELDS, lists=(LESIONS,))
+        self.editor.quiet_required = True
         self.referral = ReferralSection(service.today())
         body = QWidget()
         column = QVBoxLayout(body)
@@ -106,6 +107,7 @@ class ReferralDialog(QDialog):
     def register(self) -> bool:
         """Save the referral; on a refusal the form stays open with everything typed."""
         editor = self.editor
+        editor.reveal_required()
         referral = self.referral.typed()
         if not editor.valid or editor.candidate is None or not self.referral.valid or referral is None:
             self.message.setText("Not saved: some fields need attention (marked in red).")
