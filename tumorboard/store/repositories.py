@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tumorboard.domain.case import Case
@@ -21,9 +21,10 @@ from tumorboard.store.case_rows import (
     patient_columns,
 )
 from tumorboard.store.errors import RecordExists, RecordNotFound
-from tumorboard.store.models import AuditRow, CaseRow, PatientRow
+from tumorboard.store.models import AuditRow, CaseRow, CaseStatusCountRow, PatientRow
 from tumorboard.store.records import AuditEntry, Derived, StoredCase, WorklistRecord
 from tumorboard.store.versions import claim
+from tumorboard.store.worklist_query import worklist_rows
 
 
 def _now() -> datetime:
@@ -155,39 +156,16 @@ class CaseRepository:
 
     def worklist(self, *, text: str = "", statuses: Sequence[str] = (), subtypes: Sequence[str] = (),
                  limit: int = 200, offset: int = 0) -> list[WorklistRecord]:
-        """Rows by next due date (cases with nothing due last), filtered as the worklist asks."""
-        def base() -> Select[CaseRow, PatientRow]:
-            stmt = select(CaseRow, PatientRow).join(PatientRow, CaseRow.patient_id == PatientRow.id)
-            if statuses:
-                stmt = stmt.where(CaseRow.status.in_(list(statuses)))
-            if subtypes:
-                stmt = stmt.where(CaseRow.subtype.in_(list(subtypes)))
-            if text.strip():
-                # Match the small patients table first; the cases are then fetched by key.
-                like = f"%{text.strip()}%"
-                if self.session.get_bind().dialect.name == "sqlite":
-                    # SQLite's LIKE already ignores ASCII case; ilike() would add lower() per row.
-                    match = or_(PatientRow.mrn.like(like), PatientRow.name.like(like))
-                else:
-                    match = or_(PatientRow.mrn.ilike(like), PatientRow.name.ilike(like))
-                matching = select(PatientRow.id).where(match)
-                stmt = stmt.where(CaseRow.patient_id.in_(matching))
-            return stmt
-
-        # Two index-friendly queries instead of one "NULLS LAST" sort over the whole table.
-        due = self.session.execute(
-            base().where(CaseRow.next_due.is_not(None))
-            .order_by(CaseRow.next_due, CaseRow.id).limit(limit + offset)).all()
-        rows = list(due)
-        if len(rows) < limit + offset:
-            rest = self.session.execute(
-                base().where(CaseRow.next_due.is_(None)).order_by(CaseRow.id)
-                .limit(limit + offset - len(rows))).all()
-            rows.extend(rest)
-        return [_worklist_record(c, p) for c, p in rows[offset:offset + limit]]
+        """Rows by next due date (cases with nothing due last), filtered as the worklist asks
+        (store/worklist_query.py: every statement on an index)."""
+        rows = worklist_rows(self.session, text=text, statuses=statuses, subtypes=subtypes,
+                             limit=limit, offset=offset)
+        return [_worklist_record(c, p) for c, p in rows]
 
     def counts_by_status(self) -> dict[str, int]:
-        result = self.session.execute(select(CaseRow.status, func.count()).group_by(CaseRow.status))
+        """Kept by the database's triggers on ``cases`` (revision 0011): no count over the table."""
+        result = self.session.execute(select(CaseStatusCountRow.status, CaseStatusCountRow.cases)
+                                      .where(CaseStatusCountRow.cases > 0))
         return {row[0]: int(row[1]) for row in result}
 
     def all_mrns(self) -> list[str]:

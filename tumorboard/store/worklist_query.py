@@ -1,0 +1,115 @@
+"""The worklist's query: as fast with a million cases as with a hundred.
+
+Two steps. First the keys: for each combination of the filters (a status, a subtype), the first
+rows in next-due order read straight from the index on those columns (``LIMIT``, no sort, only
+the index's own pages), then merged; cases with nothing due follow, by id. Then the rows of
+the page, by primary key. A text filter first finds the matching patients on their index
+(store/text_search.py): a few of them, and their cases are fetched by patient; many, and each
+index-ordered read skips the others until the page is full.
+``tests/integration/test_query_plans.py`` holds every statement to its index.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tumorboard.store.models import CaseRow, PatientRow
+from tumorboard.store.text_search import has_trigram_index, matching_patients
+
+FEW_PATIENTS = 2000  # a text that matches this many patients or fewer: their cases by patient
+_CHUNK = 500  # ids per IN list (under every driver's parameter limit)
+
+_Key = tuple[bool, date, int]  # (nothing due, due date, id): the worklist's order
+
+
+def _key(next_due: date | None, case_id: int) -> _Key:
+    return (next_due is None, next_due or date.min, case_id)
+
+
+def worklist_rows(session: Session, *, text: str, statuses: Sequence[str], subtypes: Sequence[str],
+                  limit: int, offset: int) -> list[tuple[CaseRow, PatientRow]]:
+    want = limit + offset
+    if want <= 0:
+        return []
+    patients: Any = None
+    if text.strip():
+        found = matching_patients(session, text, trigram=_trigram(session))
+        ids = [int(i) for i in session.scalars(found.limit(FEW_PATIENTS + 1))]
+        if len(ids) <= FEW_PATIENTS:
+            keys = _keys_of_patients(session, ids, statuses, subtypes)
+            return _rows(session, [k[2] for k in heapq.nsmallest(want, keys)][offset:])
+        patients = found
+    keys = _keys_in_order(session, statuses, subtypes, patients, want)
+    return _rows(session, [k[2] for k in keys][offset:])
+
+
+def _trigram(session: Session) -> bool:
+    info = session.info
+    if "trigram" not in info:
+        info["trigram"] = has_trigram_index(session)
+    return bool(info["trigram"])
+
+
+def _keys_of_patients(session: Session, patient_ids: list[int], statuses: Sequence[str],
+                      subtypes: Sequence[str]) -> list[_Key]:
+    """The order keys of the cases of a few patients (by their index), filtered here."""
+    keys: list[_Key] = []
+    for start in range(0, len(patient_ids), _CHUNK):
+        chunk = patient_ids[start:start + _CHUNK]
+        for case_id, status, subtype, next_due in session.execute(
+                select(CaseRow.id, CaseRow.status, CaseRow.subtype, CaseRow.next_due)
+                .where(CaseRow.patient_id.in_(chunk))):
+            if (not statuses or status in statuses) and (not subtypes or subtype in subtypes):
+                keys.append(_key(next_due, case_id))
+    return keys
+
+
+def _keys_in_order(session: Session, statuses: Sequence[str], subtypes: Sequence[str],
+                   patients: Any, want: int) -> list[_Key]:
+    """The first ``want`` keys: one index-ordered LIMIT per combination of filters, merged."""
+    any_value: list[str | None] = [None]
+    combos = list(itertools.product(list(statuses) or any_value, list(subtypes) or any_value))
+
+    def filtered(stmt: Any, status: str | None, subtype: str | None) -> Any:
+        if status is not None:
+            stmt = stmt.where(CaseRow.status == status)
+        if subtype is not None:
+            stmt = stmt.where(CaseRow.subtype == subtype)
+        if patients is not None:
+            stmt = stmt.where(CaseRow.patient_id.in_(patients))
+        return stmt
+
+    due: list[list[_Key]] = []
+    for status, subtype in combos:
+        stmt = filtered(select(CaseRow.next_due, CaseRow.id).where(CaseRow.next_due.is_not(None)),
+                        status, subtype).order_by(CaseRow.next_due, CaseRow.id).limit(want)
+        due.append([_key(d, i) for d, i in session.execute(stmt)])
+    keys = list(itertools.islice(heapq.merge(*due), want))
+    if len(keys) < want:
+        rest: list[list[_Key]] = []
+        for status, subtype in combos:
+            stmt = filtered(select(CaseRow.id).where(CaseRow.next_due.is_(None)), status, subtype) \
+                .order_by(CaseRow.id).limit(want - len(keys))
+            rest.append([_key(None, i) for (i,) in session.execute(stmt)])
+        keys.extend(itertools.islice(heapq.merge(*rest), want - len(keys)))
+    return keys
+
+
+def _rows(session: Session, case_ids: list[int]) -> list[tuple[CaseRow, PatientRow]]:
+    """The page's rows by primary key, in the order of ``case_ids``."""
+    if not case_ids:
+        return []
+    found: dict[int, tuple[CaseRow, PatientRow]] = {}
+    for start in range(0, len(case_ids), _CHUNK):
+        for case, patient in session.execute(
+                select(CaseRow, PatientRow).join(PatientRow, CaseRow.patient_id == PatientRow.id)
+                .where(CaseRow.id.in_(case_ids[start:start + _CHUNK]))):
+            found[case.id] = (case, patient)
+    return [found[i] for i in case_ids if i in found]
