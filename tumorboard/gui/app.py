@@ -65,7 +65,7 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
         if demo:
             from tumorboard.services.demo import ensure_demo_database
 
-            database = ensure_demo_database()
+            database = ensure_demo_database(reuse=True)  # built again on a new day only
         else:
             path = sqlite_path(resolve_database_url(database))
             if path is not None and not path.exists() and not confirm_new_database(path):

@@ -380,6 +380,13 @@ class Database:
             session.merge(MetaRow(key=FULL_CHECK_KEY, value=day.isoformat()))
             session.commit()
 
+    def note(self, key: str, value: str) -> None:
+        """Keep a fact about the database itself (``tumorboard_meta``), e.g. the day a demo
+        database was built for."""
+        with self.session(write=True) as session:
+            session.merge(MetaRow(key=key, value=value))
+            session.commit()
+
     def refuse_writes(self, reason: str) -> None:
         """From now on every unit of work that writes is refused with ``reason`` (damage found:
         nothing more is written into a file that must be restored)."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tumorboard.domain.case import Case
@@ -85,8 +86,9 @@ class CaseRepository:
         patients = [patient_columns(case.patient) for case, _, _ in items]
         for values in patients:
             values["checksum"] = checksums.of_values(PatientRow, values)
-        patient_ids = list(self.session.scalars(
-            insert(PatientRow).returning(PatientRow.id, sort_by_parameter_order=True), patients))
+        insert_rows(self.session, PatientRow, patients)
+        by_mrn = self._ids_by(PatientRow.id, PatientRow.mrn, [p["mrn"] for p in patients])
+        patient_ids = [by_mrn[p["mrn"]] for p in patients]
         case_values = []
         for (case, status, derived), patient_id in zip(items, patient_ids, strict=True):
             values = case_columns(case)
@@ -94,8 +96,9 @@ class CaseRepository:
                           created_at=now, updated_at=now, updated_by=actor)
             values["checksum"] = checksums.of_values(CaseRow, values)
             case_values.append(values)
-        case_ids = list(self.session.scalars(
-            insert(CaseRow).returning(CaseRow.id, sort_by_parameter_order=True), case_values))
+        insert_rows(self.session, CaseRow, case_values)
+        by_patient = self._ids_by(CaseRow.id, CaseRow.patient_id, patient_ids)  # new: one case each
+        case_ids = [by_patient[i] for i in patient_ids]
         children: dict[type[object], list[dict[str, object]]] = {}
         for (case, _, _), case_id in zip(items, case_ids, strict=True):
             for table, rows in child_rows(case).items():
@@ -104,8 +107,16 @@ class CaseRepository:
                     values["checksum"] = checksums.of_values(table, values)
                     children.setdefault(table, []).append(values)
         for table, rows in children.items():
-            if rows:
-                self.session.execute(insert(table), rows)
+            insert_rows(self.session, table, rows)
+
+    def _ids_by(self, id_column: Any, key: Any, keys: Sequence[Any]) -> dict[Any, int]:
+        """The ids of the rows just inserted, read back by their key (one indexed IN per 500)."""
+        found: dict[Any, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start:start + 500])
+            found.update((k, int(i)) for i, k in self.session.execute(
+                select(id_column, key).where(key.in_(chunk))))
+        return found
 
     def update(self, case: Case, derived: Derived, actor: str, expected_version: int | None,
                status: str | None = None) -> StoredCase:
@@ -212,13 +223,25 @@ class AuditRepository:
     def _append(self, rows: list[dict[str, object]]) -> None:
         if rows:
             link(self.session, rows)  # chained in order, under the unit of work's write lock
-            self.session.execute(insert(AuditRow), rows)
+            insert_rows(self.session, AuditRow, rows)
 
     def history(self, entity: str, entity_id: str) -> list[AuditEntry]:
         rows = self.session.scalars(
             select(AuditRow).where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
             .order_by(AuditRow.seq))
         return [_entry(r) for r in rows]
+
+
+def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """One Core ``executemany`` of ``rows`` (the driver's own batch): every row is given every
+    key, a value left out as NULL, as its checksum counted it (``checksums.of_values``); the
+    ORM's bulk insert would split the batch at each different set of None values and return
+    the ids row by row."""
+    if not rows:
+        return
+    session.flush()  # what the unit of work changed through the ORM goes first, in order
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    session.connection().execute(model.__table__.insert(), [{k: row.get(k) for k in keys} for row in rows])
 
 
 def _json(value: object) -> str | None:
