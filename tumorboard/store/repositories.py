@@ -305,12 +305,12 @@ def _stored(row: CaseRow) -> StoredCase:
                       row.updated_by, row.staging_date, row.next_meeting)
 
 
-def _worklist_record(c: CaseRow, p: PatientRow) -> WorklistRecord:
-    checksums.check(p, f"patient of case {p.mrn}")
-    checksums.check(c, f"case {p.mrn}")
+def _worklist_record(c: dict[str, Any], p: dict[str, Any]) -> WorklistRecord:
+    checksums.check_values(PatientRow, p, f"patient of case {p['mrn']}")
+    checksums.check_values(CaseRow, c, f"case {p['mrn']}")
     return WorklistRecord(
-        mrn=p.mrn, name=p.name, birth_date=p.birth_date, status=c.status, subtype=c.subtype,
-        stage=c.stage, distant_lesion_count=c.distant_lesion_count, window_opens=c.window_opens,
-        window_closes=c.window_closes, window_assessed=c.window_assessed,
-        latest_response=c.latest_response, next_due=c.next_due, next_meeting=c.next_meeting,
-        missing_items=c.missing_items, updated_at=c.updated_at)
+        mrn=p["mrn"], name=p["name"], birth_date=p["birth_date"], status=c["status"], subtype=c["subtype"],
+        stage=c["stage"], distant_lesion_count=c["distant_lesion_count"], window_opens=c["window_opens"],
+        window_closes=c["window_closes"], window_assessed=c["window_assessed"],
+        latest_response=c["latest_response"], next_due=c["next_due"], next_meeting=c["next_meeting"],
+        missing_items=c["missing_items"], updated_at=c["updated_at"])

@@ -34,7 +34,7 @@ def _key(next_due: date | None, case_id: int) -> _Key:
 
 
 def worklist_rows(session: Session, *, text: str, statuses: Sequence[str], subtypes: Sequence[str],
-                  limit: int, offset: int) -> list[tuple[CaseRow, PatientRow]]:
+                  limit: int, offset: int) -> list[tuple[Any, Any]]:
     want = limit + offset
     if want <= 0:
         return []
@@ -102,14 +102,23 @@ def _keys_in_order(session: Session, statuses: Sequence[str], subtypes: Sequence
     return keys
 
 
-def _rows(session: Session, case_ids: list[int]) -> list[tuple[CaseRow, PatientRow]]:
-    """The page's rows by primary key, in the order of ``case_ids``."""
+def _rows(session: Session, case_ids: list[int]) -> list[tuple[Any, Any]]:
+    """The page's rows by primary key, in the order of ``case_ids``: (case, patient) column
+    mappings (plain rows, not ORM objects: a page is read, never changed)."""
     if not case_ids:
         return []
-    found: dict[int, tuple[CaseRow, PatientRow]] = {}
+    cases, patients = CaseRow.__table__, PatientRow.__table__
+    found: dict[int, Any] = {}
     for start in range(0, len(case_ids), _CHUNK):
-        for case, patient in session.execute(
-                select(CaseRow, PatientRow).join(PatientRow, CaseRow.patient_id == PatientRow.id)
-                .where(CaseRow.id.in_(case_ids[start:start + _CHUNK]))):
-            found[case.id] = (case, patient)
-    return [found[i] for i in case_ids if i in found]
+        for row in session.connection().execute(
+                select(cases, *[c.label(f"p_{c.name}") for c in patients.columns])
+                .join_from(cases, patients, cases.c.patient_id == patients.c.id)
+                .where(cases.c.id.in_(case_ids[start:start + _CHUNK]))).mappings():
+            found[row["id"]] = row
+    return [_split(found[i]) for i in case_ids if i in found]
+
+
+def _split(row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    case = {c.name: row[c.name] for c in CaseRow.__table__.columns}
+    patient = {c.name: row[f"p_{c.name}"] for c in PatientRow.__table__.columns}
+    return case, patient
