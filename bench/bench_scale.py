@@ -195,7 +195,8 @@ def floor_import(path: Path, cases: int) -> None:
         for c in part:
             values = case_columns(c)
             values.update(patient_id=ids[c.patient.mrn], status="referred", version=1, created_at=now,
-                          updated_at=now, updated_by="bench")
+                          updated_at=now, updated_by="bench", subtype="", distant_lesion_count=0,
+                          window_assessed=False, missing_items="")
             rows.append(values)
         insert(CaseRow.__table__, rows)
         case_ids = dict(con.execute("SELECT patient_id, id FROM cases WHERE id > "
