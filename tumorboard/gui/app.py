@@ -97,10 +97,10 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
 
 def check_database(window: MainWindow, db: Database) -> None:
     """The cheap check on every open (the audit chain's head, the guards present: milliseconds),
-    then, once a day per database and off the UI thread, the daily backup and the full check
-    (every page and index, the whole audit chain and signed meetings, every clinical row's
-    checksum)."""
-    from tumorboard.services.integrity import daily_check, quick_check
+    then, once a day per database and off the UI thread, the full check (every page and index,
+    the whole audit chain and signed meetings, every clinical row's checksum); the day's backup
+    runs in a process of its own (store/daily_chores.py)."""
+    from tumorboard.services.integrity import daily_check, quick_check, start_daily_chores
     from tumorboard.store import StoreError
 
     try:
@@ -110,9 +110,10 @@ def check_database(window: MainWindow, db: Database) -> None:
     if findings:
         window.report_damage("; ".join(findings), db.refuse_writes)
 
+    # The day's backup, in a process of its own (it copies the whole file): off the way.
+    start_daily_chores(db)
+
     def full() -> str | None:
-        # The day's backup too, off the way to the window (it copies the whole file).
-        db.daily_backup()  # never raises: a failure is logged and tried at the next start
         try:
             report = daily_check(db)
         except StoreError as exc:

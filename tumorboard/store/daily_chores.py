@@ -8,8 +8,8 @@ What the check found is kept beside the database (``.<name>.checked``, with the 
 every later open by the command line refuses a file found damaged, with the same words as before,
 until the file is replaced (``db restore``) or ``tumorboard db check`` finds it healthy. Before a
 migration the check still runs at once (``schema.precheck_sqlite_file``), and ``db check`` reads
-everything on demand. The desktop app runs its own daily checks in a background thread once its
-window is up (``gui/app.py``).
+everything on demand. The desktop app starts the same chores once its window is up, and runs
+its own daily full check in a background thread (``gui/app.py``).
 
 TUMORBOARD_DAILY_CHORES=now runs them inside the open instead (the tests, and anyone who wants
 the old order); ``background`` is the default.

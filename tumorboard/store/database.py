@@ -340,6 +340,13 @@ class Database:
         path = sqlite_path(self.url)
         return None if path is None else daily_backup(path)
 
+    def start_daily_chores(self) -> None:
+        """Today's ``quick_check`` and backup of an SQLite file, if not done yet, in a process of
+        its own (store/daily_chores.py); what the check finds refuses the file at later opens."""
+        path = sqlite_path(self.url)
+        if path is not None and path.exists():
+            self.daily_chores = daily_chores.start(path)
+
     def backup(self, destination: Path) -> Path:
         path = sqlite_path(self.url)
         if path is None:
