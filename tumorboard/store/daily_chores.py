@@ -53,9 +53,11 @@ def _read(db_path: Path) -> dict[str, object]:
 def _write(db_path: Path, day: date, problem: str | None) -> None:
     path = state_path(db_path)
     try:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps({"day": day.isoformat(), "file": _identity(db_path), "problem": problem}),
-                       encoding="utf-8")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}")
+        text = json.dumps({"day": day.isoformat(), "file": _identity(db_path), "problem": problem})
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)  # beside patient data: private
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
         os.replace(tmp, path)
     except OSError as exc:  # a read-only folder: the check runs again at the next open
         log.warning("cannot keep the result of today's check of %s: %s", db_path, exc)
