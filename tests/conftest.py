@@ -1,8 +1,50 @@
-"""Test-wide settings: Qt runs offscreen and never needs a screen; QSettings stay in a tmp dir."""
+"""Test-wide settings: Qt runs offscreen and never needs a screen; QSettings stay in a tmp dir.
+
+A new SQLite database is migrated once per session and copied for every test that creates one
+(``migrated_once``): the migrations themselves are tested where they run (test_store_schema,
+test_migration_atomicity, the template itself); TUMORBOARD_TEST_MIGRATE_EACH=1 runs them for
+every new database instead.
+"""
 
 import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # No log file in the developer's own log folder from commands run in-process (tumorboard.logs);
 # the tests about the log configure their own, in a tmp folder.
 os.environ.setdefault("TUMORBOARD_LOG_LEVEL", "OFF")
+# The command line's daily check and backup run inside the open here, so that a test sees their
+# outcome at once; test_daily_chores runs them in their own process, as a user's command does.
+os.environ.setdefault("TUMORBOARD_DAILY_CHORES", "now")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | None]:
+    """Build the head schema once by the migrations; a new, empty SQLite file then gets a copy."""
+    if os.environ.get("TUMORBOARD_TEST_MIGRATE_EACH") == "1":
+        yield None
+        return
+    from tumorboard.store import Database, encryption, schema
+    from tumorboard.store.location import sqlite_path
+
+    template = tmp_path_factory.mktemp("migrated") / "head.sqlite3"
+    Database.open(str(template)).close()  # the real path: migrations, checkpoint, moved into place
+    migrate = schema.upgrade
+
+    def upgrade(engine: Any, url: str, *, app_role: str | None = None) -> str | None:
+        path = sqlite_path(url)
+        if (path is not None and path.is_file() and path.stat().st_size == 0
+                and engine.url.get_backend_name() == "sqlite" and encryption.key_for(path) is None):
+            engine.dispose()
+            shutil.copyfile(template, path)  # into the file made for it: its 0600 mode stays
+            return None
+        return migrate(engine, url, app_role=app_role)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schema, "upgrade", upgrade)
+        yield template

@@ -115,6 +115,7 @@ def _check_cases(db_file: Path, committed: dict[str, int], tally: Tally) -> None
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+@pytest.mark.slow  # some 35 s: a writer process killed at many points
 def test_killed_writer_loses_no_reported_write_and_leaves_no_half_written_case(
         tmp_path: Path, example_files: list[Path]) -> None:
     seed = int(os.environ.get("TUMORBOARD_CRASH_SEED", time.time_ns() % 1_000_000))

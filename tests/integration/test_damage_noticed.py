@@ -289,6 +289,7 @@ def test_fourteen_days_of_opens_of_an_emptied_file_keep_the_good_backup(small: P
     assert good.exists() and holds_cases(good)
 
 
+@pytest.mark.slow  # some 20 s: weeks of daily backups, each one checked
 def test_backups_of_a_database_emptied_of_cases_never_push_out_the_last_with_data(tmp_path: Path) -> None:
     path = small_database(tmp_path / "ward.sqlite3", cases=2)
     for offset in range(3):
@@ -302,6 +303,7 @@ def test_backups_of_a_database_emptied_of_cases_never_push_out_the_last_with_dat
     assert last_good.exists() and holds_cases(last_good)
 
 
+@pytest.mark.slow  # some 12 s: months of daily backups, each one checked
 def test_rotation_keeps_daily_weekly_and_monthly_generations(small: Path) -> None:
     for offset in range(400):
         daily_backup(small, today=DAY + timedelta(days=offset))

@@ -131,6 +131,7 @@ def _sample(total: int, n: int = 6) -> list[int]:
     return sorted({1, total, *(max(1, total * k // n) for k in range(1, n))})
 
 
+@pytest.mark.slow  # some 30 s: a process killed at each sampled statement of the upgrade
 def test_a_kill_at_sampled_statements_of_the_upgrade_leaves_the_old_revision(
         old_database: tuple[Path, int], tmp_path: Path) -> None:
     old, total = old_database
@@ -183,6 +184,7 @@ def test_a_kill_at_every_statement_of_creating_a_database_leaves_no_database(tmp
         assert isinstance(r["recovered"], list) and r["recovered"][0] == head_revision(), where
 
 
+@pytest.mark.slow  # some 13 s: a process killed at each step of creating a database
 def test_a_kill_while_creating_a_database_leaves_nothing_at_the_path(tmp_path: Path) -> None:
     for stop in (1, 40, 120):
         _kill_while_creating(tmp_path / f"new-{stop}", stop)

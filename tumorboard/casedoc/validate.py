@@ -47,9 +47,9 @@ def _validator() -> Any:
 
 
 def prepare_validators() -> None:
-    """Build both validators now (about 50 ms, once per process) so that the first case opened
-    or imported does not pay for it; the app calls this while the window is being shown."""
-    _validator()
+    """Load the fast validator now so that the first case opened or imported does not pay for
+    it; the app calls this while the window is being shown. The reference validator (jsonschema,
+    the slowest import) is loaded only when a document is refused, to explain why."""
     _fast_check()
 
 
@@ -61,14 +61,12 @@ def _fast_check() -> Any:
     is compiled as draft 7; a test checks both validators agree. Refusals are always explained
     by the reference validator (jsonschema), which reports every problem with its path.
     """
-    import copy
+    from tumorboard.casedoc.fast_check import load_validator
 
-    import fastjsonschema
-
-    schema = copy.deepcopy(load_json_resource("schemas", "case-v1.schema.json"))
+    schema = load_json_resource("schemas", "case-v1.schema.json")
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema.pop("$id", None)
-    return fastjsonschema.compile(schema)
+    return load_validator(schema, "case_v1_check")
 
 
 def _schema_problems(doc: Any) -> list[DocumentProblem]:

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from tumorboard.commands.common import (
     signed_in_user,
 )
 from tumorboard.private_files import write_private
-from tumorboard.services.cases import CaseService
+from tumorboard.services.cases import IMPORT_BATCH, CaseService, ImportOutcome
 from tumorboard.store import RecordNotFound, StoreError
 
 log = logging.getLogger(__name__)
@@ -51,20 +52,28 @@ def register(sub: Any) -> None:
     e.set_defaults(handler=run_export)
 
 
+def _read_in_batches(names: list[str], unreadable: list[str]) -> Iterator[list[tuple[str, bytes]]]:
+    """The files, a batch at a time: memory stays flat however many files are given."""
+    for start in range(0, len(names), IMPORT_BATCH):
+        batch: list[tuple[str, bytes]] = []
+        for name in names[start:start + IMPORT_BATCH]:
+            try:
+                batch.append((name, Path(name).read_bytes()))
+            except OSError as exc:
+                unreadable.append(f"error: {name}: cannot read the file ({exc.strerror or exc})")
+        yield batch
+
+
 def run_import(args: argparse.Namespace) -> int:
-    sources: list[tuple[str, bytes]] = []
     unreadable: list[str] = []
-    for name in args.files:
-        try:
-            sources.append((name, Path(name).read_bytes()))
-        except OSError as exc:
-            unreadable.append(f"error: {name}: cannot read the file ({exc.strerror or exc})")
     if args.replace and not args.update:
         raise CliError("--replace: give it with --update (it says what an update may remove)")
     db = open_database(args)
+    outcomes: list[ImportOutcome] = []
     try:
-        outcomes = CaseService(db, actor="cli", user=signed_in_user(args, db)).import_documents(
-            sources, update=args.update, replace=args.replace)
+        service = CaseService(db, actor="cli", user=signed_in_user(args, db))
+        for sources in _read_in_batches(args.files, unreadable):
+            outcomes.extend(service.import_documents(sources, update=args.update, replace=args.replace))
     except StoreError as exc:
         raise CliError(f"database: {exc}") from None
     finally:

@@ -160,6 +160,9 @@ def run_check(args: argparse.Namespace) -> int:
                   f"the automatic backups are in {path.parent / 'backups'}) and keep this copy for "
                   "investigation")
             return EXIT_DAMAGED
+        from tumorboard.store.daily_chores import forget_problem
+
+        forget_problem(path)  # every page read fine now: an earlier finding no longer holds
     db, _user = open_for_reading(args)  # findings name records: signed in
     try:
         report = full_check(db)

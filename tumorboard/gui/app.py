@@ -77,7 +77,7 @@ def open_app(*, demo: bool = False,
         if demo:
             from tumorboard.services.demo import ensure_demo_database
 
-            database = ensure_demo_database()
+            database = ensure_demo_database(reuse=True)  # built again on a new day only
         else:
             path = sqlite_path(resolve_database_url(database))
             if path is not None and not path.exists() and not confirm_new_database(path):
@@ -110,9 +110,10 @@ def open_app(*, demo: bool = False,
 
 def check_database(window: MainWindow, db: Database) -> None:
     """The cheap check on every open (the audit chain's head, the guards present: milliseconds),
-    then, once a day per database and off the UI thread, the full one (every page and index,
-    the whole audit chain and signed meetings, every clinical row's checksum)."""
-    from tumorboard.services.integrity import daily_check, quick_check
+    then, once a day per database and off the UI thread, the full check (every page and index,
+    the whole audit chain and signed meetings, every clinical row's checksum); the day's backup
+    runs in a process of its own (store/daily_chores.py)."""
+    from tumorboard.services.integrity import daily_check, quick_check, start_daily_chores
     from tumorboard.store import StoreError
 
     try:
@@ -121,6 +122,9 @@ def check_database(window: MainWindow, db: Database) -> None:
         findings = [str(exc)]
     if findings:
         window.report_damage("; ".join(findings), db.refuse_writes)
+
+    # The day's backup, in a process of its own (it copies the whole file): off the way.
+    start_daily_chores(db)
 
     def full() -> str | None:
         try:

@@ -345,17 +345,25 @@ def populate_demo_meetings(db: Database, today: date, staging: dict[str, date | 
         service.add_cases(following, rest, presenter="Dr Kwame Mensah")
 
 
-def ensure_demo_database(path: Path | None = None, today: date | None = None) -> str:
-    """(Re)create the demo database file so its dates are relative to today; returns its URL."""
+def ensure_demo_database(path: Path | None = None, today: date | None = None, *,
+                         reuse: bool = False) -> str:
+    """(Re)create the demo database file so its dates are relative to today; returns its URL.
+    ``reuse=True`` (``--demo``) keeps one already built for today (building it takes seconds:
+    cases, meetings and a signed meeting's PDF)."""
+    from tumorboard.store.demo_file import BUILT_KEY, built_for
     from tumorboard.store.location import demo_database_path
 
     target = path or demo_database_path()
+    day = today or date.today()
+    url = f"sqlite:///{target}"
+    if reuse and built_for(target) == day:
+        return url
     for suffix in ("", "-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
-    url = f"sqlite:///{target}"
     db = Database.open(url)
     try:
-        populate_demo(db, today)
+        populate_demo(db, day)
+        db.note(BUILT_KEY, day.isoformat())
     finally:
         db.close()
     return url

@@ -14,7 +14,7 @@ from tumorboard.store import Database, StoreError
 from tumorboard.store.verify import Finding, Verification, quick_findings, verify
 
 __all__ = ["CheckReport", "Finding", "Verification", "daily_check", "full_check", "quick_check",
-           "verify_record"]
+           "start_daily_chores", "verify_record"]
 
 
 def verify_record(db: Database) -> Verification:
@@ -61,6 +61,13 @@ def full_check(db: Database) -> CheckReport:
     except StoreError as exc:
         problems.append(str(exc))
     return CheckReport(tuple(problems), tuple(checked))
+
+
+def start_daily_chores(db: Database) -> None:
+    """Today's backup (and ``quick_check``) of an SQLite file, once a day, in a process of its
+    own (store/daily_chores.py); nothing for a server database. The desktop app calls it once
+    its window is up."""
+    db.start_daily_chores()
 
 
 def daily_check(db: Database, *, today: date | None = None) -> CheckReport | None:

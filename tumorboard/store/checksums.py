@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, LargeBinary, event, select, update
 from sqlalchemy.orm import Mapper, Session
@@ -146,9 +146,19 @@ def of_row(row: Any) -> str:
 def check(row: Any, what: str) -> None:
     """Refuse a row whose content is not what was written (DamagedRecord names ``what``)."""
     if row.checksum != of_row(row):
-        raise DamagedRecord(f"the stored {what} does not match its checksum: the file was damaged (or "
-                            "changed outside tumorboard); restore a backup (`tumorboard db restore "
-                            "BACKUP`) and run `tumorboard db check`")
+        _refuse(what)
+
+
+def check_values(model: type[Any], values: Any, what: str) -> None:
+    """``check`` for a row read as plain values (a Core result's mapping), not as an object."""
+    if values[COLUMN] != _digest(_model_plan(model.__table__), values.get):
+        _refuse(what)
+
+
+def _refuse(what: str) -> NoReturn:
+    raise DamagedRecord(f"the stored {what} does not match its checksum: the file was damaged (or "
+                        "changed outside tumorboard); restore a backup (`tumorboard db restore "
+                        "BACKUP`) and run `tumorboard db check`")
 
 
 def after_claim(session: Session, model: type[Any], row_id: int, values: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAl
 from sqlalchemy.orm import Session, sessionmaker
 
 from tumorboard.store import checksums as _checksums  # noqa: F401  (the checksum events)
-from tumorboard.store import encryption, schema
+from tumorboard.store import daily_chores, encryption, schema
 from tumorboard.store.backup import backup_sqlite, daily_backup, fsync_folder
 from tumorboard.store.errors import (
     DatabaseLocked,
@@ -131,6 +131,12 @@ def translate(exc: SQLAlchemyError, where: str) -> StoreError:
     return StoreError(f"database error at {where}: {getattr(exc, 'orig', exc)}")
 
 
+def _damaged(path: Path, problem: str) -> str:
+    return (f"{path} failed the integrity check ({problem}); it was left untouched - restore it from "
+            f"a backup (`tumorboard db restore BACKUP`; the automatic backups are in "
+            f"{path.parent / 'backups'}), or run `tumorboard db check` to check it again")
+
+
 class Database:
     """One database (SQLite file or server URL) with a session factory for units of work."""
 
@@ -139,6 +145,7 @@ class Database:
         self.engine = engine
         self.location = describe(url)
         self.damaged: str | None = None  # set by refuse_writes: why writing is refused
+        self.daily_chores: object = None  # the process running today's chores, if this open started it
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(engine.execution_options(**{WRITE: True}),
                                             expire_on_commit=False)
@@ -152,8 +159,11 @@ class Database:
         place whole (``_create_sqlite``); an existing file that is empty or not a tumorboard
         database is refused (NotATumorboardDatabase), never re-created.
         Raises a StoreError subclass with a clear message; the file is untouched when refused.
-        ``check_integrity=False`` leaves the read of every page of an SQLite file to the caller
-        (``schema.sqlite_integrity_problem``), except before a migration.
+        ``check_integrity=True`` (the command line) starts the day's chores of an SQLite file
+        once a day in another process (store/daily_chores.py: ``quick_check`` of every page,
+        then the daily backup); a file that check found damaged is refused at every open after.
+        ``check_integrity=False`` (the desktop app) leaves both to the caller, which runs them
+        once its window is up. Before a migration every page is read here, always.
 
         ``read_only=True`` is for commands that only read: nothing is created, migrated or backed
         up (``migrate`` is ignored). A missing SQLite file or an empty server database is refused
@@ -166,17 +176,25 @@ class Database:
         resolved = resolve_database_url(url)
         path = sqlite_path(resolved)
         migrate = migrate and not read_only
-        created = False
+        chores: object = None
         if path is not None:
             if read_only and not path.exists():
                 raise DatabaseMissing(f"there is no database at {path} (nothing was created)")
-            revision = schema.precheck_sqlite_file(path, full_check=check_integrity)
+            # Every page is read before a migration; otherwise once a day, off the way (below).
+            revision = schema.precheck_sqlite_file(path, full_check=False)
+            found = daily_chores.recorded_problem(path) if check_integrity and path.exists() else None
+            if found is not None:
+                raise NotATumorboardDatabase(_damaged(path, found))
+            if check_integrity and migrate and revision is not None:
+                chores = daily_chores.start(path)  # once a day, in another process
+                if isinstance(chores, str):  # run here (TUMORBOARD_DAILY_CHORES=now): damage found
+                    raise NotATumorboardDatabase(_damaged(path, chores))
             if read_only:
                 schema.check_for_reading(revision, str(path), allow_older=allow_older)
             elif not path.exists():
                 if not migrate:
                     raise DatabaseMissing(f"there is no database at {path} (nothing was created)")
-                created = cls._create_sqlite(path)
+                cls._create_sqlite(path)
         engine = cls._make_engine(resolved, read_only=read_only)
         db = cls(resolved, engine)
         try:
@@ -199,8 +217,7 @@ class Database:
         except StoreError:
             engine.dispose()
             raise
-        if migrate and path is not None and not created:
-            daily_backup(path)  # first open of the day only; never raises (logs a failure)
+        db.daily_chores = chores
         return db
 
     @classmethod
@@ -317,6 +334,19 @@ class Database:
         except SQLAlchemyError as exc:
             raise translate(exc, self.location) from None
 
+    def daily_backup(self) -> Path | None:
+        """The first backup of the day of an SQLite file (store/backup.py ``daily_backup``); None
+        if taken already, turned off, failed (logged) or for a server database."""
+        path = sqlite_path(self.url)
+        return None if path is None else daily_backup(path)
+
+    def start_daily_chores(self) -> None:
+        """Today's ``quick_check`` and backup of an SQLite file, if not done yet, in a process of
+        its own (store/daily_chores.py); what the check finds refuses the file at later opens."""
+        path = sqlite_path(self.url)
+        if path is not None and path.exists():
+            self.daily_chores = daily_chores.start(path)
+
     def backup(self, destination: Path) -> Path:
         path = sqlite_path(self.url)
         if path is None:
@@ -355,6 +385,13 @@ class Database:
         workstation)."""
         with self.session(write=True) as session:
             session.merge(MetaRow(key=FULL_CHECK_KEY, value=day.isoformat()))
+            session.commit()
+
+    def note(self, key: str, value: str) -> None:
+        """Keep a fact about the database itself (``tumorboard_meta``), e.g. the day a demo
+        database was built for."""
+        with self.session(write=True) as session:
+            session.merge(MetaRow(key=key, value=value))
             session.commit()
 
     def refuse_writes(self, reason: str) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tumorboard.domain.case import Case
@@ -22,9 +23,10 @@ from tumorboard.store.case_rows import (
     patient_columns,
 )
 from tumorboard.store.errors import RecordExists, RecordNotFound
-from tumorboard.store.models import AuditRow, CaseRow, PatientRow
+from tumorboard.store.models import AuditRow, CaseRow, CaseStatusCountRow, PatientRow
 from tumorboard.store.records import AuditEntry, Derived, StoredCase, WorklistRecord
 from tumorboard.store.versions import claim
+from tumorboard.store.worklist_query import worklist_rows
 
 
 def _now() -> datetime:
@@ -89,8 +91,9 @@ class CaseRepository:
         patients = [patient_columns(case.patient) for case, _, _ in items]
         for values in patients:
             values["checksum"] = checksums.of_values(PatientRow, values)
-        patient_ids = list(self.session.scalars(
-            insert(PatientRow).returning(PatientRow.id, sort_by_parameter_order=True), patients))
+        insert_rows(self.session, PatientRow, patients)
+        by_mrn = self._ids_by(PatientRow.id, PatientRow.mrn, [p["mrn"] for p in patients])
+        patient_ids = [by_mrn[p["mrn"]] for p in patients]
         case_values = []
         for (case, status, derived), patient_id in zip(items, patient_ids, strict=True):
             values = case_columns(case)
@@ -98,8 +101,9 @@ class CaseRepository:
                           created_at=now, updated_at=now, updated_by=actor)
             values["checksum"] = checksums.of_values(CaseRow, values)
             case_values.append(values)
-        case_ids = list(self.session.scalars(
-            insert(CaseRow).returning(CaseRow.id, sort_by_parameter_order=True), case_values))
+        insert_rows(self.session, CaseRow, case_values)
+        by_patient = self._ids_by(CaseRow.id, CaseRow.patient_id, patient_ids)  # new: one case each
+        case_ids = [by_patient[i] for i in patient_ids]
         children: dict[type[object], list[dict[str, object]]] = {}
         for (case, _, _), case_id in zip(items, case_ids, strict=True):
             for table, rows in child_rows(case).items():
@@ -108,8 +112,16 @@ class CaseRepository:
                     values["checksum"] = checksums.of_values(table, values)
                     children.setdefault(table, []).append(values)
         for table, rows in children.items():
-            if rows:
-                self.session.execute(insert(table), rows)
+            insert_rows(self.session, table, rows)
+
+    def _ids_by(self, id_column: Any, key: Any, keys: Sequence[Any]) -> dict[Any, int]:
+        """The ids of the rows just inserted, read back by their key (one indexed IN per 500)."""
+        found: dict[Any, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start:start + 500])
+            found.update((k, int(i)) for i, k in self.session.execute(
+                select(id_column, key).where(key.in_(chunk))))
+        return found
 
     def update(self, case: Case, derived: Derived, actor: str, expected_version: int | None,
                status: str | None = None) -> StoredCase:
@@ -160,39 +172,16 @@ class CaseRepository:
 
     def worklist(self, *, text: str = "", statuses: Sequence[str] = (), subtypes: Sequence[str] = (),
                  limit: int = 200, offset: int = 0) -> list[WorklistRecord]:
-        """Rows by next due date (cases with nothing due last), filtered as the worklist asks."""
-        def base() -> Select[CaseRow, PatientRow]:
-            stmt = select(CaseRow, PatientRow).join(PatientRow, CaseRow.patient_id == PatientRow.id)
-            if statuses:
-                stmt = stmt.where(CaseRow.status.in_(list(statuses)))
-            if subtypes:
-                stmt = stmt.where(CaseRow.subtype.in_(list(subtypes)))
-            if text.strip():
-                # Match the small patients table first; the cases are then fetched by key.
-                like = f"%{text.strip()}%"
-                if self.session.get_bind().dialect.name == "sqlite":
-                    # SQLite's LIKE already ignores ASCII case; ilike() would add lower() per row.
-                    match = or_(PatientRow.mrn.like(like), PatientRow.name.like(like))
-                else:
-                    match = or_(PatientRow.mrn.ilike(like), PatientRow.name.ilike(like))
-                matching = select(PatientRow.id).where(match)
-                stmt = stmt.where(CaseRow.patient_id.in_(matching))
-            return stmt
-
-        # Two index-friendly queries instead of one "NULLS LAST" sort over the whole table.
-        due = self.session.execute(
-            base().where(CaseRow.next_due.is_not(None))
-            .order_by(CaseRow.next_due, CaseRow.id).limit(limit + offset)).all()
-        rows = list(due)
-        if len(rows) < limit + offset:
-            rest = self.session.execute(
-                base().where(CaseRow.next_due.is_(None)).order_by(CaseRow.id)
-                .limit(limit + offset - len(rows))).all()
-            rows.extend(rest)
-        return [_worklist_record(c, p) for c, p in rows[offset:offset + limit]]
+        """Rows by next due date (cases with nothing due last), filtered as the worklist asks
+        (store/worklist_query.py: every statement on an index)."""
+        rows = worklist_rows(self.session, text=text, statuses=statuses, subtypes=subtypes,
+                             limit=limit, offset=offset)
+        return [_worklist_record(c, p) for c, p in rows]
 
     def counts_by_status(self) -> dict[str, int]:
-        result = self.session.execute(select(CaseRow.status, func.count()).group_by(CaseRow.status))
+        """Kept by the database's triggers on ``cases`` (revision 0011): no count over the table."""
+        result = self.session.execute(select(CaseStatusCountRow.status, CaseStatusCountRow.cases)
+                                      .where(CaseStatusCountRow.cases > 0))
         return {row[0]: int(row[1]) for row in result}
 
     def all_mrns(self) -> list[str]:
@@ -239,13 +228,25 @@ class AuditRepository:
     def _append(self, rows: list[dict[str, object]]) -> None:
         if rows:
             link(self.session, rows)  # chained in order, under the unit of work's write lock
-            self.session.execute(insert(AuditRow), rows)
+            insert_rows(self.session, AuditRow, rows)
 
     def history(self, entity: str, entity_id: str) -> list[AuditEntry]:
         rows = self.session.scalars(
             select(AuditRow).where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
             .order_by(AuditRow.seq))
         return [_entry(r) for r in rows]
+
+
+def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """One Core ``executemany`` of ``rows`` (the driver's own batch): every row is given every
+    key, a value left out as NULL, as its checksum counted it (``checksums.of_values``); the
+    ORM's bulk insert would split the batch at each different set of None values and return
+    the ids row by row."""
+    if not rows:
+        return
+    session.flush()  # what the unit of work changed through the ORM goes first, in order
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    session.connection().execute(model.__table__.insert(), [{k: row.get(k) for k in keys} for row in rows])
 
 
 def _json(value: object) -> str | None:
@@ -310,12 +311,12 @@ def _stored(row: CaseRow) -> StoredCase:
                       Referral(row.referral_date, row.referring_clinician, row.gp_name, row.gp_address))
 
 
-def _worklist_record(c: CaseRow, p: PatientRow) -> WorklistRecord:
-    checksums.check(p, f"patient of case {p.mrn}")
-    checksums.check(c, f"case {p.mrn}")
+def _worklist_record(c: dict[str, Any], p: dict[str, Any]) -> WorklistRecord:
+    checksums.check_values(PatientRow, p, f"patient of case {p['mrn']}")
+    checksums.check_values(CaseRow, c, f"case {p['mrn']}")
     return WorklistRecord(
-        mrn=p.mrn, name=p.name, birth_date=p.birth_date, status=c.status, subtype=c.subtype,
-        stage=c.stage, distant_lesion_count=c.distant_lesion_count, window_opens=c.window_opens,
-        window_closes=c.window_closes, window_assessed=c.window_assessed,
-        latest_response=c.latest_response, next_due=c.next_due, next_meeting=c.next_meeting,
-        missing_items=c.missing_items, updated_at=c.updated_at)
+        mrn=p["mrn"], name=p["name"], birth_date=p["birth_date"], status=c["status"], subtype=c["subtype"],
+        stage=c["stage"], distant_lesion_count=c["distant_lesion_count"], window_opens=c["window_opens"],
+        window_closes=c["window_closes"], window_assessed=c["window_assessed"],
+        latest_response=c["latest_response"], next_due=c["next_due"], next_meeting=c["next_meeting"],
+        missing_items=c["missing_items"], updated_at=c["updated_at"])

@@ -10,10 +10,8 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,9 +29,14 @@ from tumorboard.store.errors import (
 )
 from tumorboard.store.location import sqlite_path
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # The app version that introduced each schema revision: a newer database names what it needs.
+# Also the list of the revisions this app knows (the newest is the head): reading it needs no
+# Alembic; test_store_schema checks it against the migrations.
 REVISION_APP_VERSION = {
     "0001": "0.1.0",
     "0002": "0.1.0",
@@ -45,6 +48,7 @@ REVISION_APP_VERSION = {
     "0008": "0.3.0",
     "0009": "0.3.0",
     "0010": "0.4.0",
+    "0011": "0.4.0",
     "0012": "0.4.0",
     "0013": "0.4.0",
 }
@@ -63,6 +67,8 @@ _READ_ONLY = ("alembic_version",)
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config  # Alembic is imported only to migrate
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -70,14 +76,13 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-    assert head is not None
-    return head
+    """The newest schema revision, without importing Alembic or reading the migrations (every
+    open asks; ``test_store_schema`` holds this to Alembic's own answer)."""
+    return max(REVISION_APP_VERSION)
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(REVISION_APP_VERSION)
 
 
 def sqlite_integrity_problem(path: Path, *, full: bool = False) -> str | None:
@@ -185,8 +190,15 @@ def check_for_reading(revision: str | None, where: str, *, allow_older: bool = F
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision Alembic recorded (None for an empty database), read as Alembic reads
+    it, without importing it."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        heads = [str(r) for r in conn.execute(text("SELECT version_num FROM alembic_version")).scalars()]
+    if len(heads) > 1:
+        raise StoreError(f"the database records more than one schema revision ({', '.join(heads)})")
+    return heads[0] if heads else None
 
 
 def _required_version(engine: Engine) -> str | None:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from tumorboard.store.models import Base
+from tumorboard.store.text_search import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -32,7 +33,7 @@ def run_migrations_online() -> None:
 def _run(connection: object) -> None:
     # SQLite cannot ALTER most things in place: batch mode rebuilds tables when needed.
     context.configure(connection=connection, target_metadata=target_metadata,  # type: ignore[arg-type]
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 

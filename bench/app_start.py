@@ -1,0 +1,53 @@
+"""One desktop-app start, offscreen, for whole-process timing (run by hand; bench/RESULTS.md):
+
+    python bench/app_start.py DATABASE     # open as the app does, main window, worklist filled
+    python bench/app_start.py --demo       # as `tumorboard --demo`: reuses today's demo database
+    python bench/app_start.py --floor      # the floor: an empty Qt window shown
+
+Exits as soon as the window is shown with its worklist filled: the day's backup and full check,
+which the app runs in the background from then on, are not waited for (they are not on the way).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main() -> None:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    app = QApplication(sys.argv[:1])
+    if sys.argv[1] == "--floor":
+        window = QWidget()
+        window.resize(1366, 768)
+        window.show()
+        app.processEvents()
+        print("shown")
+        os._exit(0)
+    from tumorboard.gui.app import check_database
+    from tumorboard.gui.main_window import MainWindow
+    from tumorboard.gui.notice import ChangeNotice
+    from tumorboard.services.cases import CaseService
+    from tumorboard.store import Database
+
+    database = sys.argv[1]
+    if database == "--demo":
+        from tumorboard.services.demo import ensure_demo_database
+
+        database = ensure_demo_database(reuse=True)
+    db = Database.open(database, check_integrity=False)  # as tumorboard.gui.app opens it
+    notice = ChangeNotice()
+    main_window = MainWindow(CaseService(db, notify=notice.publish), "bench", notice=notice)
+    main_window.resize(1366, 768)
+    main_window.show()
+    check_database(main_window, db)  # the background work starts here, as in the app
+    app.processEvents()
+    print(f"shown with {main_window.model.rowCount()} worklist rows")
+    os._exit(0)  # the background check and backup are not waited for
+
+
+if __name__ == "__main__":
+    main()

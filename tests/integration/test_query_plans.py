@@ -1,0 +1,196 @@
+"""Every worklist and dashboard query is answered from an index, never a scan of a table.
+
+The statements are caught as the services run them (so a new query is checked too) and handed
+back to the database's planner: SQLite's EXPLAIN QUERY PLAN must not say ``SCAN cases`` or
+``SCAN patients`` without an index; PostgreSQL's EXPLAIN, with sequential scans made as dear as
+possible, must not need a ``Seq Scan`` of either table; neither may sort (``TEMP B-TREE``, ``Sort``)
+except the cases of the patients a text filter found, read by their index. The same cases, read back, equal the
+worklist filtered and sorted by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event, text
+
+from tumorboard.domain.workflow import WorkflowStatus
+from tumorboard.services.cases import CaseService, WorklistQuery
+from tumorboard.store import Database, worklist_query
+
+NAMES = ["Anna Berger", "Maria Huber", "Eva Marin", "Lena Moser", "Sara Amari", "Ida Kern"]
+MOVES = [None, WorkflowStatus.STAGING, WorkflowStatus.READY_FOR_MDT, WorkflowStatus.CLOSED]
+
+
+@pytest.fixture
+def stored(service: CaseService, example_files: list[Path]) -> list[str]:
+    """Thirty cases from the worked examples under new record numbers and names, spread over
+    four statuses."""
+    sources = []
+    for i in range(30):
+        doc = json.loads(example_files[i % len(example_files)].read_text())
+        doc["patient"]["mrn"] = f"MRN-{i:04d}"
+        doc["patient"]["name"] = f"{NAMES[i % len(NAMES)]} {i}"
+        sources.append((f"c{i}.json", json.dumps(doc).encode()))
+    outcomes = service.import_documents(sources)
+    assert all(o.action == "created" for o in outcomes), outcomes
+    mrns = [f"MRN-{i:04d}" for i in range(30)]
+    for i, mrn in enumerate(mrns):
+        move = MOVES[i % len(MOVES)]
+        if move is not None:
+            service.change_status(mrn, move)
+    return mrns
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[tuple[str, Any]]]:
+    caught: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+             _many: bool) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            caught.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        yield caught
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+
+
+def scans(db: Database, statement: str, parameters: Any) -> list[str]:
+    """The plan's lines that read a whole table of cases or patients, or sort what they read (a
+    sort reads every matching row before the first is returned)."""
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        try:
+            if db.engine.dialect.name == "sqlite":
+                cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                lines = [str(row[-1]) for row in cursor.fetchall()]
+                # A sort only of the cases of the patients found (a bounded IN list, by their index).
+                bounded = any("ix_cases_patient_id" in line for line in lines)
+                return [line for line in lines if ("TEMP B-TREE" in line and not bounded)
+                        or (re.match(r"SCAN (cases|patients)\b", line) and "INDEX" not in line)]
+            # Made as dear as possible, so the plan shows whether an index can answer at all (a
+            # small test table would otherwise be read whole, which is right for it).
+            for setting in ("enable_seqscan", "enable_sort"):
+                cursor.execute(f"SET {setting} = off")
+            cursor.execute(f"EXPLAIN {statement}", parameters)
+            lines = [str(row[0]) for row in cursor.fetchall()]
+            cursor.execute("RESET ALL")
+            bounded = any("ix_cases_patient_id" in line for line in lines)
+            return [line for line in lines if re.search(r"Seq Scan on (cases|patients)\b", line)
+                    or ("Sort" in line and not bounded)]
+        finally:
+            cursor.close()
+
+
+QUERIES = [
+    WorklistQuery(),
+    WorklistQuery(limit=2000),  # the dashboard's
+    WorklistQuery(statuses=(WorkflowStatus.READY_FOR_MDT,)),
+    WorklistQuery(statuses=(WorkflowStatus.STAGING, WorkflowStatus.CLOSED)),
+    WorklistQuery(subtypes=("HR+/HER2-0",)),
+    WorklistQuery(statuses=(WorkflowStatus.REFERRED,), subtypes=("HR+/HER2-0", "TNBC")),
+    WorklistQuery(text="MRN-00"),  # a record number
+    WorklistQuery(text="mar"),  # part of a name, in another case
+    WorklistQuery(text="Ma"),  # too short for trigrams: prefixes
+    WorklistQuery(text="ber", statuses=(WorkflowStatus.STAGING,)),
+    WorklistQuery(window_statuses=("open", "overdue")),
+    WorklistQuery(offset=5, limit=5),
+]
+
+
+@pytest.fixture(params=["few", "many"])
+def matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A text filter's two ways: few matching patients (their cases by patient), or many (the
+    cases walked in order); with thirty cases, "many" means more than one."""
+    if request.param == "many":
+        monkeypatch.setattr(worklist_query, "FEW_PATIENTS", 1)
+    return str(request.param)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=repr)
+def test_worklist_queries_read_indexes_not_tables(db: Database, service: CaseService, stored: list[str],
+                                                  query: WorklistQuery, matches: str) -> None:
+    with statements(db) as caught:
+        service.worklist(query)
+    assert caught
+    for statement, parameters in caught:
+        assert scans(db, statement, parameters) == [], statement
+
+
+def test_dashboard_counts_read_no_table(db: Database, service: CaseService, stored: list[str]) -> None:
+    with statements(db) as caught:
+        counts = service.counts_by_status()
+    assert counts[WorkflowStatus.REFERRED] == 8 and counts[WorkflowStatus.CLOSED] == 7
+    assert sum(counts.values()) == len(stored)
+    for statement, parameters in caught:
+        assert "cases" not in statement.split("FROM", 1)[1].split()[0], statement
+        assert scans(db, statement, parameters) == []
+
+
+def test_status_counts_follow_every_change(db: Database, service: CaseService, stored: list[str]) -> None:
+    service.change_status(stored[1], WorkflowStatus.READY_FOR_MDT)  # staging -> ready
+    service.change_status(stored[0], WorkflowStatus.REFERRED)  # unchanged: no count moves
+    counts = service.counts_by_status()
+    assert counts[WorkflowStatus.STAGING] == 7 and counts[WorkflowStatus.READY_FOR_MDT] == 8
+    with db.engine.connect() as conn:
+        by_table = dict(conn.execute(text("SELECT status, count(*) FROM cases GROUP BY status")).all())
+    assert {s.value: n for s, n in counts.items() if n} == by_table
+
+
+def _by_hand(service: CaseService, query: WorklistQuery) -> list[str]:
+    """The filters applied in Python to every stored case in the worklist's order (the unfiltered
+    worklist, one index-ordered read: its order is checked below)."""
+    every = service.worklist(WorklistQuery(limit=10_000))
+    typed = query.text.strip().lower()
+
+    def keep(row: Any) -> bool:
+        if query.statuses and row.status not in query.statuses:
+            return False
+        if query.subtypes and row.subtype not in query.subtypes:
+            return False
+        if typed:
+            name = row.name.lower()
+            if len(typed) >= 3:
+                return typed in row.mrn.lower() or typed in name
+            return row.mrn.lower().startswith(typed) or name.startswith(typed)
+        return True
+
+    rows = [r for r in every if keep(r)]
+    return [r.mrn for r in rows[query.offset:query.offset + query.limit]]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(statuses=st.lists(st.sampled_from(list(WorkflowStatus)), max_size=3, unique=True),
+       subtypes=st.lists(st.sampled_from(["HR+/HER2-0", "HR+/HER2-low", "HER2+", "TNBC"]), max_size=2,
+                         unique=True),
+       typed=st.sampled_from(["", "M", "ma", "MRN-001", "rin", "ber 1", "zz", "a 2"]),
+       offset=st.integers(0, 12), limit=st.integers(1, 12))
+def test_the_indexed_worklist_equals_the_worklist_by_hand(
+        service: CaseService, stored: list[str], matches: str, statuses: list[WorkflowStatus],
+        subtypes: list[str], typed: str, offset: int, limit: int) -> None:
+    query = WorklistQuery(text=typed, statuses=tuple(statuses), subtypes=tuple(subtypes),
+                          offset=offset, limit=limit)
+    assert [r.mrn for r in service.worklist(query)] == _by_hand(service, query)
+
+
+def test_the_order_is_next_due_then_nothing_due(service: CaseService, stored: list[str]) -> None:
+    rows = service.worklist(WorklistQuery(limit=100))
+    due = [r.next_due for r in rows]
+    dated = [d for d in due if d is not None]
+    assert dated == sorted(dated)
+    assert due == dated + [None] * (len(due) - len(dated))
+    assert any(isinstance(d, date) for d in due)
