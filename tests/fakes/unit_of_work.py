@@ -548,10 +548,12 @@ class FakeCaseRepository(_Repository):
         return self.get(mrn)
 
     def update(self, case: Case, derived: Derived, actor: str, expected_version: int | None,
-               status: str | None = None) -> StoredCase:
+               status: str | None = None, referral: Referral | None = None) -> StoredCase:
         mrn = case.patient.mrn
         self._row(mrn)
         values: dict[str, Any] = {"case": case, "derived": derived}
+        if referral is not None:
+            values["referral"] = referral
         if status is not None:
             values["status"] = status
         self.claim("cases", mrn, expected_version, f"case {mrn}", actor, **values)

@@ -167,3 +167,20 @@ def test_the_referral_as_json_for_scripts(tmp_path: Path, example_files: list[Pa
     assert json.loads(capsys.readouterr().out) == {
         "mrn": mrn, "referral_date": None, "referring_clinician": None, "gp_name": "Dr J. Morgan",
         "gp_address": None}
+
+
+def test_an_edited_case_and_its_referral_are_one_save(service: CaseService, example_files: list[Path]) -> None:
+    from dataclasses import replace
+
+    mrn = _one_case(service, example_files)
+    before = service.get(mrn)
+    edited = replace(before.case, patient=replace(before.case.patient, ecog=1))
+    after = service.save(edited, before.version, referral=GP)
+    assert after.version == before.version + 1  # one version for both
+    assert after.case.patient.ecog == 1 and after.referral == GP
+    # A bad referral refuses the whole save: the case edit is not kept either.
+    again = replace(edited, patient=replace(edited.patient, ecog=2))
+    with pytest.raises(ReferralError, match=r"^referral date"):
+        service.save(again, after.version, referral=Referral(referral_date=date(2030, 1, 1)))
+    now = service.get(mrn)
+    assert now.version == after.version and now.case.patient.ecog == 1 and now.referral == GP

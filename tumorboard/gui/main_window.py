@@ -730,9 +730,9 @@ class MainWindow(QMainWindow):
                        "\n".join(f"{k}: {v}" for k, v in problems.items()))
             return False
         try:
-            record = self.service.save(case_from_document(editor.candidate), view.record.version)
-            if view.referral.dirty:  # the referral is not part of the case document: its own save
-                record = self.service.save_referral(record.case.patient.mrn, referral, record.version)
+            # The referral is not part of the case document; saved with it, in the same version.
+            record = self.service.save(case_from_document(editor.candidate), view.record.version,
+                                       referral=referral if view.referral.dirty else None)
         except ConcurrentEdit as exc:
             try:
                 theirs = self.service.changes_since(view.record.case)

@@ -245,15 +245,25 @@ class CaseService(Acting):
             uow.audit("referral", "case", mrn, changes)
         return _record(stored)
 
-    def save(self, case: Case, expected_version: int | None) -> CaseRecord:
-        """Save edits of an existing case; refused if someone saved it since ``expected_version``."""
+    def save(self, case: Case, expected_version: int | None,
+             referral: Referral | None = None) -> CaseRecord:
+        """Save edits of an existing case, and its referral when given (one save, one version);
+        refused if someone saved it since ``expected_version``, ReferralError naming a bad
+        referral field."""
         mrn = case.patient.mrn
         with self._action(Permission.EDIT_CASES) as uow:
             before = uow.cases.get(mrn)
+            if referral is not None:
+                referral = require_valid(referral, birth_date=case.patient.birth_date, today=self.today())
             derived = derive(case, self.today(), before.staging_date, before.next_meeting, _readiness_of(uow))
-            stored = uow.cases.update(case, derived, self.actor, expected_version)
+            stored = uow.cases.update(case, derived, self.actor, expected_version, referral=referral)
             uow.audit("update", "case", mrn,
                       field_changes(case_to_document(before.case), case_to_document(case)))
+            if referral is not None:
+                changed = field_changes({"referral": referral_document(before.referral)},
+                                        {"referral": referral_document(referral)})
+                if changed:
+                    uow.audit("referral", "case", mrn, changed)
         return _record(stored)
 
     def change_status(self, mrn: str, new: WorkflowStatus,

@@ -185,8 +185,10 @@ class Database:
             found = daily_chores.recorded_problem(path) if check_integrity and path.exists() else None
             if found is not None:
                 raise NotATumorboardDatabase(_damaged(path, found))
-            if check_integrity and migrate and revision is not None:
-                chores = daily_chores.start(path)  # once a day, in another process
+            if check_integrity and revision is not None:
+                # Once a day, in another process; read-only commands start it too, so a file only
+                # ever read by commands is still checked every day.
+                chores = daily_chores.start(path)
                 if isinstance(chores, str):  # run here (TUMORBOARD_DAILY_CHORES=now): damage found
                     raise NotATumorboardDatabase(_damaged(path, chores))
             if read_only:

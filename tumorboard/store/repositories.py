@@ -124,13 +124,16 @@ class CaseRepository:
         return found
 
     def update(self, case: Case, derived: Derived, actor: str, expected_version: int | None,
-               status: str | None = None) -> StoredCase:
+               status: str | None = None, referral: Referral | None = None) -> StoredCase:
         row = self._row(case.patient.mrn)
         if row is None:
             raise RecordNotFound(f"no case with record number {case.patient.mrn}")
         self._claim(row, expected_version, actor)
         fill_patient(row.patient, case.patient)
         fill_case(row, case)
+        if referral is not None:  # the same version as the case's edits: one save
+            row.referral_date, row.referring_clinician, row.gp_name, row.gp_address = (
+                referral.referral_date, referral.referring_clinician, referral.gp_name, referral.gp_address)
         _apply_derived(row, derived)
         if status is not None:
             row.status = status
