@@ -1,3 +1,3 @@
 """tumorboard: a desktop application for cancer multidisciplinary team (MDT) meetings."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from tumorboard.cli import EXIT_OK
 from tumorboard.commands.circulating import ACTOR, meeting_id, signed_in
 from tumorboard.commands.common import add_database_option
+from tumorboard.commands.output import add_format_option, print_records
 
 
 def register(sub: Any) -> None:
@@ -38,6 +40,7 @@ def register(sub: Any) -> None:
     a.set_defaults(handler=run_address)
     ls = ssub.add_parser("sent", help="what was sent for a meeting, to whom and when")
     ls.add_argument("meeting_id", metavar="MEETING_ID")
+    add_format_option(ls, csv_too=True)
     ls.set_defaults(handler=run_sent)
     for q in (*parsers, a, ls):
         add_database_option(q)
@@ -67,13 +70,18 @@ def run_address(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SENT_COLUMNS = ("meeting_id", "document", "recipient", "address", "via", "attachment",
+                "attachment_sha256", "pseudonymised", "sent_at", "sent_by")
+
+
 def run_sent(args: argparse.Namespace) -> int:
     from tumorboard.services.mailing import MailingService
 
     mid = meeting_id(args.meeting_id)
     with signed_in(args) as (db, user):
         rows = MailingService(db, actor=ACTOR, user=user).sent(mid)
-    for r in rows:
-        print(f"{r.sent_at:%Y-%m-%d %H:%M:%S}\t{r.document}\t{r.recipient}\t{r.address}\t{r.via}\t"
-              f"{r.attachment}\t{r.sent_by}")
+    records = [asdict(r) for r in rows]
+    print_records(args, records, SENT_COLUMNS, lambda r: (
+        f"{r['sent_at']:%Y-%m-%d %H:%M:%S}\t{r['document']}\t{r['recipient']}\t{r['address']}\t"
+        f"{r['via']}\t{r['attachment']}\t{r['sent_by']}"))
     return EXIT_OK

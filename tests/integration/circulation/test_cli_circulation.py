@@ -3,6 +3,7 @@ the files they write, and exit status 2 with the field named for every bad input
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +53,11 @@ def test_the_agenda_letters_attendance_and_eml_files_are_written(cli: Cli, demo:
     assert len(list((tmp_path / "eml").glob("*.eml"))) == sum(a.present for a in meeting.attendance)
     code, out, _ = cli("send", "sent", str(demo.signed))
     assert code == 0 and out.count("\tminutes\t") == sum(a.present for a in meeting.attendance)
+    code, out, _ = cli("send", "sent", str(demo.signed), "--format", "json")
+    sent = json.loads(out)
+    assert code == 0 and sorted(m["recipient"] for m in sent) == sorted(
+        a.name for a in meeting.attendance if a.present)
+    assert {m["via"] for m in sent} == {"eml"} and all(len(m["attachment_sha256"]) == 64 for m in sent)
 
 
 def test_every_bad_input_exits_2_naming_what_is_wrong(cli: Cli, demo: Demo, tmp_path: Path) -> None:
