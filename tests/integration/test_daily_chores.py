@@ -79,3 +79,18 @@ def wreck_a_page(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[(root - 1) * page_size:root * page_size] = b"\xff" * page_size
     path.write_bytes(bytes(data))
+
+
+def test_a_reading_command_reads_every_page_itself_until_the_day_is_checked(
+        tmp_path: Path, background: None) -> None:
+    """A reading command writes nothing (no backup, no record), so it is not what starts the
+    daily chores; until a writing open has checked the file today it checks it itself, as every
+    command did before: a file only ever read is checked no less."""
+    path = tmp_path / "tb.sqlite3"
+    Database.open(str(path)).close()
+    daily_chores.state_path(path).unlink(missing_ok=True)  # today's check not done yet
+    wreck_a_page(path)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(NotATumorboardDatabase, match="failed the integrity check"):
+        Database.open(str(path), read_only=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing  # nothing written beside it

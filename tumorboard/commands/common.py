@@ -43,14 +43,21 @@ def use_demo_database(args: argparse.Namespace) -> None:
 
 
 def _ensure_demo(args: argparse.Namespace) -> None:
-    if not getattr(args, "demo", False) or os.path.exists(args.database):
+    """The app's demo of the day: reused when it was built today by this version's schema, else
+    built again (synthetic data; an upgraded tumorboard never meets an older demo it would refuse)."""
+    if not getattr(args, "demo", False):
         return
+    from datetime import date
     from pathlib import Path
 
     from tumorboard.services.demo import ensure_demo_database
+    from tumorboard.store.demo_file import built_for
 
+    path = Path(args.database)
+    if built_for(path) == date.today():
+        return
     try:
-        ensure_demo_database(Path(args.database))
+        ensure_demo_database(path, reuse=True)
     except StoreError as exc:
         raise CliError(f"--demo: the demo database could not be made: {exc}") from None
     print(f"demo database created: {args.database} (synthetic cases; `tumorboard demo` refreshes it)",

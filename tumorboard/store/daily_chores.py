@@ -2,8 +2,10 @@
 every page, then the daily backup (itself checked page by page and index by index before it
 takes its name).
 
-They run once a day per database, on the first open by the command line (a reading one too), in
-a separate process that outlives the command: the command does not wait for a file read whole.
+They run once a day per database, on the first open that may write (the command line's), in a
+separate process that outlives the command (a reading command, which writes nothing, reads every
+page itself until a writing open has checked the file that day): the command does not wait for
+a file read whole.
 What the check found is kept beside the database (``.<name>.checked``, with the file's identity);
 every later open by the command line refuses a file found damaged, with the same words as before,
 until the file is replaced (``db restore``) or ``tumorboard db check`` finds it healthy. Before a

@@ -185,14 +185,19 @@ class Database:
             found = daily_chores.recorded_problem(path) if check_integrity and path.exists() else None
             if found is not None:
                 raise NotATumorboardDatabase(_damaged(path, found))
-            if check_integrity and revision is not None:
-                # Once a day, in another process; read-only commands start it too, so a file only
-                # ever read by commands is still checked every day.
-                chores = daily_chores.start(path)
+            if check_integrity and migrate and revision is not None:
+                chores = daily_chores.start(path)  # once a day, in another process
                 if isinstance(chores, str):  # run here (TUMORBOARD_DAILY_CHORES=now): damage found
                     raise NotATumorboardDatabase(_damaged(path, chores))
             if read_only:
                 schema.check_for_reading(revision, str(path), allow_older=allow_older)
+                if check_integrity and revision is not None and daily_chores.due(path):
+                    # A reading command writes nothing (no backup, no record of the check), so
+                    # until a writing open has checked the file today it reads every page here,
+                    # as every command did before the daily chores: checked no less.
+                    problem = schema.sqlite_integrity_problem(path)
+                    if problem is not None:
+                        raise NotATumorboardDatabase(_damaged(path, problem))
             elif not path.exists():
                 if not migrate:
                     raise DatabaseMissing(f"there is no database at {path} (nothing was created)")
