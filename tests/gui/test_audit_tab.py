@@ -123,3 +123,17 @@ def test_the_exports_write_the_report_the_decisions_and_the_figures(
     assert (tmp_path / "audit.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "audit.csv").read_text().count("\n") == 6  # header + 5 decisions
     assert '"concordant": 2' in (tmp_path / "audit.json").read_text()
+
+
+def test_opening_the_tab_shows_its_period_at_once(qtbot: QtBot, audit_db: tuple[Database, Scenario]) -> None:
+    """No empty page behind a "Show" button: the first time the tab is shown it computes the
+    chosen period's figures (a later change of board or period still waits for Show)."""
+    db, scenario = audit_db
+    tab = AuditTab(QualityAuditService(db), BoardService(db), scenario.end)
+    qtbot.addWidget(tab)
+    tab.set_period(scenario.start, scenario.end, BOARD)
+    assert tab.result is None and not tab.chart_views
+    tab.show()
+    qtbot.waitUntil(lambda: tab.result is not None)
+    assert set(tab.chart_views) == {"concordance", "implementation", "waiting", "attendance", "cases"}
+    assert BOARD in tab.period.text()
