@@ -6,14 +6,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from pg_roles import owner_connection
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from tumorboard.domain.meeting import BoardRole, DecisionAction, DecisionCategory, Discipline
 from tumorboard.services.actions import ActionService
 from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService
 from tumorboard.services.meetings import DecisionInput, MeetingService
-from tumorboard.store import Database, RecordExists, RecordNotFound, SignedRecord, StateRefused
+from tumorboard.store import Database, RecordExists, RecordNotFound, SignedRecord, StateRefused, StoreError
 
 DAY = date(2025, 6, 10)
 BOARD = "Breast MDT"
@@ -97,10 +99,17 @@ def test_the_database_keeps_completions_append_only_and_refuses_open_meetings(
     with pytest.raises(StateRefused), db.unit_of_work("someone") as uow:
         uow.actions.complete(1, 7, None, "someone", uow.now)  # no eighth action on that decision
     ActionService(db, actor="coordinator").mark_done(1, 1)
-    for sql in ("UPDATE action_completions SET done_by = 'x'", "DELETE FROM action_completions"):
-        with pytest.raises(SignedRecord), db.unit_of_work("someone") as uow:
+    changes = ("UPDATE action_completions SET done_by = 'x'", "DELETE FROM action_completions")
+    for sql in changes:
+        # The trigger refuses it; on a department server the app's role is not even granted it.
+        with pytest.raises(StoreError) as refused, db.unit_of_work("someone") as uow:
             uow.session.execute(text(sql))
             uow.session.flush()
+        assert isinstance(refused.value, SignedRecord) or "permission denied" in str(refused.value)
+    if db.url.startswith("postgresql"):  # behind the grants, the tables' owner meets the trigger
+        for sql in changes:
+            with pytest.raises(DBAPIError, match="stays as recorded"), owner_connection(db.url) as conn:
+                conn.execute(text(sql))
     with pytest.raises(RecordExists), db.unit_of_work("someone") as uow:
         uow.session.execute(text("INSERT INTO action_completions (decision_id, action_index, done_at, done_by) "
                                  "VALUES (1, 0, CURRENT_TIMESTAMP, 'x')"))
