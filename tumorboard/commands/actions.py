@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database, open_for_reading, signed_in_user
+from tumorboard.commands.common import add_database_option, open_signed_in
 from tumorboard.services.actions import ActionItem, ActionService
 from tumorboard.store import StoreError
 
@@ -39,15 +39,7 @@ def register(sub: Any) -> None:
 
 @contextmanager
 def _service(args: argparse.Namespace) -> Iterator[ActionService]:
-    if getattr(args, "writes", True):
-        db = open_database(args)
-        try:
-            user = signed_in_user(args, db)
-        except BaseException:
-            db.close()
-            raise
-    else:
-        db, user = open_for_reading(args)
+    db, user = open_signed_in(args)
     try:
         yield ActionService(db, actor="cli", user=user)
     except StoreError as exc:

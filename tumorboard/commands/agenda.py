@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
-from tumorboard.commands.circulating import ACTOR, meeting_id, signed_in, write_file
-from tumorboard.commands.common import add_database_option
+from tumorboard.commands.circulating import ACTOR, signed_in, write_file
+from tumorboard.commands.common import add_database_option, meeting_id
 
 
 def register(sub: Any) -> None:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
-from tumorboard.commands.common import add_database_option, open_database, open_for_reading, signed_in_user
+from tumorboard.commands.common import add_database_option, open_signed_in
 from tumorboard.commands.output import JSON, add_format_option, print_json, print_records
 from tumorboard.domain.meeting import DEFAULT_QUORUM, Discipline, MeetingError
 from tumorboard.services.boards import BoardService
@@ -42,15 +42,7 @@ def register(sub: Any) -> None:
 
 @contextmanager
 def _service(args: argparse.Namespace) -> Iterator[BoardService]:
-    if getattr(args, "writes", True):
-        db = open_database(args)
-        try:
-            user = signed_in_user(args, db)
-        except BaseException:
-            db.close()
-            raise
-    else:  # reading: nothing created or migrated; signed in once the database has accounts
-        db, user = open_for_reading(args)
+    db, user = open_signed_in(args)
     try:
         yield BoardService(db, actor="cli", user=user)
     except MeetingError as exc:

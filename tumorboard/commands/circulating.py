@@ -38,12 +38,6 @@ def signed_in(args: argparse.Namespace, *, writes: bool = False) -> Iterator[tup
         db.close()
 
 
-def meeting_id(text: str) -> int:
-    if not text.isdigit():
-        raise CliError(f"MEETING_ID: {text!r} is not a meeting id (a number; see `tumorboard meetings list`)")
-    return int(text)
-
-
 def day(text: str, name: str) -> date:
     try:
         return parse_iso_date(text)

@@ -153,3 +153,24 @@ def open_for_reading(args: argparse.Namespace) -> tuple[Database, User | None]:
     except BaseException:
         db.close()
         raise
+
+
+def open_signed_in(args: argparse.Namespace) -> tuple[Database, User | None]:
+    """The database and the signed-in user for a command: opened for writing (created or migrated
+    as needed) unless the subcommand set ``writes=False``, then only read (nothing created)."""
+    if not getattr(args, "writes", True):
+        return open_for_reading(args)
+    db = open_database(args)
+    try:
+        return db, signed_in_user(args, db)
+    except BaseException:
+        db.close()
+        raise
+
+
+def meeting_id(text: str) -> int:
+    """A MEETING_ID argument, refused by name when it is not one."""
+    if not text.isdigit():
+        raise CliError(f"MEETING_ID: {text!r} is not a meeting id (a number; see "
+                       "`tumorboard meetings list`)")
+    return int(text)

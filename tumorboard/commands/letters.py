@@ -7,8 +7,8 @@ import sys
 from typing import Any
 
 from tumorboard.cli import EXIT_OK
-from tumorboard.commands.circulating import ACTOR, meeting_id, output_folder, signed_in, write_file
-from tumorboard.commands.common import add_database_option
+from tumorboard.commands.circulating import ACTOR, output_folder, signed_in, write_file
+from tumorboard.commands.common import add_database_option, meeting_id
 
 
 def register(sub: Any) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from tumorboard.cli import EXIT_OK, CliError
 from tumorboard.commands.common import add_database_option, open_database, signed_in_user
+from tumorboard.commands.common import meeting_id as _meeting_id
 from tumorboard.commands.exit_codes import EXIT_CHECK_FAILED
 from tumorboard.commands.meeting_output import add_minutes_format, print_listing, print_meeting
 from tumorboard.commands.output import add_format_option
@@ -185,13 +186,6 @@ def _service(args: argparse.Namespace) -> Iterator[MeetingService]:
         raise CliError(f"database: {exc}") from None
     finally:
         db.close()
-
-
-def _meeting_id(text: str) -> int:
-    if not text.isdigit():
-        raise CliError(f"MEETING_ID: {text!r} is not a meeting id (a number; see "
-                       "`tumorboard meetings list`)")
-    return int(text)
 
 
 def _day(text: str, name: str) -> date:

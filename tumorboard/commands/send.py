@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from tumorboard.cli import EXIT_OK
-from tumorboard.commands.circulating import ACTOR, meeting_id, signed_in
-from tumorboard.commands.common import add_database_option
+from tumorboard.commands.circulating import ACTOR, signed_in
+from tumorboard.commands.common import add_database_option, meeting_id
 from tumorboard.commands.output import add_format_option, print_records
 
 
