@@ -12,8 +12,8 @@ from gui_examples import EXAMPLE_NAMES, edge_cases, example, needs_examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tumorboard.gui.timeline import timeline_style as style
 from tumorboard.recommend import evaluate, recommendation_to_document
+from tumorboard.timeline import style
 from tumorboard.timeline.layout import (
     DateScale,
     Kind,

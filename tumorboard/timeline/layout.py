@@ -64,6 +64,7 @@ class Item:
     tooltip: str
     planned: bool = False
     open_end: bool = False  # ongoing (or planned without an end): an arrow instead of an end
+    open_start: bool = False  # began before the drawn part of the course: an arrow instead of a start
     future_x: float | None = None  # a started therapy whose planned end lies after today
     label_inside: bool = False
 
@@ -117,8 +118,8 @@ class TimelineLayout:
 class _Builder:
     """Places rows from top to bottom; one instance per layout pass."""
 
-    def __init__(self, model: TimelineModel, width: float, m: Metrics) -> None:
-        self.model, self.m, self.width = model, m, width
+    def __init__(self, model: TimelineModel, width: float, m: Metrics, today_word: str) -> None:
+        self.model, self.m, self.width, self.today_word = model, m, width, today_word
         self.line = m.line
         self.pad = round(m.line * 0.4)
         self.gap = m.line * 0.3
@@ -227,7 +228,8 @@ class _Builder:
                 y = top + lane * pitch + (pitch - bar_h) / 2
                 self.items.append(Item(Kind.THERAPY, Box(bar.x, y, bar.w, bar_h), t.kind, t.label,
                                        Box(label.x, y, label.w, bar_h), t.details, planned=t.planned,
-                                       open_end=open_end, future_x=future, label_inside=inside))
+                                       open_end=open_end, open_start=t.began_earlier, future_x=future,
+                                       label_inside=inside))
             self._row(row, top, count * pitch)
             top += count * pitch
         return top
@@ -249,7 +251,7 @@ class _Builder:
         """Window shading and the today line span every row; their labels share the header line."""
         m, line, today = self.m, self.line, self.model.today
         tx = self.scale.x(today)
-        today_w = m.bold("Today")
+        today_w = m.bold(self.today_word)
         if tx + self.gap + today_w <= self.width - self.pad:
             today_label = Box(tx + self.gap, top, today_w, line)
         else:
@@ -272,8 +274,8 @@ class _Builder:
             self.items.insert(0, Item(Kind.WINDOW, Box(x0, top, max(x1 - x0, 2), bottom - top), w.status,
                                       w.label, label, w.details))
         self.items.insert(1 if w else 0, Item(
-            Kind.TODAY, Box(tx - line * 0.25, top, line * 0.5, bottom - top), "today", "Today",
-            today_label, f"Today (evaluation date): {today.isoformat()}"))
+            Kind.TODAY, Box(tx - line * 0.25, top, line * 0.5, bottom - top), "today", self.today_word,
+            today_label, f"{self.today_word} (evaluation date): {today.isoformat()}"))
 
     def legend(self, top: float) -> tuple[list[LegendEntry], float]:
         m, line = self.m, self.line
@@ -288,7 +290,7 @@ class _Builder:
             wanted.append(("window", status, f"Window {WINDOW_WORDS.get(status, status)}", ""))
         if any(t.planned or (t.end and t.end > self.model.today) for t in self.model.therapies):
             wanted.append(("planned", "planned", "Planned", ""))
-        wanted.append(("today", "today", "Today", ""))
+        wanted.append(("today", "today", self.today_word, ""))
         badge_w = m.bold("NN") + line * 0.5
         entries: list[LegendEntry] = []
         x, y, pitch = float(self.pad), top, line * 1.4
@@ -306,9 +308,14 @@ class _Builder:
         return entries, y + pitch
 
 
-def compute_layout(model: TimelineModel, width: float, metrics: Metrics) -> TimelineLayout:
-    """Place everything for a widget ``width`` pixels wide; the height follows from the lanes."""
-    b = _Builder(model, width, metrics)
+def compute_layout(model: TimelineModel, width: float, metrics: Metrics, *, today_word: str = "Today",
+                   legend: bool = True) -> TimelineLayout:
+    """Place everything for a widget ``width`` pixels wide; the height follows from the lanes.
+
+    The minutes call it too (in points): ``today_word`` names their evaluation day ("as of ..."),
+    and ``legend=False`` leaves the key out where the document prints it once in words.
+    """
+    b = _Builder(model, width, metrics, today_word)
     line = metrics.line
     top = b.pad + line * 1.1  # the header line: window status and "Today"
     y = b.events(top)
@@ -317,6 +324,6 @@ def compute_layout(model: TimelineModel, width: float, metrics: Metrics) -> Time
     b.header(b.pad, y)
     axis_y = y + line * 0.2
     ticks = month_ticks(b.scale, metrics, axis_y + line * 0.35)
-    legend, bottom = b.legend(axis_y + line * 1.5)
+    entries, bottom = b.legend(axis_y + line * 1.5) if legend else ([], axis_y + line * 1.4)
     return TimelineLayout(width, bottom + b.pad, b.scale, tuple(b.rows), tuple(b.items), tuple(ticks),
-                          axis_y, tuple(legend))
+                          axis_y, tuple(entries))

@@ -74,6 +74,7 @@ class TherapySpan:
     planned: bool
     ongoing: bool
     details: str
+    began_earlier: bool = False  # started before the part of the course drawn (minutes only)
 
 
 @dataclass(frozen=True, slots=True)

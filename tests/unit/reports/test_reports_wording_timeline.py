@@ -8,13 +8,17 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from minutes_samples import EXAMPLE_NAMES, example, examples_available, sample_minutes
-from reportlab.graphics.shapes import Drawing, String
 
 from tumorboard.domain.case import Therapy
 from tumorboard.domain.meeting import AgendaTriage, DecisionCategory, DeviationReason
 from tumorboard.domain.vocab import TherapyKind
 from tumorboard.reports.redaction import identifiers, redact
-from tumorboard.reports.timeline_drawing import drawing_start, earlier_therapies, timeline_drawing
+from tumorboard.reports.timeline_drawing import (
+    earlier_therapies,
+    strings_of,
+    timeline_drawing,
+    timeline_layout,
+)
 from tumorboard.reports.wording import (
     category_label,
     day_words,
@@ -23,6 +27,8 @@ from tumorboard.reports.wording import (
     utc,
     verdict_words,
 )
+from tumorboard.timeline.layout import Kind
+from tumorboard.timeline.recent import drawing_start
 
 
 def test_every_code_has_words() -> None:
@@ -47,21 +53,43 @@ def test_times_are_printed_in_utc() -> None:
     assert day_words(date(2026, 11, 27)) == "Friday 27 November 2026"
 
 
-def _strings(drawing: Drawing) -> list[str]:
-    return [node.text for node in drawing.contents if isinstance(node, String)]
-
-
 @pytest.mark.skipif(not examples_available(), reason="worked examples not beside the project")
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_timeline_of_each_example(name: str) -> None:
     ex = example(name)
     drawing = timeline_drawing(ex.case, ex.recommendation, ex.as_of, 480)
-    words = _strings(drawing)
+    words = strings_of(drawing)
     assert drawing.width == 480 and drawing.height > 0
     assert f"as of {ex.as_of.isoformat()}" in words
-    assert "Systemic" in words and "MDT" in words
+    assert "Systemic" in words and any(w.startswith("MDT") for w in words)
     if ex.recommendation["response_window"].get("opens"):
-        assert any(w.startswith("response") for w in words)
+        assert any(w.startswith("Response window") for w in words)
+
+
+@pytest.mark.skipif(not examples_available(), reason="worked examples not beside the project")
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_the_minutes_print_the_one_shared_layout(name: str) -> None:
+    """Every word in the drawing is a label the shared layout placed, and every label the layout
+    placed with room for it is printed: the PDF adds and drops nothing of its own."""
+    ex = example(name)
+    layout = timeline_layout(ex.case, ex.recommendation, ex.as_of, 480)
+    placed = {i.label for i in layout.items if i.label} | {r.title for r in layout.rows} \
+        | {t.label for t in layout.ticks}
+    words = strings_of(timeline_drawing(ex.case, ex.recommendation, ex.as_of, 480))
+    assert all(w in placed or w.endswith("…") for w in words), set(words) - placed
+    roomy = {i.label for i in layout.items if i.label and i.label_box and i.label_box.w >= len(i.label) * 4.5}
+    assert roomy <= set(words)
+    assert len(layout.of_kind(Kind.THERAPY)) >= 1 and len(layout.of_kind(Kind.TODAY)) == 1
+    assert not layout.legend  # the key is printed once in words, under the first drawing
+
+
+@pytest.mark.skipif(not examples_available(), reason="worked examples not beside the project")
+def test_a_legend_is_drawn_only_when_asked() -> None:
+    ex = example("v01")
+    plain = timeline_layout(ex.case, ex.recommendation, ex.as_of, 480)
+    keyed = timeline_layout(ex.case, ex.recommendation, ex.as_of, 480, legend=True)
+    assert keyed.legend and keyed.height > plain.height
+    assert any(e.text == f"as of {ex.as_of.isoformat()}" for e in keyed.legend)
 
 
 @pytest.mark.skipif(not examples_available(), reason="worked examples not beside the project")
@@ -72,7 +100,20 @@ def test_old_therapies_are_listed_not_squeezed_into_the_drawing() -> None:
     start, words = earlier_therapies(old, ex.as_of)
     assert start == drawing_start(ex.as_of) and start > date(2015, 9, 1)
     assert words == ["EC-paclitaxel (2015-03 to 2015-09)"]
-    assert not any("EC-paclitaxel" in w for w in _strings(timeline_drawing(old, ex.recommendation, ex.as_of, 480)))
+    assert not any("EC-paclitaxel" in w for w in strings_of(timeline_drawing(old, ex.recommendation, ex.as_of, 480)))
+
+
+@pytest.mark.skipif(not examples_available(), reason="worked examples not beside the project")
+def test_a_therapy_begun_before_the_drawing_is_cut_at_its_edge_with_an_arrow() -> None:
+    ex = example("v01")
+    long_running = Therapy(TherapyKind.BONE_MODIFYING, date(2016, 1, 4), None, regimen="zoledronate")
+    case = dataclasses.replace(ex.case, therapies=(long_running, *ex.case.therapies))
+    layout = timeline_layout(case, ex.recommendation, ex.as_of, 480)
+    bars = {i.label: i for i in layout.of_kind(Kind.THERAPY)}
+    assert bars["zoledronate"].open_start and bars["zoledronate"].open_end
+    assert layout.scale.start >= drawing_start(ex.as_of) - timedelta(days=31)
+    assert not any(i.open_start for label, i in bars.items() if label != "zoledronate")
+    assert earlier_therapies(case, ex.as_of)[1] == []  # still going: drawn, not listed
 
 
 @pytest.mark.skipif(not examples_available(), reason="worked examples not beside the project")
@@ -80,7 +121,7 @@ def test_timeline_without_recommendation_or_events() -> None:
     ex = example("v01")
     bare = dataclasses.replace(ex.case, therapies=(), mdt_discussions=(), recist=None)
     drawing = timeline_drawing(bare, None, ex.as_of, 480)
-    assert f"as of {ex.as_of.isoformat()}" in _strings(drawing)
+    assert f"as of {ex.as_of.isoformat()}" in strings_of(drawing)
 
 
 @pytest.mark.skipif(not examples_available(), reason="worked examples not beside the project")

@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tumorboard.domain.case import Case
-from tumorboard.gui.timeline import timeline_style as style
+from tumorboard.timeline import style
 from tumorboard.timeline.layout import (
     Box,
     Item,
