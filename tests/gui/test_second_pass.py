@@ -13,7 +13,7 @@ from tumorboard.domain.workflow import WorkflowStatus
 from tumorboard.gui.case.referral_form import MRN, REFERRAL_FIELDS, ReferralDialog
 from tumorboard.gui.main_window import MainWindow
 from tumorboard.services.accounts import AccountService
-from tumorboard.services.cases import CaseService
+from tumorboard.services.cases import CaseService, WorklistQuery
 from tumorboard.services.home import home_lists
 from tumorboard.services.meetings import MeetingService
 from tumorboard.store import Database
@@ -130,6 +130,13 @@ def test_home_is_full_width_with_counts_equal_to_its_lists(window: MainWindow, s
         assert window.dashboard.boxes[key].title().endswith(f": {len(rows)}")
         assert [model.index(r, 1).data() for r in range(model.rowCount())] == [r.mrn for r in rows]
     assert all(r.window_status == "overdue" for r in lists.overdue)
+    # The counts by status come from the table the database's triggers keep; they agree with the
+    # list read from the cases themselves, and with the line Home shows.
+    assert lists.by_status[WorkflowStatus.READY_FOR_MDT] == len(lists.ready) and not lists.truncated
+    assert sum(lists.by_status.values()) == len(service.worklist(WorklistQuery(limit=10_000)))
+    shown = window.dashboard.counts.text()
+    assert f"{WorkflowStatus.READY_FOR_MDT.label} {len(lists.ready)}" in shown
+    assert f"({sum(lists.by_status.values())} in all)" in shown
     assert window.action_service is not None
     due = window.action_service.actions(due_by=date(2026, 12, 12))
     assert len(due) == 2 and window.dashboard.actions_due.rowCount() == len(due)

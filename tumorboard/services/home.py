@@ -26,6 +26,8 @@ class HomeLists:
     """Open cases with data missing before the MDT."""
     truncated: bool
     """More than HOME_LIMIT open cases: the lists hold the first ones by next due date."""
+    by_status: dict[WorkflowStatus, int]
+    """Every case by workflow status, closed ones included (the counts the database keeps)."""
 
 
 def home_lists(cases: CaseService) -> HomeLists:
@@ -36,4 +38,11 @@ def home_lists(cases: CaseService) -> HomeLists:
         due=[r for r in rows if r.window_status == "open"],
         ready=[r for r in rows if r.status is WorkflowStatus.READY_FOR_MDT],
         missing=[r for r in rows if r.missing],
-        truncated=len(rows) >= HOME_LIMIT)
+        truncated=len(rows) >= HOME_LIMIT,
+        by_status=cases.counts_by_status())
+
+
+def status_words(by_status: dict[WorkflowStatus, int]) -> str:
+    """"Referred 3 · Staging 2 · ... (30 in all)": the statuses in workflow order, none left out."""
+    parts = [f"{s.label} {by_status.get(s, 0)}" for s in WorkflowStatus]
+    return " · ".join(parts) + f" ({sum(by_status.values())} in all)"

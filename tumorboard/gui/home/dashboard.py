@@ -26,7 +26,7 @@ from tumorboard.domain.meeting import DecisionCategory
 from tumorboard.gui.widgets.table_model import Index, RowsTableModel
 from tumorboard.services.actions import ActionItem
 from tumorboard.services.cases import WorklistRow
-from tumorboard.services.home import HomeLists
+from tumorboard.services.home import HomeLists, status_words
 from tumorboard.store.meeting_records import FollowUpRecord
 
 DECISION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -192,7 +192,8 @@ class Dashboard(QWidget):
             self.models[key].set_items(items)
             first = " (the first ones)" if lists.truncated else ""
             self.boxes[key].setTitle(f"{CASE_TITLES[key]}: {len(items)}{first}")
-        self.counts.setText("Open the case of a row with Enter or a double-click.")
+        self.counts.setText(f"Cases by status: {status_words(lists.by_status)}. "
+                            "Open the case of a row with Enter or a double-click.")
 
     def show_follow_ups(self, records: list[FollowUpRecord]) -> None:
         self.follow_ups.set_items(records)
