@@ -90,6 +90,11 @@ class _Painter:
             if row.note:
                 left = self.layout.scale.left
                 self.text(Box(left, row.band.y, row.band.right - left, row.band.h), row.note, MUTED)
+        if self.layout.rows:  # a faint line at each new year, under everything drawn on the rows
+            top, bottom = self.y(self.layout.rows[0].band.y), self.y(self.layout.axis_y)
+            for tick in (t for t in self.layout.ticks if t.major):
+                self.d.add(Line(tick.x, bottom, tick.x, top, strokeColor=colors.HexColor("#C8CDD3"),
+                                strokeWidth=0.3, strokeDashArray=[1, 2]))
 
     def window(self, item: Item) -> None:
         fill = style.WINDOW_FILL.get(item.key, style.FALLBACK_FILL)
@@ -158,12 +163,8 @@ class _Painter:
     def axis(self) -> None:
         lay = self.layout
         y = self.y(lay.axis_y)
-        top = self.y(lay.rows[0].band.y) if lay.rows else y
         self.d.add(Line(lay.scale.left, y, lay.scale.right, y, strokeColor=MUTED, strokeWidth=STROKE))
         for tick in lay.ticks:
-            if tick.major:  # a faint line at each new year
-                self.d.add(Line(tick.x, y, tick.x, top, strokeColor=colors.HexColor("#C8CDD3"),
-                                strokeWidth=0.3, strokeDashArray=[1, 2]))
             self.d.add(Line(tick.x, y, tick.x, y - LINE * (0.45 if tick.major else 0.3), strokeColor=MUTED,
                             strokeWidth=STROKE))
             self.text(tick.label_box, tick.label, MUTED, bold=tick.major, centre=True)
