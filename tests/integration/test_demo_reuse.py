@@ -31,3 +31,18 @@ def test_a_file_that_is_no_demo_is_not_taken_for_one(tmp_path: Path) -> None:
     assert built_for(path) is None
     ensure_demo_database(path, DAY, reuse=True)
     assert built_for(path) == DAY
+
+
+def test_a_demo_of_an_older_edition_built_today_is_built_again(tmp_path: Path) -> None:
+    """An upgraded app whose demo holds different data does not show the old demo as its own."""
+    import sqlite3
+
+    path = tmp_path / "demo.sqlite3"
+    ensure_demo_database(path, DAY, reuse=True)
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE tumorboard_meta SET value = ? WHERE key = 'demo_built_for'", (DAY.isoformat(),))
+    con.close()
+    assert built_for(path) is None  # the note of an edition-1 demo: the day alone
+    ensure_demo_database(path, DAY, reuse=True)
+    assert built_for(path) == DAY

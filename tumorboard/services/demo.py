@@ -25,6 +25,7 @@ from tumorboard.domain.case import (
     Tumour,
 )
 from tumorboard.domain.dates import add_months
+from tumorboard.domain.referral import Referral
 from tumorboard.domain.vocab import (
     BoneAgent,
     BoneSite,
@@ -61,6 +62,7 @@ class DemoCase:
     status: WorkflowStatus
     next_meeting: date | None
     staging_date: date | None
+    referral: Referral
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,10 @@ def build_demo_cases(today: date, seed: int = 2026) -> list[DemoCase]:
         birth = date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
         start = _months(today, plan.therapy_months_ago) if plan.therapy_months_ago is not None else None
         met_dx = (start - timedelta(days=14)) if start else _months(today, rng.uniform(0.3, 1.2))
+        if start is not None and start > today:
+            # Treatment agreed at the signed meeting two weeks ago, starting soon: diagnosed and
+            # referred well before that meeting, as the audit's waiting times then say.
+            met_dx = today - timedelta(days=42)
         synchronous = rng.random() < 0.7
         tumour_dx = met_dx if synchronous else met_dx - timedelta(days=rng.randint(400, 2500))
         er, pr, ihc, ish = _BIOLOGY[plan.biology]
@@ -209,7 +215,13 @@ def build_demo_cases(today: date, seed: int = 2026) -> list[DemoCase]:
             next_meeting = today + timedelta(days=(3 - today.weekday()) % 7 or 7)  # next Thursday
         # Cases coming to the board were restaged recently; the others keep their first staging.
         staged = today - timedelta(days=10) if next_meeting else met_dx
-        cases.append(DemoCase(case, plan.status, next_meeting, staged))
+        # Referred by the breast clinic a few days after the metastatic diagnosis; synthetic GPs.
+        # Every fourth referral came without its sender or GP: the letters then say so, not guess.
+        referred_on = min(met_dx + timedelta(days=3), today)
+        referral = Referral(referred_on) if i % 4 == 0 else Referral(
+            referred_on, "Dr Leonie Brandt, Breast Clinic", f"Dr Demo GP {i}",
+            f"Demo Health Centre {i}\n{i} Example Street\nDemo Town")
+        cases.append(DemoCase(case, plan.status, next_meeting, staged, referral))
     return cases
 
 
@@ -222,7 +234,7 @@ def populate_demo(db: Database, today: date | None = None, *, meetings: bool = T
     service = CaseService(db, actor="demo", today=lambda: when)
     demos = build_demo_cases(when)
     for demo in demos:
-        service.create(demo.case, demo.status)
+        service.create(demo.case, demo.status, referral=demo.referral)
         service.schedule(demo.case.patient.mrn, next_meeting=demo.next_meeting,
                          staging_date=demo.staging_date)
     if meetings:
@@ -350,7 +362,7 @@ def ensure_demo_database(path: Path | None = None, today: date | None = None, *,
     """(Re)create the demo database file so its dates are relative to today; returns its URL.
     ``reuse=True`` (``--demo``) keeps one already built for today (building it takes seconds:
     cases, meetings and a signed meeting's PDF)."""
-    from tumorboard.store.demo_file import BUILT_KEY, built_for
+    from tumorboard.store.demo_file import BUILT_KEY, built_for, built_note
     from tumorboard.store.location import demo_database_path
 
     target = path or demo_database_path()
@@ -363,7 +375,7 @@ def ensure_demo_database(path: Path | None = None, today: date | None = None, *,
     db = Database.open(url)
     try:
         populate_demo(db, day)
-        db.note(BUILT_KEY, day.isoformat())
+        db.note(BUILT_KEY, built_note(day))
     finally:
         db.close()
     return url

@@ -11,6 +11,15 @@ from tumorboard.store.backup import sqlite_uri
 from tumorboard.store.schema import head_revision
 
 BUILT_KEY = "demo_built_for"
+EDITION = "2"
+"""What the demo holds: raise it whenever services/demo.py builds different data, so a demo built
+earlier the same day by an older build of the app is built again, not shown as if it were new.
+Edition 2: every case carries a referral, and the signed meeting's cases were diagnosed before it."""
+
+
+def built_note(day: date) -> str:
+    """The value ``ensure_demo_database`` notes under BUILT_KEY."""
+    return f"{day.isoformat()} edition {EDITION}"
 
 
 def built_for(path: Path) -> date | None:
@@ -29,7 +38,10 @@ def built_for(path: Path) -> date | None:
         return None
     if revision is None or revision[0] != head_revision() or row is None:
         return None
+    day, _, edition = str(row[0]).partition(" edition ")
+    if edition != EDITION:
+        return None
     try:
-        return date.fromisoformat(str(row[0]))
+        return date.fromisoformat(day)
     except ValueError:
         return None
