@@ -15,6 +15,7 @@ from tumorboard.store.location import resolve_database_url, sqlite_path
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from tumorboard.gui.accounts.passphrase import Ask
     from tumorboard.gui.main_window import MainWindow
 
 
@@ -63,9 +64,10 @@ def start_app(*, demo: bool = False, database: str | None = None) -> tuple[MainW
     return None if isinstance(started, str) else started
 
 
-def open_app(*, demo: bool = False,
-             database: str | None = None) -> tuple[MainWindow, Database] | str | None:
-    """``start_app``, telling a cancelled sign-in (``CANCELLED``) from a refusal (None)."""
+def open_app(*, demo: bool = False, database: str | None = None,
+             ask: Ask | None = None) -> tuple[MainWindow, Database] | str | None:
+    """``start_app``, telling a cancelled sign-in or passphrase (``CANCELLED``) from a refusal
+    (None). ``ask`` asks for an encrypted database's passphrase (a dialog unless given)."""
     from PySide6.QtWidgets import QMessageBox
 
     from tumorboard.gui.main_window import MainWindow
@@ -73,6 +75,7 @@ def open_app(*, demo: bool = False,
     from tumorboard.services.meetings import MeetingService
     from tumorboard.store import StoreError
 
+    path: Path | None = None
     try:
         if demo:
             from tumorboard.services.demo import ensure_demo_database
@@ -83,7 +86,13 @@ def open_app(*, demo: bool = False,
             if path is not None and not path.exists() and not confirm_new_database(path):
                 return None
         # The read of every page runs once the window is up (below): not on the way to it.
-        db = Database.open(database, check_integrity=False)
+        from tumorboard.gui.accounts.passphrase import ask_in_dialog
+
+        opened = open_database(database, path, ask or ask_in_dialog())
+        if opened is None:
+            print("tumorboard: passphrase not given; nothing was opened", file=sys.stderr)
+            return CANCELLED
+        db = opened
     except StoreError as exc:
         print(f"error: database: {exc}", file=sys.stderr)  # seen at once when started from a shell
         QMessageBox.critical(None, "tumorboard cannot open the database", str(exc))
@@ -106,6 +115,30 @@ def open_app(*, demo: bool = False,
     window.show()
     check_database(window, db)
     return window, db
+
+
+def open_database(database: str | None, path: Path | None, ask: Ask) -> Database | None:
+    """The database, asking for its passphrase when it is encrypted and none is at hand, and
+    again after a refusal (up to TRIES times); None when the user cancelled."""
+    from tumorboard.gui.accounts.passphrase import TRIES, needs_passphrase, prompt_for, provide
+    from tumorboard.store import StoreError
+    from tumorboard.store.encryption import WrongKey
+
+    refusal: str | None = None
+    for _ in range(TRIES):
+        if path is not None and (refusal is not None or needs_passphrase(path)):
+            typed = ask(prompt_for(path, refusal))
+            if typed is None:
+                return None
+            provide(path, typed)
+        try:
+            return Database.open(database, check_integrity=False)
+        except WrongKey:
+            if path is None:
+                raise
+            refusal = ("Not opened: the passphrase is wrong, or the file is not an encrypted\n"
+                       "tumorboard database. Nothing was changed.")
+    raise StoreError(f"{path}: the passphrase was refused {TRIES} times; nothing was opened or changed")
 
 
 def check_database(window: MainWindow, db: Database) -> None:
