@@ -26,7 +26,7 @@ from sqlalchemy import select, text, update
 from tumorboard.domain.meeting import AgendaTriage, BoardRole, DecisionCategory, Discipline, MeetingError
 from tumorboard.domain.users import Role, User
 from tumorboard.domain.workflow import WorkflowStatus
-from tumorboard.services import meetings as meetings_module
+from tumorboard.services import meeting_parts as meetings_module  # where _meeting applies the state machine
 from tumorboard.services.accounts import AccountService
 from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService
