@@ -38,6 +38,7 @@ from tumorboard.gui.audit.audit_tab import AuditTab
 from tumorboard.gui.case.case_view import CaseView
 from tumorboard.gui.case.referral_form import ReferralDialog
 from tumorboard.gui.home.dashboard import Dashboard
+from tumorboard.gui.home.home_reader import HomeReader
 from tumorboard.gui.home.worklist_model import WorklistModel
 from tumorboard.gui.meetings.boards_dialog import BoardsDialog
 from tumorboard.gui.meetings.decision_dialogs import ImplementationDialog
@@ -54,7 +55,6 @@ from tumorboard.services.accounts import AccountService
 from tumorboard.services.actions import ActionService
 from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
-from tumorboard.services.home import home_lists
 from tumorboard.services.meetings import MeetingService
 from tumorboard.services.patient_record import mdt_record
 from tumorboard.services.quality_audit import QualityAuditService
@@ -106,6 +106,9 @@ class MainWindow(QMainWindow):
         self.settings = QSettings()
 
         self.dashboard = Dashboard()
+        self.home_reader = HomeReader(
+            service, self.dashboard, lambda message: self.error("The dashboard could not be loaded", message),
+            self)
         self.model = WorklistModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -118,6 +121,7 @@ class MainWindow(QMainWindow):
         self.table.setAccessibleName("Worklist")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(100)  # widths from 100 rows, not 500
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText("Find by record number or name (Ctrl+F)")
         self.filter_text.setAccessibleName("Find case")
@@ -633,7 +637,7 @@ class MainWindow(QMainWindow):
 
     def refresh_dashboard(self) -> None:
         try:
-            self.dashboard.show_lists(home_lists(self.service))
+            self.home_reader.refresh()  # the first page now, the rest off the UI thread
         except StoreError as exc:
             self.error("The dashboard could not be loaded", str(exc))
             return
@@ -814,4 +818,5 @@ class MainWindow(QMainWindow):
         self.settings.setValue("worklist/header", self.table.horizontalHeader().saveState())
         if self._integrity_runner is not None:
             self._integrity_runner.wait()  # a read-only check: finishing it costs a moment, never data
+        self.home_reader.wait()
         event.accept()
