@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Signing and verifying (pyHanko, its aiohttp timestamp client, cryptography's X.509), the PDF
@@ -21,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # its work is asked for, never to show the window.
 NOT_FOR_THE_WINDOW = ("pyhanko", "pyhanko_certvalidator", "aiohttp", "cryptography.x509", "reportlab",
                       "alembic", "jsonschema", "tumorboard.reports", "tumorboard.interop.fhir_bundle")
+NOT_FOR_RECOMMEND = ("sqlalchemy", "PySide6", "shiboken6", "reportlab", "pyhanko", "alembic", "jsonschema",
+                     "yaml", "keyring", "cryptography", "tumorboard.store", "tumorboard.services",
+                     "tumorboard.gui")
 
 
 def _modules(script: str, *args: str) -> set[str]:
@@ -63,3 +68,26 @@ def test_the_shown_main_window_has_loaded_no_signing_pdf_or_migrations(
         "window.home_reader.wait()\n", str(database))
     assert "tumorboard.gui.home.dashboard" in modules
     assert _loaded(modules, NOT_FOR_THE_WINDOW) == []
+
+
+def test_recommend_loads_no_database_toolkit_pdf_or_signing(demo_template: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME, AccountService
+    from tumorboard.services.cases import CaseService
+    from tumorboard.store import Database
+
+    db = Database.open(str(demo_template), check_integrity=False)
+    try:
+        chair = AccountService(db).authenticate(DEMO_USERNAME, DEMO_PASSWORD)
+        case = tmp_path / "case.json"
+        case.write_text(json.dumps(CaseService(db, user=chair).export_document("DEMO-0001")))
+    finally:
+        db.close()
+    run = ("import sys\nfrom tumorboard.cli import main\n"
+           "assert main(['recommend', sys.argv[1], '--as-of', '2026-11-28']) == 0\n")
+    monkeypatch.setenv("TUMORBOARD_CACHE_DIR", str(tmp_path / "cache"))
+    first = _modules(run, str(case))  # keeps what is generated once (the ruleset as JSON)
+    modules = _modules(run, str(case))
+    assert "tumorboard.recommend.engine" in modules and "yaml" in first  # it did evaluate
+    assert _loaded(modules, NOT_FOR_RECOMMEND) == []
+    assert _loaded(first, NOT_FOR_RECOMMEND) == ["yaml"]
