@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -34,7 +35,6 @@ from tumorboard.domain.users import Permission, User
 from tumorboard.domain.vocab import SUBTYPE_FILTERS
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
 from tumorboard.gui.actions.actions_view import ActionsView
-from tumorboard.gui.audit.audit_tab import AuditTab
 from tumorboard.gui.case.case_view import CaseView
 from tumorboard.gui.case.referral_form import ReferralDialog
 from tumorboard.gui.home.dashboard import Dashboard
@@ -48,6 +48,7 @@ from tumorboard.gui.notice import ChangeNotice
 from tumorboard.gui.widgets.actions import make_action
 from tumorboard.gui.widgets.background import run_quietly, run_with_progress
 from tumorboard.gui.widgets.form_errors import USER_ERRORS
+from tumorboard.gui.widgets.lazy_page import LazyPage
 from tumorboard.gui.widgets.screen_fit import remember, restore_or_fit
 from tumorboard.private_files import write_private
 from tumorboard.recommend.ruleset import default_ruleset
@@ -57,8 +58,10 @@ from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService, ImportOutcome, WorklistQuery
 from tumorboard.services.meetings import MeetingService
 from tumorboard.services.patient_record import mdt_record
-from tumorboard.services.quality_audit import QualityAuditService
 from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
+
+if TYPE_CHECKING:
+    from tumorboard.gui.audit.audit_tab import AuditTab
 
 WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
                   ("Open or overdue", ("open", "overdue")), ("Assessed", ("assessed",)),
@@ -158,9 +161,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.meetings_tab, "Meetings")
         self.actions_view = ActionsView(self.action_service)
         self.tabs.addTab(self.actions_view, "Actions")
-        self.audit_tab = AuditTab(QualityAuditService(meetings.db, user=meetings.user) if meetings else None,
-                                  self.boards, self.today, self.notice)
-        self.tabs.addTab(self.audit_tab, "Audit")
+        self.audit_page = LazyPage(self._make_audit_tab)  # built when first opened (its charts too)
+        self.tabs.addTab(self.audit_page, "Audit")
         self.case_view = CaseView(self.today)
         self.case_view.hide()  # with no case open, Home has the whole width
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -206,7 +208,6 @@ class MainWindow(QMainWindow):
         self.meetings_tab.open_requested.connect(self._on_meetings_tab_open_requested)
         self.meetings_tab.room_requested.connect(self._on_meetings_tab_room_requested)
         self.meetings_tab.created.connect(self._on_meetings_tab_open_requested)
-        self.audit_tab.case_requested.connect(self.open_case)
         self._pending = Changes()
         self._refresh_soon = QTimer(self)
         self._refresh_soon.setSingleShot(True)
@@ -222,6 +223,25 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, default_ruleset)
         self.meetings_tab.refresh()
         self.actions_view.refresh()
+
+    def _make_audit_tab(self) -> AuditTab:
+        from tumorboard.gui.audit.audit_tab import AuditTab
+        from tumorboard.services.quality_audit import QualityAuditService
+
+        meetings = self.meetings
+        tab = AuditTab(QualityAuditService(meetings.db, user=meetings.user) if meetings else None,
+                       self.boards, self.today, self.notice)
+        tab.case_requested.connect(self.open_case)
+        return tab
+
+    @property
+    def audit_tab(self) -> AuditTab:
+        """The Audit tab's screen (built now if it was not yet)."""
+        from tumorboard.gui.audit.audit_tab import AuditTab
+
+        tab = self.audit_page.content()
+        assert isinstance(tab, AuditTab)
+        return tab
 
     # -- actions ------------------------------------------------------------------------------
     def _make_actions(self) -> None:
