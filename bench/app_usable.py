@@ -1,6 +1,6 @@
 """Is the window usable while the day's chores run? (run by hand; bench/RESULTS.md)
 
-    python bench/app_usable.py DATABASE [--samples 15] [--limit-s 120]
+    python bench/app_usable.py DATABASE [--samples 15] [--limit-s 120] [--check-in-thread]
 
 Starts as the day's first start does (``app_start.forget_today``): the window is shown, then the
 daily backup runs in its own process and the full check (every page, the audit chain, every
@@ -33,8 +33,14 @@ def main() -> None:
     parser.add_argument("database")
     parser.add_argument("--samples", type=int, default=15, help="samples after the chores (default 15)")
     parser.add_argument("--limit-s", type=float, default=120.0, help="stop sampling during after this")
+    parser.add_argument("--check-in-thread", action="store_true",
+                        help="the full check in the app's thread at any size (as before; to compare)")
     args = parser.parse_args()
     forget_today(args.database)
+    if args.check_in_thread:
+        from tumorboard.services import full_check_process
+
+        full_check_process.IN_PROCESS_FROM_BYTES = 2**62
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
