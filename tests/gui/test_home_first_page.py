@@ -75,8 +75,12 @@ def test_a_refresh_while_reading_supersedes_the_read_under_way(
     service.change_status(mrn, WorkflowStatus.CLOSED, service.get(mrn).version)
     shown: list[HomeLists] = []
     show = window.dashboard.show_lists
-    monkeypatch.setattr(window.dashboard, "show_lists",
-                        lambda lists, **kw: (shown.append(lists), show(lists, **kw))[1])
+
+    def spy(lists: HomeLists, *, more_coming: bool = False) -> None:
+        shown.append(lists)
+        show(lists, more_coming=more_coming)
+
+    monkeypatch.setattr(window.dashboard, "show_lists", spy)
     window.refresh_dashboard()  # ... superseded by the refresh after the change
     qtbot.waitUntil(lambda: not window.home_reader.reading)
     # Its first page and whole lists (and those of the refresh the change's notice asks for);

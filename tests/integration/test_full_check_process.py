@@ -6,6 +6,7 @@ in the thread instead: checked no less."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -57,14 +58,21 @@ def test_damage_is_found_as_the_check_in_the_thread_finds_it(ward: Path) -> None
 def test_a_large_database_is_checked_in_its_own_process(ward: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     flip_bit(ward, "ix_cases_status", b"referred")
     where: list[str] = []
-    monkeypatch.setattr(full_check_process, "check_in_process", lambda db: where.append("process") or "p")
-    monkeypatch.setattr(full_check_process, "check_here", lambda db: where.append("here") or "h")
+
+    def spy(name: str) -> Callable[[Database], str]:
+        def check(_db: Database) -> str:
+            where.append(name)
+            return name
+        return check
+
+    monkeypatch.setattr(full_check_process, "check_in_process", spy("process"))
+    monkeypatch.setattr(full_check_process, "check_here", spy("here"))
     db = Database.open(str(ward), check_integrity=False)
     try:
         monkeypatch.setattr(full_check_process, "IN_PROCESS_FROM_BYTES", ward.stat().st_size + 1)
-        assert daily_full_check(db) == "h"
+        assert daily_full_check(db) == "here"
         monkeypatch.setattr(full_check_process, "IN_PROCESS_FROM_BYTES", ward.stat().st_size)
-        assert daily_full_check(db) == "p"
+        assert daily_full_check(db) == "process"
     finally:
         db.close()
     assert where == ["here", "process"]
@@ -75,10 +83,10 @@ def test_a_process_that_cannot_answer_means_the_check_runs_here(
     flip_bit(ward, "ix_cases_status", b"referred")
     db = Database.open(str(ward), check_integrity=False)
     try:
-        monkeypatch.setattr(full_check_process.sys, "executable", "/bin/false")  # starts, says nothing
+        monkeypatch.setattr(sys, "executable", "/bin/false")  # starts, says nothing
         found = check_in_process(db)
         assert found is not None and "ix_cases_status" in found
-        monkeypatch.setattr(full_check_process.sys, "executable", str(ward.parent / "no-such-python"))
+        monkeypatch.setattr(sys, "executable", str(ward.parent / "no-such-python"))
         assert check_in_process(db) == found
     finally:
         db.close()
@@ -109,3 +117,14 @@ def test_an_encrypted_database_is_opened_with_the_passphrase_typed_at_start(
         assert db.last_full_check() == date.today()
     finally:
         db.close()
+
+
+def test_any_database_passes_in_its_own_process(db: Database, service: CaseService,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SQLite file and, where configured, a PostgreSQL database (always checked this way)."""
+    service.import_documents([("a.json", document_bytes(case_document("SRV-1", "Patient Server")))])
+    monkeypatch.setattr(full_check_process, "check_here", _not_here)
+    assert check_in_process(db) is None
+    assert db.last_full_check() == date.today()
+    if not db.url.startswith("sqlite"):
+        assert daily_full_check(db) is None  # already passed today: the other process said so
