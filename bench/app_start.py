@@ -3,20 +3,46 @@
     python bench/app_start.py DATABASE     # open as the app does, main window, worklist filled
     python bench/app_start.py --demo       # as `tumorboard --demo`: reuses today's demo database
     python bench/app_start.py --floor      # the floor: an empty Qt window shown
+    python bench/app_start.py DATABASE --first-of-day   # as the day's first start (see below)
 
 Exits as soon as the window is shown with its worklist filled: the day's backup and full check,
 which the app runs in the background from then on, are not waited for (they are not on the way).
+``--first-of-day`` forgets that today's chores and full check were done (the ``.NAME.checked``
+file beside the database and the day the full check last passed), so this start starts them as
+the day's first does: the backup process and the full check's thread begin once the window is up.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+STARTED = time.perf_counter()
+
+
+def forget_today(database: str) -> None:
+    """The database as before its first open of the day: the chores' record beside it
+    (store/daily_chores.state_path) and the day the full check last passed (FULL_CHECK_KEY).
+    Plain sqlite3, so that this costs the start nothing it would not pay anyway."""
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(database)
+    path.with_name(f".{path.name}.checked").unlink(missing_ok=True)
+    con = sqlite3.connect(path)
+    try:
+        con.execute("DELETE FROM tumorboard_meta WHERE key = 'full_check_passed'")
+        con.commit()
+    finally:
+        con.close()
 
 
 def main() -> None:
+    first_of_day = "--first-of-day" in sys.argv
+    if first_of_day:
+        forget_today(sys.argv[1])
     from PySide6.QtWidgets import QApplication, QWidget
 
     app = QApplication(sys.argv[:1])
@@ -45,7 +71,10 @@ def main() -> None:
     main_window.show()
     check_database(main_window, db)  # the background work starts here, as in the app
     app.processEvents()
-    print(f"shown with {main_window.model.rowCount()} worklist rows")
+    shown = time.perf_counter() - STARTED
+    print(f"shown with {main_window.model.rowCount()} worklist rows after {shown:.2f} s, "
+          f"{time.process_time():.2f} s CPU"
+          + (" (first start of the day: backup and full check started)" if first_of_day else ""))
     os._exit(0)  # the background check and backup are not waited for
 
 

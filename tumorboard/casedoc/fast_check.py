@@ -13,23 +13,14 @@ import hashlib
 import importlib.util
 import json
 import logging
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from tumorboard.cache_folder import CACHE_ENV, cache_folder, keep
+
+__all__ = ["CACHE_ENV", "cache_folder", "load_validator"]
+
 log = logging.getLogger(__name__)
-
-CACHE_ENV = "TUMORBOARD_CACHE_DIR"
-
-
-def cache_folder() -> Path:
-    value = os.environ.get(CACHE_ENV, "").strip()
-    if value:
-        return Path(value)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("tumorboard", appauthor=False))
 
 
 def load_validator(schema: dict[str, Any], name: str) -> Callable[[Any], Any]:
@@ -40,11 +31,7 @@ def load_validator(schema: dict[str, Any], name: str) -> Callable[[Any], Any]:
     path = cache_folder() / f"{name}_{key[:20]}.py"
     try:
         if not path.is_file():
-            source = fastjsonschema.compile_to_code(schema)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            tmp.write_text(source, encoding="utf-8")
-            os.replace(tmp, path)  # whole or not at all: another process may read it now
+            keep(path, fastjsonschema.compile_to_code(schema))
         spec = importlib.util.spec_from_file_location(f"_tumorboard_{name}_{key[:20]}", path)
         if spec is None or spec.loader is None:
             raise ImportError(f"cannot load {path}")

@@ -144,9 +144,11 @@ def open_database(database: str | None, path: Path | None, ask: Ask) -> Database
 def check_database(window: MainWindow, db: Database) -> None:
     """The cheap check on every open (the audit chain's head, the guards present: milliseconds),
     then, once a day per database and off the UI thread, the full check (every page and index,
-    the whole audit chain and signed meetings, every clinical row's checksum); the day's backup
-    runs in a process of its own (store/daily_chores.py)."""
-    from tumorboard.services.integrity import daily_check, quick_check, start_daily_chores
+    the whole audit chain and signed meetings, every clinical row's checksum), for a large
+    database in a process of its own (services/full_check_process.py); the day's backup runs in
+    another (store/daily_chores.py)."""
+    from tumorboard.services.full_check_process import daily_full_check
+    from tumorboard.services.integrity import quick_check, start_daily_chores
     from tumorboard.store import StoreError
 
     try:
@@ -159,14 +161,9 @@ def check_database(window: MainWindow, db: Database) -> None:
     # The day's backup, in a process of its own (it copies the whole file): off the way.
     start_daily_chores(db)
 
-    def full() -> str | None:
-        try:
-            report = daily_check(db)
-        except StoreError as exc:
-            return str(exc)
-        return None if report is None or report.ok else "; ".join(report.problems[:3])
-
-    window.check_database_in_background(full, db.refuse_writes)
+    # A large database in a process of its own, which this thread waits for: the screens keep
+    # the interpreter while every row is read.
+    window.check_database_in_background(lambda: daily_full_check(db), db.refuse_writes)
 
 
 def sign_in(db: Database, demo: bool) -> User | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -25,16 +26,17 @@ from tumorboard.domain.changes import Changes
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowStatus
 from tumorboard.gui.actions.actions_view import ActionsView
-from tumorboard.gui.audit.audit_tab import AuditTab
 from tumorboard.gui.case.case_view import CaseView
 from tumorboard.gui.case.referral_form import ReferralDialog
 from tumorboard.gui.home.dashboard import Dashboard
+from tumorboard.gui.home.home_reader import HomeReader
 from tumorboard.gui.meetings.boards_dialog import BoardsDialog
 from tumorboard.gui.meetings.decision_dialogs import ImplementationDialog
 from tumorboard.gui.meetings.meeting_window import MeetingWindow
 from tumorboard.gui.meetings.meetings_tab import MeetingsTab
 from tumorboard.gui.notice import ChangeNotice
 from tumorboard.gui.widgets.actions import make_action
+from tumorboard.gui.widgets.lazy_page import LazyPage
 from tumorboard.gui.widgets.screen_fit import remember, restore_or_fit
 from tumorboard.gui.window.case_commands import CaseCommands
 from tumorboard.gui.window.database_health import DatabaseHealth
@@ -47,7 +49,9 @@ from tumorboard.services.actions import ActionService
 from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService
 from tumorboard.services.meetings import MeetingService
-from tumorboard.services.quality_audit import QualityAuditService
+
+if TYPE_CHECKING:
+    from tumorboard.gui.audit.audit_tab import AuditTab
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +93,9 @@ class MainWindow(CaseCommands, MeetingCommands, FileCommands, WorklistCommands, 
         self.settings = QSettings()
 
         self.dashboard = Dashboard()
+        self.home_reader = HomeReader(
+            service, self.dashboard, lambda message: self.error("The dashboard could not be loaded", message),
+            self)
         worklist_page = self._make_worklist()
 
         self.tabs = QTabWidget()
@@ -98,9 +105,8 @@ class MainWindow(CaseCommands, MeetingCommands, FileCommands, WorklistCommands, 
         self.tabs.addTab(self.meetings_tab, "Meetings")
         self.actions_view = ActionsView(self.action_service)
         self.tabs.addTab(self.actions_view, "Actions")
-        self.audit_tab = AuditTab(QualityAuditService(meetings.db, user=meetings.user) if meetings else None,
-                                  self.boards, self.today, self.notice)
-        self.tabs.addTab(self.audit_tab, "Audit")
+        self.audit_page = LazyPage(self._make_audit_tab)  # built when first opened (its charts too)
+        self.tabs.addTab(self.audit_page, "Audit")
         self.case_view = CaseView(self.today)
         self.case_view.hide()  # with no case open, Home has the whole width
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -138,7 +144,6 @@ class MainWindow(CaseCommands, MeetingCommands, FileCommands, WorklistCommands, 
         self.meetings_tab.open_requested.connect(self._on_meetings_tab_open_requested)
         self.meetings_tab.room_requested.connect(self._on_meetings_tab_room_requested)
         self.meetings_tab.created.connect(self._on_meetings_tab_open_requested)
-        self.audit_tab.case_requested.connect(self.open_case)
         self._pending = Changes()
         self._refresh_soon = QTimer(self)
         self._refresh_soon.setSingleShot(True)
@@ -154,6 +159,25 @@ class MainWindow(CaseCommands, MeetingCommands, FileCommands, WorklistCommands, 
         QTimer.singleShot(0, default_ruleset)
         self.meetings_tab.refresh()
         self.actions_view.refresh()
+
+    def _make_audit_tab(self) -> AuditTab:
+        from tumorboard.gui.audit.audit_tab import AuditTab
+        from tumorboard.services.quality_audit import QualityAuditService
+
+        meetings = self.meetings
+        tab = AuditTab(QualityAuditService(meetings.db, user=meetings.user) if meetings else None,
+                       self.boards, self.today, self.notice)
+        tab.case_requested.connect(self.open_case)
+        return tab
+
+    @property
+    def audit_tab(self) -> AuditTab:
+        """The Audit tab's screen (built now if it was not yet)."""
+        from tumorboard.gui.audit.audit_tab import AuditTab
+
+        tab = self.audit_page.content()
+        assert isinstance(tab, AuditTab)
+        return tab
 
     # -- actions ------------------------------------------------------------------------------
     def _make_actions(self) -> None:
@@ -311,4 +335,5 @@ class MainWindow(CaseCommands, MeetingCommands, FileCommands, WorklistCommands, 
         self.settings.setValue("worklist/header", self.table.horizontalHeader().saveState())
         if self._integrity_runner is not None:
             self._integrity_runner.wait()  # a read-only check: finishing it costs a moment, never data
+        self.home_reader.wait()
         event.accept()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QMenu
 
 from tumorboard.interop.tabular import csv_text
 from tumorboard.private_files import write_private
-from tumorboard.services.interop import WORKLIST_COLUMNS, ListingExport, worklist_records
 from tumorboard.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -40,6 +39,9 @@ def _ask_and_export(window: Any) -> None:
 def export_worklist_csv(window: Any, path: Path) -> int:
     """Write the listed rows to ``path``; returns how many. Patient data leaving the system: the
     role is checked and the export recorded before the file is written."""
+    # Here, not at the top: the interop service brings the FHIR export, no part of the app's start.
+    from tumorboard.services.interop import WORKLIST_COLUMNS, ListingExport, worklist_records
+
     rows = [window.model.row_at(r) for r in range(window.model.rowCount())]
     if not rows:
         window.error("Nothing to export", "The worklist lists no case: change the filters first.")

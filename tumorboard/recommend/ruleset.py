@@ -7,14 +7,18 @@ instead of showing a half-empty recommendation at the meeting.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
+from tumorboard.cache_folder import cache_folder, keep
 from tumorboard.resources import resource_path
+
+log = logging.getLogger(__name__)
 
 DEFAULT_RULESET = ("guidelines", "ombc.yaml")
 
@@ -179,12 +183,39 @@ def parse_ruleset(data: dict[str, Any]) -> Ruleset:
 
 
 def load_ruleset(path: Path) -> Ruleset:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=loader)
+    data = ruleset_data(path.read_bytes(), path.stem)
     if not isinstance(data, dict):
         raise RulesetError(f"{path.name} is not a ruleset")
     return parse_ruleset(data)
+
+
+def _from_yaml(raw: bytes) -> Any:
+    import yaml  # with its reading of the text, a quarter of `tumorboard recommend`: once per file
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(raw.decode("utf-8"), Loader=loader)
+
+
+def ruleset_data(raw: bytes, name: str) -> Any:
+    """The YAML ``raw`` as data, read once per content and kept in the cache folder as JSON
+    (named by the hash of these very bytes: an edited ruleset is read anew). Only data that JSON
+    gives back unchanged is kept; the checks of ``parse_ruleset`` run on every load either way."""
+    path = cache_folder() / f"ruleset_{name}_{hashlib.sha256(raw).hexdigest()[:20]}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass  # not kept yet (or unreadable): read the YAML
+    data = _from_yaml(raw)
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):  # a date, say: JSON cannot hold it, the YAML is read each time
+        return data
+    if json.loads(text) == data:  # numbers as keys would come back as text: not kept either
+        try:
+            keep(path, text)
+        except OSError as exc:
+            log.info("the ruleset is read from its YAML each time (%s)", exc)
+    return data
 
 
 @cache

@@ -25,20 +25,20 @@ class HomeLists:
     missing: list[WorklistRow]
     """Open cases with data missing before the MDT."""
     truncated: bool
-    """More than HOME_LIMIT open cases: the lists hold the first ones by next due date."""
+    """``limit`` open cases or more: the lists hold the first ones by next due date."""
     by_status: dict[WorkflowStatus, int]
     """Every case by workflow status, closed ones included (the counts the database keeps)."""
 
 
-def home_lists(cases: CaseService) -> HomeLists:
-    """The four case lists of Home from one read of the open cases."""
-    rows = cases.worklist(WorklistQuery(statuses=OPEN_STATUSES, limit=HOME_LIMIT))
+def home_lists(cases: CaseService, limit: int = HOME_LIMIT) -> HomeLists:
+    """The four case lists of Home from one read of the first ``limit`` open cases."""
+    rows = cases.worklist(WorklistQuery(statuses=OPEN_STATUSES, limit=limit))
     return HomeLists(
         overdue=[r for r in rows if r.window_status == "overdue"],
         due=[r for r in rows if r.window_status == "open"],
         ready=[r for r in rows if r.status is WorkflowStatus.READY_FOR_MDT],
         missing=[r for r in rows if r.missing],
-        truncated=len(rows) >= HOME_LIMIT,
+        truncated=len(rows) >= limit,
         by_status=cases.counts_by_status())
 
 

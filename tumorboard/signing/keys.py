@@ -13,11 +13,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+# cryptography's X.509 and the argon2 bindings are imported when a key is made, opened or
+# fingerprinted (at sign-off), not with the app: they are no part of its start-up.
 
 VALID_FOR = timedelta(days=3650)
 ORGANISATION = "tumorboard signed minutes"
@@ -39,6 +36,8 @@ class SigningKey:
 
 
 def _passphrase(password: str, kdf: str) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
     name, t, m, p, salt = kdf.split("$")
     if name != "argon2id":
         raise WrongKeyPassword(f"unknown key derivation {name!r}")
@@ -48,12 +47,20 @@ def _passphrase(password: str, kdf: str) -> bytes:
 
 
 def fingerprint(certificate_pem: str) -> str:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
     cert = x509.load_pem_x509_certificate(certificate_pem.encode("ascii"))
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
 def create_key(subject: str, username: str, password: str, now: datetime) -> SigningKey:
     """A new key and certificate for ``subject`` (the chair's name as the minutes print it)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
@@ -78,6 +85,8 @@ def create_key(subject: str, username: str, password: str, now: datetime) -> Sig
 
 def unlock(key: SigningKey, password: str) -> bytes:
     """The private key as unencrypted DER PKCS#8 (kept in memory only for the signature)."""
+    from cryptography.hazmat.primitives import serialization
+
     try:
         private = serialization.load_pem_private_key(key.private_key_pem.encode("ascii"),
                                                      _passphrase(password, key.kdf))

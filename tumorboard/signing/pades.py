@@ -15,19 +15,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
-from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+# pyHanko (with aiohttp, its timestamp client) is about half of the app's imports: it is imported
+# by the functions below, when minutes are signed or checked, never at start-up (a test keeps it so).
 
 FIELD = "ChairSignature"
 
@@ -74,6 +68,13 @@ def _der(pem: str) -> bytes:
 def sign_pdf(pdf: bytes, *, certificate_pem: str, private_key_der: bytes, signer_name: str,
              reason: str, location: str | None = None) -> bytes:
     """``pdf`` with a PAdES baseline signature (ETSI.CAdES.detached, SHA-256) appended."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
     cert = asn1_x509.Certificate.load(_der(certificate_pem))
     registry = SimpleCertificateStore.from_certs([cert])  # type: ignore[no-untyped-call]
     signer = signers.SimpleSigner(signing_cert=cert, cert_registry=registry,
@@ -87,6 +88,9 @@ def sign_pdf(pdf: bytes, *, certificate_pem: str, private_key_der: bytes, signer
 
 
 def reader(pdf: bytes) -> PdfFileReader:
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     if not pdf.lstrip()[:5].startswith(b"%PDF-"):
         raise UnreadablePdf("not a PDF file (it does not start with %PDF-)")
     try:
@@ -99,6 +103,8 @@ def reader(pdf: bytes) -> PdfFileReader:
 
 def keywords(pdf: bytes) -> str:
     """The document's Keywords (where a copy names the signed hash it is a copy of)."""
+    from pyhanko.pdf_utils.misc import PdfError
+
     info: Any = reader(pdf).trailer_view.get("/Info")
     if info is None:
         return ""
@@ -129,6 +135,11 @@ def validate(pdf: bytes, trusted_pems: Sequence[str]) -> list[SignatureCheck]:
 
 
 def _validate(pdf: bytes, trusted_pems: Sequence[str]) -> list[SignatureCheck]:
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
     roots = [asn1_x509.Certificate.load(_der(pem)) for pem in trusted_pems]
     pdf_reader = reader(pdf)
     out = []

@@ -235,8 +235,6 @@ def upgrade(engine: Engine, url: str, *, app_role: str | None = None) -> str | N
     On PostgreSQL, ``app_role`` (default: TUMORBOARD_APP_ROLE) is granted the app's data rights
     on every table and sequence, in the same transaction, even when the schema was current already
     (``tumorboard db upgrade`` run as the owner re-applies them)."""
-    from alembic import command
-
     role = app_role if app_role is not None else (os.environ.get(APP_ROLE_ENV, "").strip() or None)
     revision = current_revision(engine)
     check_not_newer(engine, revision)
@@ -255,6 +253,8 @@ def upgrade(engine: Engine, url: str, *, app_role: str | None = None) -> str | N
     path = sqlite_path(url)
     if path is not None and revision is not None:
         backup = str(backup_sqlite(path, automatic_backup_path(path, revision)))
+    from alembic import command  # only to migrate: a current schema never imports Alembic
+
     cfg = alembic_config(url)
     try:
         with engine.begin() as conn:

@@ -30,6 +30,9 @@ from tumorboard.services.home import HomeLists, status_words
 from tumorboard.store.meeting_records import FollowUpRecord
 
 DECISION_ROLE = Qt.ItemDataRole.UserRole + 1
+SIZED_ROWS = 100
+"""Rows a column's width is measured on (Qt's default, 1,000 rows in each of six tables, was
+about a third of the app's start at 100,000 cases); longer text is elided, its tooltip whole."""
 
 
 def _d(value: date | None) -> str:
@@ -118,6 +121,7 @@ def _table(name: str, model: HomeTableModel) -> QTableView:
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(SIZED_ROWS)
     header.setStretchLastSection(True)
     return view
 
@@ -184,13 +188,16 @@ class Dashboard(QWidget):
         self.record_outcome.setEnabled(False)
         self.follow_up_view.selectionModel().currentChanged.connect(self._on_follow_up_current_changed)
 
-    def show_lists(self, lists: HomeLists) -> None:
-        """The four case tables; each title counts the rows of its own table."""
+    def show_lists(self, lists: HomeLists, *, more_coming: bool = False) -> None:
+        """The four case tables; each title counts the rows of its own table (``more_coming``:
+        these are from the first page, the rest is being read)."""
         rows: dict[str, list[WorklistRow]] = {"overdue": lists.overdue, "due": lists.due,
                                               "ready": lists.ready, "missing": lists.missing}
         for key, items in rows.items():
             self.models[key].set_items(items)
             first = " (the first ones)" if lists.truncated else ""
+            if more_coming:
+                first = " (the first ones; reading the others)"
             self.boxes[key].setTitle(f"{CASE_TITLES[key]}: {len(items)}{first}")
         self.counts.setText(f"Cases by status: {status_words(lists.by_status)}. "
                             "Open the case of a row with Enter or a double-click.")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tumorboard.gui.case.case_view import CaseView
     from tumorboard.gui.case.referral_form import ReferralDialog
     from tumorboard.gui.home.dashboard import Dashboard
+    from tumorboard.gui.home.home_reader import HomeReader
     from tumorboard.gui.home.worklist_model import WorklistModel
     from tumorboard.gui.meetings.boards_dialog import BoardsDialog
     from tumorboard.gui.meetings.decision_dialogs import ImplementationDialog
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
         title_suffix: str
         settings: QSettings
         dashboard: Dashboard
+        home_reader: HomeReader
         model: WorklistModel
         table: QTableView
         filter_text: QLineEdit

@@ -17,7 +17,6 @@ from tumorboard.gui.home.worklist_model import WorklistModel
 from tumorboard.gui.widgets.form_errors import USER_ERRORS
 from tumorboard.gui.window.parts import WindowParts
 from tumorboard.services.cases import WorklistQuery
-from tumorboard.services.home import home_lists
 from tumorboard.store import StoreError
 
 WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
@@ -42,6 +41,7 @@ class WorklistCommands(WindowParts):
         self.table.setAccessibleName("Worklist")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(100)  # widths from 100 rows, not 500
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText("Find by record number or name (Ctrl+F)")
         self.filter_text.setAccessibleName("Find case")
@@ -112,7 +112,7 @@ class WorklistCommands(WindowParts):
 
     def refresh_dashboard(self) -> None:
         try:
-            self.dashboard.show_lists(home_lists(self.service))
+            self.home_reader.refresh()  # the first page now, the rest off the UI thread
         except StoreError as exc:
             self.error("The dashboard could not be loaded", str(exc))
             return
