@@ -91,7 +91,7 @@ def hex_colour(colour: colors.Color) -> str:
     return "#" + str(colour.hexval())[2:]
 
 
-class _Paragraph(Paragraph):
+class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no types
     """A Paragraph that breaks its lines once per width. A table wraps each cell to measure its
     row and again to draw it (and again on every page a split table reaches), always at the
     column's width; the lines depend on nothing but the width, the text and the style, so the
