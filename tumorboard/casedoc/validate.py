@@ -61,31 +61,12 @@ def _fast_check() -> Any:
     is compiled as draft 7; a test checks both validators agree. Refusals are always explained
     by the reference validator (jsonschema), which reports every problem with its path.
     """
-    from tumorboard.casedoc.fast_check import load_validator
+    from tumorboard.casedoc.fast_check import load_validator, nullable_dates_as_one_type
 
     schema = load_json_resource("schemas", "case-v1.schema.json")
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema.pop("$id", None)
-    return load_validator(_nullable_dates_as_one_type(schema, schema["$defs"]["date"]), "case_v1_check")
-
-
-_NULLABLE_DATE = {"oneOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]}
-
-
-def _nullable_dates_as_one_type(node: Any, date: dict[str, Any]) -> Any:
-    """The schema with each "a date or null" (``oneOf`` of the date and null) spelled as one
-    type list with the date's pattern, which means the same: ``pattern`` constrains strings only,
-    and a value is never both a string and null. The generated code tries every branch of a
-    ``oneOf`` and builds an exception for each branch that fails, three per valid document (a
-    third of its time); one type list raises nothing. Only for the fast validator: refusals are
-    still explained from the schema as written."""
-    if node == _NULLABLE_DATE and set(date) == {"type", "pattern"} and date["type"] == "string":
-        return {"type": ["string", "null"], "pattern": date["pattern"]}
-    if isinstance(node, dict):
-        return {k: _nullable_dates_as_one_type(v, date) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_nullable_dates_as_one_type(v, date) for v in node]
-    return node
+    return load_validator(nullable_dates_as_one_type(schema, schema["$defs"]["date"]), "case_v1_check")
 
 
 def _schema_problems(doc: Any) -> list[DocumentProblem]:
