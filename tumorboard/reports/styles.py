@@ -111,7 +111,7 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no types
 @lru_cache(maxsize=4096)
 def _parsed(value: str, style: ParagraphStyle) -> tuple[str, ParagraphStyle, list[Any]]:
     """The markup parsed once per text and style: a meeting prints the same criteria, verdict
-    labels and names for case after case, and parsing is a sixth of a render."""
+    labels and names for case after case, and parsing was a seventh of a render."""
     parsed = Paragraph(value, style)
     return parsed.text, parsed.style, parsed.frags
 
