@@ -303,14 +303,17 @@ class CaseService(Acting):
             check(uow, self.user, Permission.EDIT_CASES)
         outcomes: list[ImportOutcome | None] = [None] * len(sources)
         parsed: list[tuple[int, str, Case]] = []
-        with collection_after_batch():
-            for i, (name, data) in enumerate(sources):
-                try:
-                    doc = load_case_document(data)
-                except InvalidCaseDocument as exc:
-                    outcomes[i] = ImportOutcome(name, None, "refused", tuple(str(p) for p in exc.problems))
-                    continue
-                parsed.append((i, name, case_from_document(doc)))
+        for first in range(0, len(sources), IMPORT_BATCH):
+            with collection_after_batch():
+                for i in range(first, min(first + IMPORT_BATCH, len(sources))):
+                    name, data = sources[i]
+                    try:
+                        doc = load_case_document(data)
+                    except InvalidCaseDocument as exc:
+                        outcomes[i] = ImportOutcome(name, None, "refused",
+                                                    tuple(str(p) for p in exc.problems))
+                        continue
+                    parsed.append((i, name, case_from_document(doc)))
         changes = Changes()
         for start in range(0, len(parsed), IMPORT_BATCH):
             if progress is not None and not progress(start, len(parsed)):
