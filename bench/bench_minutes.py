@@ -4,8 +4,14 @@
 
 Builds a meeting of --cases discussed cases from the shared worked examples (plus two listed and
 two carried over, as tests/unit/reports/minutes_samples.py does), then renders it --repeats times
-and prints the median wall time and the PDF size. The first render in a process also registers
-and parses the fonts; it is reported apart ("cold") and not part of the median.
+and prints the median wall and CPU time and the PDF size. The first render in a process also
+registers and parses the fonts; it is reported apart ("cold") and not part of the median.
+
+Beside each render, in turn, its floor: a plain ReportLab document of the same text (every
+paragraph's and every table cell's text of the minutes, in order, one Paragraph each in the same
+embedded font, one frame, no tables, no drawings), and the signing of the rendered PDF (PAdES,
+the chair's key already unlocked: the password's key derivation is deliberately slow and is not
+the document's). Ratios are taken pair by pair.
 """
 
 from __future__ import annotations
@@ -15,15 +21,67 @@ import io
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "unit" / "reports"))
 
 from minutes_samples import examples_available, sample_minutes  # noqa: E402  (path set just above)
 from pypdf import PdfReader  # noqa: E402
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table  # noqa: E402
 
 from tumorboard.reports import render_minutes  # noqa: E402
+from tumorboard.reports.minutes_pdf import minutes_flowables  # noqa: E402
+from tumorboard.reports.redaction import redact  # noqa: E402
+from tumorboard.reports.styles import styles  # noqa: E402
+
+
+def _texts(flowables: list[Any]) -> Iterator[str]:
+    """Every text the flowables print, in order (markup kept: bold stays bold in the floor)."""
+    for f in flowables:
+        if isinstance(f, Paragraph):
+            yield f.text
+        elif isinstance(f, Table):
+            for row in f._cellvalues:
+                for cell in row:
+                    if isinstance(cell, str):
+                        yield cell
+                    elif isinstance(cell, Flowable):
+                        yield from _texts([cell])
+                    elif isinstance(cell, list | tuple):
+                        yield from _texts(list(cell))
+        elif hasattr(f, "_content"):  # KeepTogether and the like
+            yield from _texts(list(f._content))
+        elif hasattr(f, "_flowables"):
+            yield from _texts(list(f._flowables))
+
+
+def plain_document(texts: list[str]) -> bytes:
+    out = io.BytesIO()
+    body = styles().body
+    SimpleDocTemplate(out, pagesize=A4, invariant=1, pageCompression=1).build(
+        [Paragraph(t, body) for t in texts if t.strip()])
+    return out.getvalue()
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def _signer() -> Callable[[bytes], bytes]:
+    from tumorboard.signing.keys import create_key, unlock
+    from tumorboard.signing.pades import sign_pdf
+
+    key = create_key("Dr. Chair", "chair", "bench-password", datetime.now(UTC))
+    der = unlock(key, "bench-password")
+    return lambda pdf: sign_pdf(pdf, certificate_pem=key.certificate_pem, private_key_der=der,
+                                signer_name="Dr. Chair", reason="MDT minutes signed by the chair")
 
 
 def main() -> None:
@@ -35,20 +93,31 @@ def main() -> None:
         raise SystemExit("the worked examples are needed next to the project (../shared/examples)")
 
     minutes = sample_minutes(args.cases, pseudonymised=True)
-    start = time.perf_counter()
-    pdf = render_minutes(minutes)
-    cold = time.perf_counter() - start
-    times = []
+    texts = list(_texts(minutes_flowables(redact(minutes))))
+    cold, _, pdf = _timed(lambda: render_minutes(minutes))
+    plain_document(texts)  # warm, as the render was
+    sign = _signer()
+    sign(pdf)
+    rows: dict[str, list[float]] = {k: [] for k in ("wall", "cpu", "floor_wall", "floor_cpu",
+                                                      "sign_wall", "sign_cpu")}
     for _ in range(args.repeats):
-        start = time.perf_counter()
-        again = render_minutes(minutes)
-        times.append(time.perf_counter() - start)
+        wall, cpu, again = _timed(lambda: render_minutes(minutes))
         assert again == pdf, "rendering is not deterministic"
+        floor_wall, floor_cpu, _ = _timed(lambda: plain_document(texts))
+        sign_wall, sign_cpu, _ = _timed(lambda: sign(pdf))
+        for k, v in zip(rows, (wall, cpu, floor_wall, floor_cpu, sign_wall, sign_cpu), strict=True):
+            rows[k].append(v)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    floor_pages = len(PdfReader(io.BytesIO(plain_document(texts))).pages)
+    med = {k: statistics.median(v) for k, v in rows.items()}
+    ratio = statistics.median(a / b for a, b in zip(rows["cpu"], rows["floor_cpu"], strict=True))
     print(f"{args.cases} discussed cases (+2 listed, +2 carried over): {pages} pages, "
-          f"{len(pdf) / 1024:.0f} KiB ({len(pdf)} bytes)")
-    print(f"render_minutes median of {args.repeats}: {statistics.median(times):.3f} s "
-          f"(runs {' / '.join(f'{t:.3f}' for t in times)}; cold first render {cold:.3f} s)")
+          f"{len(pdf) / 1024:.0f} KiB ({len(pdf)} bytes); {len(texts)} texts")
+    print(f"render_minutes median of {args.repeats}: {med['wall']:.3f} s wall, {med['cpu']:.3f} s CPU "
+          f"(wall runs {' / '.join(f'{t:.3f}' for t in rows['wall'])}; cold first render {cold:.3f} s)")
+    print(f"floor, a plain document of the same text ({floor_pages} pages): {med['floor_wall']:.3f} s wall, "
+          f"{med['floor_cpu']:.3f} s CPU; render/floor CPU, median of pairs: {ratio:.2f}x")
+    print(f"signing the rendered PDF: {med['sign_wall']:.3f} s wall, {med['sign_cpu']:.3f} s CPU")
 
 
 if __name__ == "__main__":

@@ -14,13 +14,19 @@ statuses spread over the workflow. One million cases take minutes, not hours.
 rows read by primary key with the plain sqlite3 module (no ORM, no filter).
 
 ``floor-import`` is the floor of `tumorboard import`: the same rows (patient, case, children,
-one audit row per case) written with plain sqlite3 ``executemany`` into the same schema, no
-validation, no engine, no checksums; it prints cases per second.
+one audit row per case) written with plain sqlite3 ``executemany`` into the same schema (its
+indexes and triggers, the trigram index's included), no validation, no engine. With ``--files
+DIR`` it reads and parses the files an import would be given (``bench/bench_import.py files``
+writes them) and fills every row's checksum and the audit rows' hash chain with one plain
+SHA-256 each, as an import must: the fair floor of ``tumorboard import DIR/*.json``. Without it,
+the documents are generated in memory and those columns are left empty, as before. It prints
+cases per second.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sqlite3
@@ -164,29 +170,42 @@ def queries(path: Path, repeats: int) -> None:
     db.close()
 
 
-def floor_import(path: Path, cases: int) -> None:
+def floor_import(path: Path, cases: int, files: Path | None = None) -> None:
     """Plain sqlite3 executemany of the same rows into a database of the same schema."""
     from tumorboard.casedoc.codec import case_to_document
+    from tumorboard.domain.case import Case
     from tumorboard.store.case_rows import case_columns, child_rows, patient_columns
     from tumorboard.store.models import AuditRow, CaseRow, PatientRow
 
     Database.open(str(path)).close()  # the schema, by the migrations
-    docs = _documents(0, cases)
-    parsed = [case_from_document(d) for d in docs]
+    names = sorted(files.glob("*.json")) if files is not None else []
+    if files is not None:
+        cases = len(names)
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")
     now = "2025-06-10 10:00:00.000000"
+    chained = files is not None
 
     def insert(table: Any, rows: list[dict[str, Any]]) -> None:
         keys = list(rows[0])
+        values = [tuple(_plain(r.get(k)) for k in keys) for r in rows]
+        if chained and "checksum" in table.columns:  # one plain SHA-256 of each row's values
+            keys.append("checksum")
+            values = [(*v, hashlib.sha256(repr(v).encode()).hexdigest()) for v in values]
         con.executemany(f"INSERT INTO {table.name} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
-                        [tuple(_plain(r.get(k)) for k in keys) for r in rows])
+                        values)
 
+    def batch_of(start: int) -> list[Case]:
+        return [case_from_document(json.loads(n.read_bytes())) for n in names[start:start + BATCH]]
+
+    parsed_up_front = None if files is not None else [case_from_document(d) for d in _documents(0, cases)]
     t0 = time.perf_counter()
-    seq = 0
+    seq, previous = 0, "0" * 64
     for start in range(0, cases, BATCH):
-        part = parsed[start:start + BATCH]
+        # Generated documents are built before the clock starts (as before); files are read and
+        # parsed batch by batch, as an import reads them.
+        part = parsed_up_front[start:start + BATCH] if parsed_up_front is not None else batch_of(start)
         con.execute("BEGIN IMMEDIATE")
         insert(PatientRow.__table__, [patient_columns(c.patient) for c in part])
         ids = dict(con.execute("SELECT mrn, id FROM patients WHERE id > "
@@ -212,10 +231,13 @@ def floor_import(path: Path, cases: int) -> None:
         audit = []
         for c in part:
             seq += 1
+            content = json.dumps(case_to_document(c), sort_keys=True, default=str)
+            digest = hashlib.sha256(f"{seq}{previous}{content}".encode()).hexdigest() if chained else "0" * 64
             audit.append({"at": now, "actor": "bench", "action": "import", "entity": "case",
                           "entity_id": c.patient.mrn, "field": "created", "old_value": None,
-                          "new_value": json.dumps(case_to_document(c), sort_keys=True, default=str),
-                          "encoding": "json", "seq": seq, "prev_hash": "0" * 64, "row_hash": "0" * 64})
+                          "new_value": content, "encoding": "json", "seq": seq,
+                          "prev_hash": previous if chained else "0" * 64, "row_hash": digest})
+            previous = digest if chained else previous
         present = {c.name for c in AuditRow.__table__.columns}
         insert(AuditRow.__table__, [{k: v for k, v in a.items() if k in present} for a in audit])
         con.execute("COMMIT")
@@ -236,13 +258,14 @@ def main() -> None:
     parser.add_argument("database", type=Path)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--files", type=Path, help="floor-import: read and parse DIR/*.json (see above)")
     args = parser.parse_args()
     if args.what == "build":
         build(args.database, args.cases)
     elif args.what == "queries":
         queries(args.database, args.repeats)
     else:
-        floor_import(args.database, args.cases)
+        floor_import(args.database, args.cases, args.files)
 
 
 if __name__ == "__main__":

@@ -56,3 +56,34 @@ def test_a_repeated_key_is_named_wherever_it_is(path: list[str], depth: int) -> 
     problems = _problems(text)
     pointer = "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in [*path[:depth], key])
     assert any(p.startswith(f"{pointer}: the key appears more than once") for p in problems)
+
+
+# The NUL check of a file's text runs only where its text holds the escape "\u0000" (the decoder
+# refuses a raw control character): these read the check through the text, as an import does.
+@needs_example
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+@pytest.mark.parametrize("where", [("patient", "name"), ("tumour", "histology")])
+def test_a_nul_escaped_in_the_text_is_refused_at_its_field(ensure_ascii: bool, where: tuple[str, str]) -> None:
+    doc = json.loads(EXAMPLE.read_text())
+    doc[where[0]][where[1]] = "Be\x00rger"
+    text = json.dumps(doc, ensure_ascii=ensure_ascii)
+    assert "\\u0000" in text
+    assert (f"/{where[0]}/{where[1]}: contains a NUL character (\\0), which cannot be stored; remove it"
+            in _problems(text))
+
+
+@needs_example
+def test_a_nul_in_a_key_of_the_text_is_refused() -> None:
+    doc = json.loads(EXAMPLE.read_text())
+    doc["patient"]["no\x00te"] = "x"
+    problems = _problems(json.dumps(doc))
+    assert any(p.startswith("/patient/no\\0te: the field name contains a NUL character") for p in problems)
+
+
+@needs_example
+def test_an_escaped_backslash_before_u0000_is_no_nul() -> None:
+    doc = json.loads(EXAMPLE.read_text())
+    doc["tumour"]["histology"] = "ductal \\u0000 (typed as text)"
+    text = json.dumps(doc)
+    assert "\\u0000" in text  # the walk runs and finds no NUL: the document is valid
+    assert parse_case_text(text)["tumour"]["histology"] == "ductal \\u0000 (typed as text)"

@@ -257,3 +257,31 @@ def test_a_target_site_outside_the_vocabulary_is_refused() -> None:
     doc = with_1_1_fields()
     doc["recist"]["targets"][0]["site"] = "liver"
     assert [p.pointer for p in validate_case_document(doc)] == ["/recist/targets/0/site"]
+
+
+NULLABLE_DATE_VALUES = [None, "2024-03-01", "2024-3-1", "2024-13-45", "", "x2024-03-01", 20240301, 1.5, True,
+                        [], {}, ["2024-03-01"]]
+
+
+@pytest.mark.parametrize("value", NULLABLE_DATE_VALUES)
+@pytest.mark.parametrize("path", [("therapies", 0, "end"), ("dental_evaluation_date",)])
+def test_the_validators_agree_on_a_date_or_null(path: tuple[Any, ...], value: Any) -> None:
+    """The fast validator spells "a date or null" as one type list (no exception per branch);
+    it must accept exactly the values the schema as written accepts."""
+    import fastjsonschema
+
+    from tumorboard.casedoc.validate import _fast_check, _validator
+
+    d = copy.deepcopy(MINIMAL)
+    target: Any = d
+    for p in path[:-1]:
+        target = target[p]
+    target[path[-1]] = value
+    reference_ok = _validator().is_valid(d)
+    try:
+        _fast_check()(d)
+        fast_ok = True
+    except fastjsonschema.JsonSchemaException:
+        fast_ok = False
+    assert fast_ok == reference_ok
+    assert reference_ok == (value is None or value == "2024-03-01" or value == "2024-13-45")

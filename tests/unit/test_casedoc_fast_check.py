@@ -38,3 +38,17 @@ def test_an_unwritable_cache_falls_back_to_generating_in_memory(tmp_path: Path,
     validate({"age": 1})
     with pytest.raises(Exception, match="age"):
         validate({})
+
+
+def test_only_a_date_or_null_is_spelled_as_one_type_list() -> None:
+    date = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+    nullable = {"oneOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]}
+    other = {"oneOf": [{"$ref": "#/$defs/date"}, {"type": "integer"}]}
+    schema = {"properties": {"end": nullable, "when": other, "list": {"items": [nullable]}}, "$defs": {"date": date}}
+    out = fast_check.nullable_dates_as_one_type(schema, date)
+    one_type = {"type": ["string", "null"], "pattern": date["pattern"]}
+    assert out["properties"]["end"] == one_type and out["properties"]["list"]["items"] == [one_type]
+    assert out["properties"]["when"] == other and out["$defs"] == {"date": date}
+    assert schema["properties"]["end"] == nullable  # the schema given is left as it was
+    # A date definition with more to it than a pattern is not rewritten.
+    assert fast_check.nullable_dates_as_one_type(nullable, {**date, "format": "date"}) == nullable

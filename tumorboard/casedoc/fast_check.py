@@ -43,3 +43,22 @@ def load_validator(schema: dict[str, Any], name: str) -> Callable[[Any], Any]:
         log.info("the fast validator %s is generated in memory (%s)", name, exc)
         compiled: Callable[[Any], Any] = fastjsonschema.compile(schema)
         return compiled
+
+
+_NULLABLE_DATE = {"oneOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]}
+
+
+def nullable_dates_as_one_type(node: Any, date: dict[str, Any]) -> Any:
+    """The schema with each "a date or null" (``oneOf`` of the date and null) spelled as one
+    type list with the date's pattern, which means the same: ``pattern`` constrains strings only,
+    and a value is never both a string and null. The generated code tries every branch of a
+    ``oneOf`` and builds an exception for each branch that fails, three per valid document (a
+    third of its time); one type list raises nothing. Only for the fast validator: refusals are
+    still explained from the schema as written."""
+    if node == _NULLABLE_DATE and set(date) == {"type", "pattern"} and date["type"] == "string":
+        return {"type": ["string", "null"], "pattern": date["pattern"]}
+    if isinstance(node, dict):
+        return {k: nullable_dates_as_one_type(v, date) for k, v in node.items()}
+    if isinstance(node, list):
+        return [nullable_dates_as_one_type(v, date) for v in node]
+    return node

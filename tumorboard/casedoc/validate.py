@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from tumorboard.domain.dates import parse_iso_date
@@ -61,12 +61,12 @@ def _fast_check() -> Any:
     is compiled as draft 7; a test checks both validators agree. Refusals are always explained
     by the reference validator (jsonschema), which reports every problem with its path.
     """
-    from tumorboard.casedoc.fast_check import load_validator
+    from tumorboard.casedoc.fast_check import load_validator, nullable_dates_as_one_type
 
     schema = load_json_resource("schemas", "case-v1.schema.json")
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema.pop("$id", None)
-    return load_validator(schema, "case_v1_check")
+    return load_validator(nullable_dates_as_one_type(schema, schema["$defs"]["date"]), "case_v1_check")
 
 
 def _schema_problems(doc: Any) -> list[DocumentProblem]:
@@ -141,11 +141,13 @@ def _nul_problems(node: Any, parts: tuple[Any, ...], problems: list[DocumentProb
             _nul_problems(value, (*parts, i), problems)
 
 
-def _cross_field_problems(doc: Any) -> list[DocumentProblem]:
+def _cross_field_problems(doc: Any, *, nul_free: bool = False) -> list[DocumentProblem]:
     """Rules the schema cannot express. Defensive about shapes: it also runs on documents the
-    schema refused, so that every problem is reported at once."""
+    schema refused, so that every problem is reported at once. ``nul_free``: the caller read the
+    document's JSON text and it holds no NUL escape, so no value can hold one (``_may_hold_nul``)."""
     problems: list[DocumentProblem] = []
-    _nul_problems(doc, (), problems)
+    if not nul_free:
+        _nul_problems(doc, (), problems)
     if not isinstance(doc, dict):
         return problems
     d = _date_at
@@ -189,12 +191,21 @@ def _cross_field_problems(doc: Any) -> list[DocumentProblem]:
     return problems
 
 
-def validate_case_document(doc: Any) -> list[DocumentProblem]:
+def validate_case_document(doc: Any, *, nul_free: bool = False) -> list[DocumentProblem]:
     """All problems with ``doc``; an empty list means it is a valid case document."""
     problems = _schema_problems(doc)
     seen = {(p.pointer, p.message) for p in problems}
-    problems.extend(p for p in _cross_field_problems(doc) if (p.pointer, p.message) not in seen)
+    problems.extend(p for p in _cross_field_problems(doc, nul_free=nul_free)
+                    if (p.pointer, p.message) not in seen)
     return problems
+
+
+def _may_hold_nul(text: str) -> bool:
+    """Whether JSON ``text`` can decode to a NUL character anywhere. The decoder refuses a raw
+    control character inside a string (and outside one it is no JSON), so a NUL can only come
+    from the escape ``\\u0000``; a text without it needs no walk over every value. (A false
+    alarm, such as an escaped backslash before "u0000", only costs the walk.)"""
+    return "\\u0000" in text
 
 
 class _NonFiniteNumber(ValueError):
@@ -223,22 +234,25 @@ class _LongNumber:
         self.digits = len(text.lstrip("-").split(".")[0].split("e")[0].split("E")[0])
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
+def _pairs(pairs: list[tuple[str, Any]], found: list[str]) -> dict[str, Any]:
+    seen = dict(pairs)
+    if len(seen) == len(pairs):  # no key given twice: the common case, at C speed
+        return seen
+    seen = {}
     duplicates = []
     for key, value in pairs:
         if key in seen and key not in duplicates:
             duplicates.append(key)
         seen[key] = value
-    if not duplicates:
-        return seen
     marked = _DuplicateKeys(seen)
     marked.duplicates = duplicates
+    found.append("duplicate key")
     return marked
 
 
-def _number(text: str) -> Any:
+def _number(text: str, found: list[str]) -> Any:
     if len(text) > MAX_NUMBER_DIGITS:
+        found.append("long number")
         return _LongNumber(text)
     return int(text) if text.lstrip("-").isdigit() else float(text)
 
@@ -265,9 +279,13 @@ def parse_case_text(text: str) -> dict[str, Any]:
     """Parse JSON text and validate it; raises InvalidCaseDocument with every problem."""
     if not text.strip():
         raise InvalidCaseDocument([DocumentProblem("", "the file is empty")])
+    # What the decoder met that _decoding_problems must place: a document without any (nearly
+    # all) is not walked again.
+    found: list[str] = []
+    number, pairs = partial(_number, found=found), partial(_pairs, found=found)
     try:
-        doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_pairs,
-                         parse_int=_number, parse_float=_number)
+        doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=pairs,
+                         parse_int=number, parse_float=number)
     except _NonFiniteNumber as exc:
         raise InvalidCaseDocument([DocumentProblem(
             "", f"not valid JSON: {exc} is not a number JSON allows")]) from None
@@ -277,7 +295,7 @@ def parse_case_text(text: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InvalidCaseDocument([DocumentProblem(
             "", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]) from None
-    decoding = _decoding_problems(doc)
+    decoding = _decoding_problems(doc) if found else []
     if decoding:
         raise InvalidCaseDocument(decoding)
     prefix = ""
@@ -288,7 +306,7 @@ def parse_case_text(text: str) -> dict[str, Any]:
             raise InvalidCaseDocument([DocumentProblem("/case", "an export with history holds the case "
                                                                 "document under \"case\"")])
         doc, prefix = doc["case"], "/case"
-    problems = validate_case_document(doc)
+    problems = validate_case_document(doc, nul_free=not _may_hold_nul(text))
     if problems:
         raise InvalidCaseDocument([DocumentProblem(prefix + p.pointer, p.message) for p in problems])
     result: dict[str, Any] = doc

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tumorboard.recommend.engine import evaluate
+from tumorboard.recommend.engine import case_facts, evaluate
 from tumorboard.recommend.output import FORMAT, recommendation_to_document
 from tumorboard.recommend.result import Recommendation
 from tumorboard.recommend.ruleset import Ruleset, default_ruleset
@@ -19,6 +19,7 @@ __all__ = [
     "FORMAT",
     "Recommendation",
     "Ruleset",
+    "case_facts",
     "default_ruleset",
     "evaluate",
     "output_schema",

@@ -63,6 +63,13 @@ def derive_facts(case: Case, as_of: date, rs: Ruleset) -> CaseFacts:
     )
 
 
+def case_facts(case: Case, as_of: date, ruleset: Ruleset | None = None) -> CaseFacts:
+    """The facts ``evaluate`` builds its verdicts on (biology, stage, extent, response window,
+    RECIST), without the verdicts: what the worklist stores for every saved case. A
+    recommendation's own facts are these, copied field for field."""
+    return derive_facts(case, as_of, ruleset or default_ruleset())
+
+
 def evaluate(case: Case, as_of: date, ruleset: Ruleset | None = None) -> Recommendation:
     """What the guideline says for ``case`` on ``as_of`` (normally the MDT meeting date)."""
     rs = ruleset or default_ruleset()

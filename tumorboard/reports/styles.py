@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -90,9 +91,36 @@ def hex_colour(colour: colors.Color) -> str:
     return "#" + str(colour.hexval())[2:]
 
 
+class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no types
+    """A Paragraph that breaks its lines once per width. A table wraps each cell to measure its
+    row and again to draw it (and again on every page a split table reaches), always at the
+    column's width; the lines depend on nothing but the width, the text and the style, so the
+    lines of the last wrap are kept and given back when the width is the same."""
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth == self._wrapped_at:
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        # A width too narrow for any text gives "cannot fit" and no lines: nothing to keep.
+        self._wrapped_at = availWidth if self.__dict__.get("width") == availWidth else None
+        return size
+
+
+@lru_cache(maxsize=4096)
+def _parsed(value: str, style: ParagraphStyle) -> tuple[str, ParagraphStyle, list[Any]]:
+    """The markup parsed once per text and style: a meeting prints the same criteria, verdict
+    labels and names for case after case, and parsing was a seventh of a render."""
+    parsed = Paragraph(value, style)
+    return parsed.text, parsed.style, parsed.frags
+
+
 def para(value: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of markup the caller already escaped (see :func:`text`)."""
-    return Paragraph(value, style)
+    text_, parsed_style, frags = _parsed(value, style)
+    # Each paragraph gets its own copies: line breaking sets attributes on its fragments.
+    return _Paragraph(text_, parsed_style, frags=[f.clone() for f in frags])
 
 
 def grid_style(*, header: bool = True, zebra_rows: int = 0) -> TableStyle:

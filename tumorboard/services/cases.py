@@ -26,6 +26,7 @@ from tumorboard.recommend.readiness import ReadinessSettings
 from tumorboard.services.access import check
 from tumorboard.services.acting import Acting
 from tumorboard.services.audit import field_changes, removals
+from tumorboard.services.collection_pause import collection_after_batch
 from tumorboard.services.derived import derive, window_status
 from tumorboard.services.mdt_record import export_mdt_record
 from tumorboard.services.notice import Notify, ignore
@@ -302,13 +303,17 @@ class CaseService(Acting):
             check(uow, self.user, Permission.EDIT_CASES)
         outcomes: list[ImportOutcome | None] = [None] * len(sources)
         parsed: list[tuple[int, str, Case]] = []
-        for i, (name, data) in enumerate(sources):
-            try:
-                doc = load_case_document(data)
-            except InvalidCaseDocument as exc:
-                outcomes[i] = ImportOutcome(name, None, "refused", tuple(str(p) for p in exc.problems))
-                continue
-            parsed.append((i, name, case_from_document(doc)))
+        for first in range(0, len(sources), IMPORT_BATCH):
+            with collection_after_batch():
+                for i in range(first, min(first + IMPORT_BATCH, len(sources))):
+                    name, data = sources[i]
+                    try:
+                        doc = load_case_document(data)
+                    except InvalidCaseDocument as exc:
+                        outcomes[i] = ImportOutcome(name, None, "refused",
+                                                    tuple(str(p) for p in exc.problems))
+                        continue
+                    parsed.append((i, name, case_from_document(doc)))
         changes = Changes()
         for start in range(0, len(parsed), IMPORT_BATCH):
             if progress is not None and not progress(start, len(parsed)):
@@ -317,7 +322,8 @@ class CaseService(Acting):
                                                 ("not imported: the import was cancelled",))
                 break
             try:
-                batch = self._import_batch(parsed[start:start + IMPORT_BATCH], update, replace)
+                with collection_after_batch():
+                    batch = self._import_batch(parsed[start:start + IMPORT_BATCH], update, replace)
             except _DISK_FAULTS as exc:  # not about one case: the import stops, and says how far it got
                 stored = sum(1 for o in outcomes if o is not None and o.action != "refused")
                 if not stored:

@@ -6,7 +6,7 @@ from datetime import date
 
 from tumorboard.domain.case import Case
 from tumorboard.domain.vocab import subtype_label
-from tumorboard.recommend import evaluate
+from tumorboard.recommend import case_facts
 from tumorboard.recommend.readiness import ReadinessSettings, assess_readiness
 from tumorboard.store.records import Derived
 
@@ -15,21 +15,23 @@ __all__ = ["derive", "subtype_label", "window_status"]
 
 def derive(case: Case, today: date, staging_date: date | None = None,
            next_meeting: date | None = None, readiness: ReadinessSettings | None = None) -> Derived:
-    rec = evaluate(case, today)
-    w = rec.response_window
+    # The facts alone, not the whole recommendation: its verdicts and texts are not stored here
+    # (three quarters of the engine's time, and an import derives every case).
+    facts = case_facts(case, today)
+    w = facts.window
     assessed = w.status == "assessed"
     # An unassessed window makes the reassessment due when it opens; otherwise the next meeting.
     next_due = w.opens if w.opens is not None and not assessed else next_meeting
     ready = assess_readiness(case, next_meeting or today, staging_date, readiness)
     missing = ", ".join(i.label for i in ready.problems)
     return Derived(
-        subtype=subtype_label(rec.hormone_receptor, rec.her2),
-        stage=rec.ajcc8_anatomic,
-        distant_lesion_count=rec.disease.distant_lesion_count,
+        subtype=subtype_label(facts.hormone_receptor, facts.her2),
+        stage=facts.stage,
+        distant_lesion_count=facts.extent.distant_lesion_count,
         window_opens=w.opens,
         window_closes=w.closes,
         window_assessed=assessed,
-        latest_response=rec.recist.latest if rec.recist else None,
+        latest_response=facts.latest,
         next_due=next_due,
         missing_items=missing[:400],
     )

@@ -92,35 +92,40 @@ def _model_plan(table: Any) -> Plan:
     return found
 
 
-def _spelled(kind: int, value: Any) -> str:
-    if kind == _TEXT:
-        return str(value)
-    if kind == _FLOAT:
-        return repr(float(value))  # the exact double, whatever spelling the driver gave
-    if kind == _INT:
-        return str(int(value))
-    if kind == _BOOL:
-        return "1" if value else "0"
-    if kind == _DATETIME:
-        return utc_text(value)
-    if kind == _DATE:
-        return str(value.isoformat())
-    return hashlib.sha256(bytes(value)).hexdigest()
+def _text(value: Any) -> str:
+    # A plain str is its own spelling; anything else given for a text column is spelled by str().
+    return value if type(value) is str else str(value)
+
+
+# How a value of each kind is spelled, indexed by the kind: one call per value instead of a chain
+# of comparisons (an import spells every column of a dozen rows per case). A float is its exact
+# double whatever spelling the driver gave; bytes are spelled by their own SHA-256.
+_SPELLERS: tuple[Callable[[Any], str], ...] = (
+    _text,
+    lambda v: repr(float(v)),
+    lambda v: str(int(v)),
+    lambda v: "1" if v else "0",
+    utc_text,
+    lambda v: str(v.isoformat()),
+    lambda v: hashlib.sha256(bytes(v)).hexdigest(),
+)
 
 
 def _digest(steps: Plan, value: Callable[[str], Any]) -> str:
     """SHA-256 of the header and each value, length-prefixed ("~" for NULL): unambiguous."""
     header, columns = steps
     parts = [header]
+    append = parts.append
+    spellers = _SPELLERS
     for name, kind, default in columns:
         v = value(name)
         if v is None:
             v = default
-        if v is None:
-            parts.append("~")
-        else:
-            text = _spelled(kind, v)
-            parts.append(f"{len(text)}:{text}")
+            if v is None:
+                append("~")
+                continue
+        text = spellers[kind](v)
+        append(f"{len(text)}:{text}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 

@@ -248,8 +248,13 @@ def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) 
     if not rows:
         return
     session.flush()  # what the unit of work changed through the ORM goes first, in order
-    keys = list(dict.fromkeys(k for row in rows for k in row))
-    session.connection().execute(model.__table__.insert(), [{k: row.get(k) for k in keys} for row in rows])
+    first = rows[0].keys()
+    if all(row.keys() == first for row in rows):  # the rows of one builder: given as they are
+        params = rows
+    else:
+        keys = list(dict.fromkeys(k for row in rows for k in row))
+        params = [{k: row.get(k) for k in keys} for row in rows]
+    session.connection().execute(model.__table__.insert(), params)
 
 
 def _json(value: object) -> str | None:
