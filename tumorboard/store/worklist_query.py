@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from tumorboard.store.models import CaseRow, PatientRow
@@ -111,23 +111,28 @@ def _keys_in_order(session: Session, statuses: Sequence[str], subtypes: Sequence
     return keys
 
 
+_CASES, _PATIENTS = CaseRow.__table__, PatientRow.__table__
+_CASE_NAMES = tuple(c.name for c in _CASES.columns)
+_PATIENT_NAMES = tuple(c.name for c in _PATIENTS.columns)
+_ID = _CASE_NAMES.index("id")
+# The page's statement, built once (a select of every column of both tables: building and keying
+# it again for each page cost as much as reading the rows).
+_PAGE = (select(_CASES, *[c.label(f"p_{c.name}") for c in _PATIENTS.columns])
+         .join_from(_CASES, _PATIENTS, _CASES.c.patient_id == _PATIENTS.c.id)
+         .where(_CASES.c.id.in_(bindparam("ids", expanding=True))))
+
+
 def _rows(session: Session, case_ids: list[int]) -> list[tuple[Any, Any]]:
     """The page's rows by primary key, in the order of ``case_ids``: (case, patient) column
     mappings (plain rows, not ORM objects: a page is read, never changed)."""
     if not case_ids:
         return []
-    cases, patients = CaseRow.__table__, PatientRow.__table__
     found: dict[int, Any] = {}
+    width = len(_CASE_NAMES)
+    connection = session.connection()
     for start in range(0, len(case_ids), _CHUNK):
-        for row in session.connection().execute(
-                select(cases, *[c.label(f"p_{c.name}") for c in patients.columns])
-                .join_from(cases, patients, cases.c.patient_id == patients.c.id)
-                .where(cases.c.id.in_(case_ids[start:start + _CHUNK]))).mappings():
-            found[row["id"]] = row
-    return [_split(found[i]) for i in case_ids if i in found]
-
-
-def _split(row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    case = {c.name: row[c.name] for c in CaseRow.__table__.columns}
-    patient = {c.name: row[f"p_{c.name}"] for c in PatientRow.__table__.columns}
-    return case, patient
+        for row in connection.execute(_PAGE, {"ids": case_ids[start:start + _CHUNK]}).fetchall():
+            found[row[_ID]] = row
+    return [(dict(zip(_CASE_NAMES, row[:width], strict=True)),
+             dict(zip(_PATIENT_NAMES, row[width:], strict=True)))
+            for row in (found.get(i) for i in case_ids) if row is not None]
