@@ -23,10 +23,17 @@ from sqlalchemy.orm import Session
 from tumorboard.store.models import CaseRow, PatientRow
 from tumorboard.store.text_search import has_trigram_index, matching_patients, patient_condition
 
-# A text that matches this many patients or fewer: their cases by patient. More: the cases are
-# walked in order, each one's patient looked at, until the page is full (at a million cases about
-# 200 x 1,000,000 / 20,000 = 10,000 looks at most); the two ways cost about the same here.
-FEW_PATIENTS = 20_000
+# A text filter's ways, cheapest first (tests/integration/test_query_plans.py runs each):
+# 1. it matches at most FEW_PATIENTS patients: their cases by patient (at most that many reads);
+# 2. else walk each filter's index in due order looking at each case's patient, at most
+#    WALK_BUDGET cases: a text that many patients share fills the page within them (a name part
+#    of 5% of patients: 200 / 0.05 = 4,000 cases);
+# 3. else, if it matches at most MANY_PATIENTS: their cases by patient, in one statement;
+# 4. else the walk to the end (the text is then common: at least MANY_PATIENTS patients).
+# The costs of 2 and 3 meet near sqrt(200 x cases); at a million, about 14,000.
+FEW_PATIENTS = 500
+WALK_BUDGET = 5_000
+MANY_PATIENTS = 20_000
 _CHUNK = 500  # ids per IN list (under every driver's parameter limit)
 
 _Key = tuple[bool, date, int]  # (nothing due, due date, id): the worklist's order
@@ -41,16 +48,28 @@ def worklist_rows(session: Session, *, text: str, statuses: Sequence[str], subty
     want = limit + offset
     if want <= 0:
         return []
-    patients: Any = None
     if text.strip():
-        found = matching_patients(session, text, trigram=_trigram(session))
-        ids = [int(i) for i in session.scalars(found.limit(FEW_PATIENTS + 1))]
-        if len(ids) <= FEW_PATIENTS:
-            keys = _keys_of_patients(session, ids, statuses, subtypes, want)
-            return _rows(session, [k[2] for k in keys][offset:])
-        patients = patient_condition(session, text)
-    keys = _keys_in_order(session, statuses, subtypes, patients, want)
+        keys = _keys_of_text(session, text, statuses, subtypes, want)
+    else:
+        keys, _ = _keys_in_order(session, statuses, subtypes, None, want, budget=None)
     return _rows(session, [k[2] for k in keys][offset:])
+
+
+def _keys_of_text(session: Session, text: str, statuses: Sequence[str], subtypes: Sequence[str],
+                  want: int) -> list[_Key]:
+    found = matching_patients(session, text, trigram=_trigram(session))
+    ids = [int(i) for i in session.scalars(found.limit(FEW_PATIENTS + 1))]
+    if len(ids) <= FEW_PATIENTS:
+        return _keys_of_patients(session, ids, statuses, subtypes, want)
+    patients = patient_condition(session, text)
+    keys, complete = _keys_in_order(session, statuses, subtypes, patients, want, budget=WALK_BUDGET)
+    if complete:
+        return keys
+    counted = select(func.count()).select_from(found.limit(MANY_PATIENTS + 1).subquery())
+    if int(session.execute(counted).scalar_one()) <= MANY_PATIENTS:
+        return _keys_of_found(session, found, statuses, subtypes, want)
+    keys, _ = _keys_in_order(session, statuses, subtypes, patients, want, budget=None)
+    return keys
 
 
 def _trigram(session: Session) -> bool:
@@ -58,6 +77,18 @@ def _trigram(session: Session) -> bool:
     if "trigram" not in info:
         info["trigram"] = has_trigram_index(session)
     return bool(info["trigram"])
+
+
+def _by_patient(stmt: Any, statuses: Sequence[str], subtypes: Sequence[str], want: int) -> Any:
+    """The filters through coalesce(): no index may answer them, so the database reads the
+    patients' cases by their index (ix_cases_patient_next_due, which holds status and subtype:
+    no case row read), not every case of a status and then these among them. NULLs last, then
+    by date and id: the worklist's order, in one sort of these patients' cases."""
+    if statuses:
+        stmt = stmt.where(func.coalesce(CaseRow.status, "").in_(list(statuses)))
+    if subtypes:
+        stmt = stmt.where(func.coalesce(CaseRow.subtype, "").in_(list(subtypes)))
+    return stmt.order_by(CaseRow.next_due.is_(None), CaseRow.next_due, CaseRow.id).limit(want)
 
 
 def _keys_of_patients(session: Session, patient_ids: list[int], statuses: Sequence[str],
@@ -68,47 +99,69 @@ def _keys_of_patients(session: Session, patient_ids: list[int], statuses: Sequen
     for start in range(0, len(patient_ids), _CHUNK):
         stmt = select(CaseRow.next_due, CaseRow.id).where(
             CaseRow.patient_id.in_(patient_ids[start:start + _CHUNK]))
-        # The filters through coalesce(): no index may answer them, so the database reads these
-        # patients' cases by their index (not every case of a status, then these among them).
-        if statuses:
-            stmt = stmt.where(func.coalesce(CaseRow.status, "").in_(list(statuses)))
-        if subtypes:
-            stmt = stmt.where(func.coalesce(CaseRow.subtype, "").in_(list(subtypes)))
-        # NULLs last, then by date and id: the worklist's order, in one sort of this chunk's rows.
-        stmt = stmt.order_by(CaseRow.next_due.is_(None), CaseRow.next_due, CaseRow.id).limit(want)
-        due.append([_key(d, i) for d, i in session.execute(stmt)])
+        due.append([_key(d, i) for d, i in session.execute(_by_patient(stmt, statuses, subtypes, want))])
     return list(itertools.islice(heapq.merge(*due), want))
 
 
+def _keys_of_found(session: Session, found: Any, statuses: Sequence[str], subtypes: Sequence[str],
+                   want: int) -> list[_Key]:
+    """``_keys_of_patients`` for the patients ``found`` selects (up to MANY_PATIENTS): on
+    SQLite one statement, the ids never brought into Python (its plan: the list of ids, then
+    each one's cases by the index). PostgreSQL may join the two by a hash instead, which reads
+    every case: there the ids are fetched and their cases read by patient, 500 at a time."""
+    if session.get_bind().dialect.name != "sqlite":
+        ids = [int(i) for i in session.scalars(found)]
+        return _keys_of_patients(session, ids, statuses, subtypes, want)
+    stmt = select(CaseRow.next_due, CaseRow.id).where(CaseRow.patient_id.in_(found.scalar_subquery()))
+    return [_key(d, i) for d, i in session.execute(_by_patient(stmt, statuses, subtypes, want))]
+
+
 def _keys_in_order(session: Session, statuses: Sequence[str], subtypes: Sequence[str],
-                   patients: Any, want: int) -> list[_Key]:
-    """The first ``want`` keys: one index-ordered LIMIT per combination of filters, merged."""
+                   patients: Any, want: int, *, budget: int | None) -> tuple[list[_Key], bool]:
+    """The first ``want`` keys: one index-ordered read per combination of filters, merged; and
+    whether they are certain. With ``patients`` (a condition on the case's patient) and a
+    ``budget``, each read looks at no more than ``budget`` cases: one that finds fewer than it
+    needs without reaching the end of its index leaves the keys uncertain."""
     any_value: list[str | None] = [None]
     combos = list(itertools.product(list(statuses) or any_value, list(subtypes) or any_value))
+    certain = True
 
-    def filtered(stmt: Any, status: str | None, subtype: str | None) -> Any:
+    def read(where: Any, status: str | None, subtype: str | None, order: Sequence[Any],
+             need: int) -> list[Any]:
+        nonlocal certain
+        stmt = select(CaseRow.next_due, CaseRow.id, CaseRow.patient_id).where(where)
         if status is not None:
             stmt = stmt.where(CaseRow.status == status)
         if subtype is not None:
             stmt = stmt.where(CaseRow.subtype == subtype)
-        if patients is not None:
+        if patients is None:
+            return list(session.execute(stmt.order_by(*order).limit(need)))
+        if budget is None:  # each case's patient by primary key, until enough are found
             stmt = stmt.join(PatientRow, PatientRow.id == CaseRow.patient_id).where(patients)
-        return stmt
+            return list(session.execute(stmt.order_by(*order).limit(need)))
+        # The first ``budget`` cases of the index (the index alone: it ends with patient_id),
+        # then their patients; sorted here (at most ``budget`` rows, already in order).
+        walked = stmt.order_by(*order).limit(budget).subquery()
+        hits = sorted(session.execute(
+            select(walked.c.next_due, walked.c.id).join(PatientRow, PatientRow.id == walked.c.patient_id)
+            .where(patients)), key=lambda r: (r[0] is None, r[0] or date.min, r[1]))
+        if len(hits) < need and certain:
+            seen = session.execute(select(func.count()).select_from(walked)).scalar_one()
+            certain = int(seen) < budget  # the whole index was walked: all there is
+        return hits[:need]
 
     due: list[list[_Key]] = []
     for status, subtype in combos:
-        stmt = filtered(select(CaseRow.next_due, CaseRow.id).where(CaseRow.next_due.is_not(None)),
-                        status, subtype).order_by(CaseRow.next_due, CaseRow.id).limit(want)
-        due.append([_key(d, i) for d, i in session.execute(stmt)])
+        found = read(CaseRow.next_due.is_not(None), status, subtype, (CaseRow.next_due, CaseRow.id), want)
+        due.append([_key(r[0], r[1]) for r in found])
     keys = list(itertools.islice(heapq.merge(*due), want))
-    if len(keys) < want:
+    if len(keys) < want and certain:
         rest: list[list[_Key]] = []
         for status, subtype in combos:
-            stmt = filtered(select(CaseRow.id).where(CaseRow.next_due.is_(None)), status, subtype) \
-                .order_by(CaseRow.id).limit(want - len(keys))
-            rest.append([_key(None, i) for (i,) in session.execute(stmt)])
+            found = read(CaseRow.next_due.is_(None), status, subtype, (CaseRow.id,), want - len(keys))
+            rest.append([_key(None, r[1]) for r in found])
         keys.extend(itertools.islice(heapq.merge(*rest), want - len(keys)))
-    return keys
+    return keys, certain
 
 
 _CASES, _PATIENTS = CaseRow.__table__, PatientRow.__table__
