@@ -222,4 +222,4 @@ def test_each_way_of_a_text_filter_is_the_one_taken(service: CaseService, stored
     rows = [r.mrn for r in service.worklist(query)]
     assert rows == _by_hand(service, query) and rows
     expected = {"few": ["_keys_of_patients"], "walked": [], "found": ["_keys_of_found"], "many": []}
-    assert taken[:1] == expected[matches]  # (PostgreSQL reads the found ids by patient, after)
+    assert taken[:1] == expected[matches]

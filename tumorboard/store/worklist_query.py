@@ -28,10 +28,10 @@ from tumorboard.store.text_search import has_trigram_index, matching_patients, p
 # 2. else walk each filter's index in due order looking at each case's patient, at most
 #    WALK_BUDGET cases: a text that many patients share fills the page within them (a name part
 #    of 5% of patients: 200 / 0.05 = 4,000 cases);
-# 3. else, if it matches at most MANY_PATIENTS: their cases by patient, in one statement;
+# 3. else, if it matches at most MANY_PATIENTS: their cases by patient;
 # 4. else the walk to the end (the text is then common: at least MANY_PATIENTS patients).
 # The costs of 2 and 3 meet near sqrt(200 x cases); at a million, about 14,000.
-FEW_PATIENTS = 500
+FEW_PATIENTS = 2_000
 WALK_BUDGET = 5_000
 MANY_PATIENTS = 20_000
 _CHUNK = 500  # ids per IN list (under every driver's parameter limit)
@@ -58,16 +58,18 @@ def worklist_rows(session: Session, *, text: str, statuses: Sequence[str], subty
 def _keys_of_text(session: Session, text: str, statuses: Sequence[str], subtypes: Sequence[str],
                   want: int) -> list[_Key]:
     found = matching_patients(session, text, trigram=_trigram(session))
-    ids = [int(i) for i in session.scalars(found.limit(FEW_PATIENTS + 1))]
+    ids = [int(i) for i in session.scalars(found.limit(FEW_PATIENTS + 1)).all()]
     if len(ids) <= FEW_PATIENTS:
         return _keys_of_patients(session, ids, statuses, subtypes, want)
     patients = patient_condition(session, text)
     keys, complete = _keys_in_order(session, statuses, subtypes, patients, want, budget=WALK_BUDGET)
     if complete:
         return keys
-    counted = select(func.count()).select_from(found.limit(MANY_PATIENTS + 1).subquery())
-    if int(session.execute(counted).scalar_one()) <= MANY_PATIENTS:
-        return _keys_of_found(session, found, statuses, subtypes, want)
+    # The ids in hand (one more pass of the text index; counting them first, then reading
+    # their cases by a subquery, would be two).
+    ids = [int(i) for i in session.scalars(found.limit(MANY_PATIENTS + 1)).all()]
+    if len(ids) <= MANY_PATIENTS:
+        return _keys_of_found(session, ids, statuses, subtypes, want)
     keys, _ = _keys_in_order(session, statuses, subtypes, patients, want, budget=None)
     return keys
 
@@ -95,25 +97,20 @@ def _keys_of_patients(session: Session, patient_ids: list[int], statuses: Sequen
                       subtypes: Sequence[str], want: int) -> list[_Key]:
     """The first ``want`` order keys of the cases of these patients: per 500 patients one read
     by their index, filtered and sorted by the database (a few thousand rows at most), merged."""
+    stmt = _by_patient(select(CaseRow.next_due, CaseRow.id).where(
+        CaseRow.patient_id.in_(bindparam("patients", expanding=True))), statuses, subtypes, want)
     due: list[list[_Key]] = []
     for start in range(0, len(patient_ids), _CHUNK):
-        stmt = select(CaseRow.next_due, CaseRow.id).where(
-            CaseRow.patient_id.in_(patient_ids[start:start + _CHUNK]))
-        due.append([_key(d, i) for d, i in session.execute(_by_patient(stmt, statuses, subtypes, want))])
+        chunk = {"patients": patient_ids[start:start + _CHUNK]}  # one statement, built once
+        due.append([_key(d, i) for d, i in session.execute(stmt, chunk).all()])
     return list(itertools.islice(heapq.merge(*due), want))
 
 
-def _keys_of_found(session: Session, found: Any, statuses: Sequence[str], subtypes: Sequence[str],
+def _keys_of_found(session: Session, ids: list[int], statuses: Sequence[str], subtypes: Sequence[str],
                    want: int) -> list[_Key]:
-    """``_keys_of_patients`` for the patients ``found`` selects (up to MANY_PATIENTS): on
-    SQLite one statement, the ids never brought into Python (its plan: the list of ids, then
-    each one's cases by the index). PostgreSQL may join the two by a hash instead, which reads
-    every case: there the ids are fetched and their cases read by patient, 500 at a time."""
-    if session.get_bind().dialect.name != "sqlite":
-        ids = [int(i) for i in session.scalars(found)]
-        return _keys_of_patients(session, ids, statuses, subtypes, want)
-    stmt = select(CaseRow.next_due, CaseRow.id).where(CaseRow.patient_id.in_(found.scalar_subquery()))
-    return [_key(d, i) for d, i in session.execute(_by_patient(stmt, statuses, subtypes, want))]
+    """``_keys_of_patients`` for up to MANY_PATIENTS patients (its own name: the tests tell the
+    ways apart by it)."""
+    return _keys_of_patients(session, ids, statuses, subtypes, want)
 
 
 def _keys_in_order(session: Session, statuses: Sequence[str], subtypes: Sequence[str],
