@@ -125,7 +125,7 @@ def matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     if request.param != "few":
         monkeypatch.setattr(worklist_query, "FEW_PATIENTS", 1)
     if request.param in ("found", "many"):
-        monkeypatch.setattr(worklist_query, "WALK_BUDGET", 2)
+        monkeypatch.setattr(worklist_query, "WALK_BUDGET", 0)  # no case walked: uncertain
     if request.param == "many":
         monkeypatch.setattr(worklist_query, "MANY_PATIENTS", 1)
     return str(request.param)

@@ -26,13 +26,13 @@ from tumorboard.store.text_search import has_trigram_index, matching_patients, p
 # A text filter's ways, cheapest first (tests/integration/test_query_plans.py runs each):
 # 1. it matches at most FEW_PATIENTS patients: their cases by patient (at most that many reads);
 # 2. else walk each filter's index in due order looking at each case's patient, at most
-#    WALK_BUDGET cases: a text that many patients share fills the page within them (a name part
-#    of 5% of patients: 200 / 0.05 = 4,000 cases);
+#    WALK_BUDGET cases for each row wanted: a text that many patients share fills the page within
+#    them (a name part of 5% of patients: 200 rows / 0.05 = 4,000 cases of the 5,000 allowed);
 # 3. else, if it matches at most MANY_PATIENTS: their cases by patient;
 # 4. else the walk to the end (the text is then common: at least MANY_PATIENTS patients).
 # The costs of 2 and 3 meet near sqrt(200 x cases); at a million, about 14,000.
 FEW_PATIENTS = 2_000
-WALK_BUDGET = 5_000
+WALK_BUDGET = 25  # cases walked per row wanted (200 rows: 5,000 cases)
 MANY_PATIENTS = 20_000
 _CHUNK = 500  # ids per IN list (under every driver's parameter limit)
 
@@ -62,7 +62,8 @@ def _keys_of_text(session: Session, text: str, statuses: Sequence[str], subtypes
     if len(ids) <= FEW_PATIENTS:
         return _keys_of_patients(session, ids, statuses, subtypes, want)
     patients = patient_condition(session, text)
-    keys, complete = _keys_in_order(session, statuses, subtypes, patients, want, budget=WALK_BUDGET)
+    keys, complete = _keys_in_order(session, statuses, subtypes, patients, want,
+                                    budget=WALK_BUDGET * want)
     if complete:
         return keys
     # The ids in hand (one more pass of the text index; counting them first, then reading
