@@ -5,9 +5,12 @@
     python bench/bench_scale.py floor-import DB --cases 10000 # the raw insert floor (see below)
 
 ``build`` fills a new SQLite database through the store: the repository's bulk insert and the
-audit trail, in units of work of 2,000 cases, each case derived by the engine as an import
-would (the JSON validation of an import is skipped: that is the import benchmark's), with the
-statuses spread over the workflow. One million cases take minutes, not hours.
+audit trail, in units of work of 10,000 cases, every row with its checksum and every case with
+its audit row as an import writes them (the JSON validation of an import is skipped: that is
+the import benchmark's), with the statuses spread over the workflow. The 500 template
+documents are parsed and derived by the engine once each; a case is a template under a new
+record number and name, which the engine does not read (checked once per template). One
+million cases take about 20 minutes on a loaded 2-core machine (bench/RESULTS.md).
 
 ``queries`` times each worklist and dashboard query as the services run them (median of
 --repeats, milliseconds), each beside its floor measured in the same run: the same number of
