@@ -3,9 +3,9 @@
 Two steps. First the keys: for each combination of the filters (a status, a subtype), the first
 rows in next-due order read straight from the index on those columns (``LIMIT``, no sort, only
 the index's own pages), then merged; cases with nothing due follow, by id. Then the rows of
-the page, by primary key. A text filter first finds the matching patients on their index
+the page, by primary key. A text filter finds the matching patients on their index
 (store/text_search.py): a few of them, and their cases are fetched by patient; many, and each
-index-ordered read looks at each case's patient until the page is full.
+index-ordered read looks at each case's patient until the page is full (the four ways below).
 ``tests/integration/test_query_plans.py`` holds every statement to its index.
 """
 
