@@ -5,9 +5,12 @@
     python bench/bench_scale.py floor-import DB --cases 10000 # the raw insert floor (see below)
 
 ``build`` fills a new SQLite database through the store: the repository's bulk insert and the
-audit trail, in units of work of 2,000 cases, each case derived by the engine as an import
-would (the JSON validation of an import is skipped: that is the import benchmark's), with the
-statuses spread over the workflow. One million cases take minutes, not hours.
+audit trail, in units of work of 10,000 cases, every row with its checksum and every case with
+its audit row as an import writes them (the JSON validation of an import is skipped: that is
+the import benchmark's), with the statuses spread over the workflow. The 500 template
+documents are parsed and derived by the engine once each; a case is a template under a new
+record number and name, which the engine does not read (checked once per template). One
+million cases take about 20 minutes on a loaded 2-core machine (bench/RESULTS.md).
 
 ``queries`` times each worklist and dashboard query as the services run them (median of
 --repeats, milliseconds), each beside its floor measured in the same run: the same number of
@@ -34,6 +37,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -50,6 +54,7 @@ from tumorboard.store import Database
 
 TODAY = date(2025, 6, 10)
 BATCH = 2000
+BUILD_BATCH = 10_000  # cases per unit of work of the generator (one transaction, one fsync)
 FIRST = ["Anna", "Maria", "Eva", "Lena", "Sara", "Ida", "Nora", "Emma", "Mia", "Lea", "Zoe", "Ines"]
 LAST = ["Berger", "Huber", "Marin", "Moser", "Amari", "Kern", "Wolf", "Bauer", "Fuchs", "Lang",
         "Weber", "Keller", "Roth", "Vogel", "Brandt", "Lorenz", "Haas", "Sommer", "Graf", "Pohl"]
@@ -62,6 +67,10 @@ SPREAD = [(WorkflowStatus.REFERRED, 3), (WorkflowStatus.STAGING, 3), (WorkflowSt
 _TEMPLATES: list[dict[str, Any]] = []
 
 
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}-{rng.randrange(1000)}"
+
+
 def _documents(start: int, count: int) -> list[dict[str, Any]]:
     """``count`` case documents: 500 generated typical cases (bench_recommend), each reused under
     new record numbers and names (generating every one anew would dominate a million)."""
@@ -72,36 +81,62 @@ def _documents(start: int, count: int) -> list[dict[str, Any]]:
     for i in range(count):
         n = start + i
         template = _TEMPLATES[n % len(_TEMPLATES)]
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}-{rng.randrange(1000)}"
+        name = _name(rng)
         docs.append({**template, "patient": {**template["patient"], "mrn": f"MRN{n:08d}", "name": name}})
     return docs
 
 
-def build(path: Path, cases: int) -> None:
-    from tumorboard.casedoc.codec import case_to_document
-    from tumorboard.domain.case import Case
+class _Template:
+    """One template document, read once: its case, its canonical document and what the engine
+    derives from it. A case made from it differs only in record number and name, which the
+    engine does not read, so the derivation is the template's (checked for each template's first
+    case: the case read from the new document is the one built here)."""
 
+    def __init__(self, document: dict[str, Any]) -> None:
+        from tumorboard.casedoc.codec import case_to_document
+
+        self.case = case_from_document(document)
+        self.document = case_to_document(self.case)
+        self.derived = derive(self.case, TODAY)
+        self.checked = False
+
+    def instance(self, mrn: str, name: str) -> tuple[Any, dict[str, Any]]:
+        from tumorboard.casedoc.codec import case_to_document
+
+        case = replace(self.case, patient=replace(self.case.patient, mrn=mrn, name=name))
+        document = {**self.document, "patient": {**self.document["patient"], "mrn": mrn, "name": name}}
+        if not self.checked:  # what an import of this document would store and audit
+            if case_from_document(document) != case or case_to_document(case) != document:
+                raise AssertionError(f"template case {mrn}: not the case its document describes")
+            if derive(case, TODAY) != self.derived:
+                raise AssertionError(f"template case {mrn}: the derivation depends on the patient")
+            self.checked = True
+        return case, document
+
+
+def build(path: Path, cases: int) -> None:
+    """Units of work of BUILD_BATCH cases through the repository's bulk insert and the audit
+    trail: every row with its checksum, every case with its audit row, as an import writes
+    them; the documents' parsing and derivation done once per template."""
+    if not _TEMPLATES:
+        _TEMPLATES.extend(typical_documents(500, seed=1))
+    templates = [_Template(d) for d in _TEMPLATES]
     db = Database.open(str(path))
-    statuses = [s for s, weight in SPREAD for _ in range(weight)]
-    rng = random.Random(11)
-    derived: dict[int, Any] = {}  # per template: the same content derives the same worklist facts
+    statuses = [s.value for s, weight in SPREAD for _ in range(weight)]
     t0 = time.perf_counter()
     try:
-        for start in range(0, cases, BATCH):
-            parsed: list[Case] = [case_from_document(d) for d in _documents(start, min(BATCH, cases - start))]
-            facts = []
-            for k, c in enumerate(parsed):
-                key = (start + k) % len(_TEMPLATES)
-                if key not in derived:
-                    derived[key] = derive(c, TODAY)
-                facts.append(derived[key])
+        for start in range(0, cases, BUILD_BATCH):
+            rng = random.Random(start)
+            count = min(BUILD_BATCH, cases - start)
+            made = [templates[n % len(templates)].instance(f"MRN{n:08d}", _name(rng))
+                    for n in range(start, start + count)]
             with db.unit_of_work("bench") as uow:
-                items = [(c, rng.choice(statuses).value, f) for c, f in zip(parsed, facts, strict=True)]
-                uow.cases.add_many(items, "bench")
-                uow.audit_created("import", "case", [(c.patient.mrn, case_to_document(c)) for c in parsed])
+                uow.cases.add_many([(c, rng.choice(statuses), templates[(start + k) % len(templates)].derived)
+                                    for k, (c, _) in enumerate(made)], "bench")
+                uow.audit_created("import", "case", [(c.patient.mrn, doc) for c, doc in made])
                 uow.commit()
-            if (start // BATCH) % 50 == 0:
-                done = start + len(parsed)
+            done = start + count
+            if (done // BUILD_BATCH) % 10 == 0 or done == cases:
                 print(f"{done:>9,} cases  {done / (time.perf_counter() - t0):,.0f} cases/s", flush=True)
     finally:
         db.close()

@@ -143,11 +143,14 @@ class CaseRow(Base):
 
     __table_args__ = (
         # The worklist's filters, each read in next-due order from its own index (revision 0011
-        # added ``id`` last, so PostgreSQL needs no sort for ties either).
-        Index("ix_cases_status_next_due", "status", "next_due", "id"),
-        Index("ix_cases_next_due", "next_due", "id"),
-        Index("ix_cases_subtype_next_due", "subtype", "next_due", "id"),
-        Index("ix_cases_status_subtype_next_due", "status", "subtype", "next_due", "id"),
+        # added ``id``, so PostgreSQL needs no sort for ties either; 0014 ``patient_id`` last, so
+        # a text filter looks at each case's patient without reading the case's row).
+        Index("ix_cases_status_next_due", "status", "next_due", "id", "patient_id"),
+        Index("ix_cases_next_due", "next_due", "id", "patient_id"),
+        Index("ix_cases_subtype_next_due", "subtype", "next_due", "id", "patient_id"),
+        Index("ix_cases_status_subtype_next_due", "status", "subtype", "next_due", "id", "patient_id"),
+        # The cases of the patients a text filter found, filtered and in order, from the index.
+        Index("ix_cases_patient_next_due", "patient_id", "next_due", "id", "status", "subtype"),
     )
 
 

@@ -51,6 +51,7 @@ REVISION_APP_VERSION = {
     "0011": "0.4.0",
     "0012": "0.4.0",
     "0013": "0.4.0",
+    "0014": "0.4.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -26,9 +26,10 @@ def _revision(d: Demo) -> str:
 
 def test_a_recorded_address_or_review_request_refuses_the_downgrade(demo: Demo) -> None:
     MailingService(demo.db, user=demo.chair).set_address("Dr Ana Sánchez", "ana@example.org")
+    head = _revision(demo)  # 0013 or a later revision: a refused downgrade leaves it where it was
     with pytest.raises(RuntimeError, match="refused: downgrading below 0013 would drop 1 row"):
         _downgrade(demo, "0012")
-    assert _revision(demo) == "0013"
+    assert _revision(demo) == head >= "0013"
     with demo.db.engine.begin() as conn:
         conn.execute(text("DELETE FROM member_addresses"))
     item = demo.meetings().get(demo.planned).agenda[0]
@@ -36,7 +37,7 @@ def test_a_recorded_address_or_review_request_refuses_the_downgrade(demo: Demo) 
                                        presenter=item.presenter, pathology_review=True)
     with pytest.raises(RuntimeError, match=r"agenda_items\.pathology_review_requested is recorded"):
         _downgrade(demo, "0012")
-    assert _revision(demo) == "0013"
+    assert _revision(demo) == head
 
 
 def test_an_empty_0013_goes_back_to_0012(demo: Demo) -> None:
