@@ -23,6 +23,14 @@ os.environ.setdefault("TUMORBOARD_LOG_LEVEL", "OFF")
 os.environ.setdefault("TUMORBOARD_DAILY_CHORES", "now")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The PostgreSQL tests take turns on their one database through a POSIX file lock
+    # (tests/integration/pg_roles.py); where there is none they must run in one process.
+    if (os.name != "posix" and os.environ.get("TUMORBOARD_TEST_DATABASE_URL")
+            and config.getoption("numprocesses", None)):
+        raise pytest.UsageError("the PostgreSQL tests need one process on this platform: add -n0")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def migrated_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | None]:
     """Build the head schema once by the migrations; a new, empty SQLite file then gets a copy."""

@@ -32,6 +32,7 @@ def test_ruff_is_clean() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow  # some 15-50 s: the whole package, strictly (ruff and the import contracts stay quick)
 def test_mypy_strict_is_clean() -> None:
     proc = _run(_tool("mypy"))
     assert proc.returncode == 0, proc.stdout + proc.stderr

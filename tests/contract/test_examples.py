@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from command_line import run_in_process
 from jsonschema import Draft202012Validator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,9 +102,10 @@ def test_example_in_process(expected: Path) -> None:
 @needs_examples
 @pytest.mark.parametrize("expected", expected_files(), ids=lambda p: p.name.split(".")[0])
 def test_example_on_the_command_line(expected: Path) -> None:
+    """The command's answer (tests/command_line.py: in this process; the batch below and the
+    shared checker run real processes)."""
     spec = json.loads(expected.read_text(encoding="utf-8"))
-    proc = subprocess.run([sys.executable, "-m", "tumorboard", "recommend", str(case_file(expected)),
-                           "--as-of", spec["as_of"]], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    proc = run_in_process("recommend", str(case_file(expected)), "--as-of", spec["as_of"])
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert schema_errors(out) == []

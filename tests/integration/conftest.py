@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pg_roles import PG_ENV, owner_url, prepare_postgresql, reset_postgresql
+from pg_roles import PG_ENV, one_at_a_time, owner_url, prepare_postgresql, reset_postgresql
 
 from tumorboard.services.cases import CaseService
 from tumorboard.store import Database
@@ -53,20 +53,31 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'tb.sqlite3'}"
 
 
+@pytest.fixture
+def postgresql_turn() -> Iterator[None]:
+    """The PostgreSQL test database to this test alone, from before it is emptied until every
+    fixture using it is closed: the tests share that one database, and pytest-xdist's workers
+    (or a second test run) would otherwise empty it under each other (``pg_roles.one_at_a_time``)."""
+    with one_at_a_time(os.environ[PG_ENV]):
+        yield
+
+
 @pytest.fixture(params=_backends())
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database per test: a SQLite file, then PostgreSQL when configured."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'tb.sqlite3'}"
+    request.getfixturevalue("postgresql_turn")  # set up first, so torn down last
     return prepare_postgresql(os.environ[PG_ENV])
 
 
 @pytest.fixture
-def postgresql_url() -> str:
+def postgresql_url(request: pytest.FixtureRequest) -> str:
     """The PostgreSQL test database, emptied, for tests about a server database only: the owner's
     URL when one is configured (an empty schema is created by its owner)."""
     if not os.environ.get(PG_ENV):
         pytest.skip(f"no PostgreSQL test database ({PG_ENV} is not set)")
+    request.getfixturevalue("postgresql_turn")
     return owner_url(reset_postgresql(os.environ[PG_ENV]))
 
 

@@ -5,8 +5,11 @@ schema's owner, who empties and migrates the schema and acts behind the triggers
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from tumorboard.store import Database
@@ -91,3 +94,22 @@ def prepare_postgresql(url: str) -> str:
 
         Database.open(owner, app_role=database_user(resolved)).close()
     return resolved
+
+
+@contextlib.contextmanager
+def one_at_a_time(url: str) -> Iterator[None]:
+    """Hold the PostgreSQL test database at ``url`` alone: an exclusive lock on a file named
+    after the database, in the system's temporary folder, so that every process on this machine
+    that tests on it waits its turn (pytest-xdist's workers, or a second test run)."""
+    import fcntl  # POSIX; tests/conftest.py runs the suite in one process where it is missing
+
+    from tumorboard.store.location import resolve_database_url
+
+    key = hashlib.sha256(resolve_database_url(url).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"tumorboard-test-postgresql-{key}.lock"
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, or the process ends
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -7,9 +7,10 @@ every audit row's old value is what was replaced." The workers and the checks li
 so a failure lists every broken invariant by trial, and the summary counts the trials.
 
 Runs on a SQLite file and, when ``TUMORBOARD_TEST_DATABASE_URL`` is set, on PostgreSQL (``db_url``).
-The default run keeps the trial count small for a two-core CI machine; the soak is marked slow
-(deselect it with ``-m "not slow"``; ``TUMORBOARD_RACE_SOAK_TRIALS`` sets its length). The
-figures the races find are printed with ``-s``.
+The default run keeps the trial count small for a two-core CI machine; the soak, and the races of
+four processes (each some 6-10 s even at eight trials), are marked slow: ``-m "not slow"`` keeps
+the races of two processes and the serial controls (``TUMORBOARD_RACE_SOAK_TRIALS`` sets the
+soak's length). The figures the races find are printed with ``-s``.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _race(db_url: str, scenario: str, processes: int, trials: int) -> None:
     assert violations == [], f"{scenario} with {processes} processes:\n{summary}\n" + "\n".join(violations)
 
 
-@pytest.mark.parametrize("processes", [2, 4])
+@pytest.mark.parametrize("processes", [2, pytest.param(4, marks=pytest.mark.slow)])
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_racing_processes_leave_a_record_of_one_serial_order(db_url: str, scenario: str,
                                                              processes: int) -> None:

@@ -7,12 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tumorboard.services.cases import CaseService
 from tumorboard.store import Database
 
 EDITOR = Path(__file__).with_name("concurrent_editor.py")
 
 
+@pytest.mark.slow  # some 10-30 s: ten real app processes, started two at a time
 def test_second_save_from_another_process_is_refused_and_nothing_is_overwritten(
         sqlite_url: str, tmp_path: Path, example_files: list[Path]) -> None:
     db = Database.open(sqlite_url)

@@ -9,6 +9,8 @@ import pytest
 from fakes.meeting_machine import EXAMPLES, FakeStore, MeetingMachine, Store, example_cases
 from hypothesis import HealthCheck, settings
 
+pytestmark = pytest.mark.slow  # some 8-25 s: a hundred runs of forty actions each
+
 if not EXAMPLES.is_dir():
     pytest.skip("worked examples not beside the project (../shared/examples)", allow_module_level=True)
 

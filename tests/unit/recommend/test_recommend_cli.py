@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from command_line import run_in_process
 from rec_casekit import (
     DELETE,
     SELECTED_AS_OF,
@@ -40,9 +41,16 @@ from rec_casekit import (
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def tb(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def tb_process(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """A real ``python -m tumorboard`` process: kept for the entry point, standard input through a
+    pipe, an exit code of a process, and the time a user waits."""
     return subprocess.run([sys.executable, "-m", "tumorboard", *args], cwd=ROOT, input=stdin,
                           capture_output=True, text=True, timeout=60)
+
+
+def tb(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The same command in this process (tests/command_line.py): what it answers, faster."""
+    return run_in_process(*args, stdin=stdin)
 
 
 def write(tmp_path: Path, name: str, doc: Any) -> Path:
@@ -65,7 +73,7 @@ def assert_refused(proc: subprocess.CompletedProcess[str]) -> list[str]:
 
 def test_single_file_is_one_json_document(tmp_path: Path) -> None:
     path = write(tmp_path, "sel.json", selected_case())
-    proc = tb("recommend", str(path), "--as-of", SELECTED_AS_OF)
+    proc = tb_process("recommend", str(path), "--as-of", SELECTED_AS_OF)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert output_problems(out) == []
@@ -90,7 +98,7 @@ def test_batch_is_json_lines_in_the_order_given(tmp_path: Path) -> None:
 
 
 def test_stdin_dash(tmp_path: Path) -> None:
-    proc = tb("recommend", "-", "--as-of", SELECTED_AS_OF, stdin=json.dumps(selected_case()))
+    proc = tb_process("recommend", "-", "--as-of", SELECTED_AS_OF, stdin=json.dumps(selected_case()))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == evaluate(selected_case(), SELECTED_AS_OF)
 
@@ -126,7 +134,7 @@ def test_answers_a_single_case_in_well_under_a_second(tmp_path: Path) -> None:
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
-        proc = tb("recommend", str(path), "--as-of", SELECTED_AS_OF)
+        proc = tb_process("recommend", str(path), "--as-of", SELECTED_AS_OF)
         best = min(best, time.perf_counter() - started)
         assert proc.returncode == 0
     assert best < 1.0, f"{best:.2f} s"
@@ -168,7 +176,7 @@ def test_invalid_input_exit_2_nothing_on_stdout_errors_name_file_and_path(tmp_pa
 
 def test_the_contract_example_message(tmp_path: Path) -> None:
     path = write(tmp_path, "er.json", make_case(tumour={"er_percent": 140}))
-    lines = assert_refused(tb("recommend", str(path), "--as-of", SELECTED_AS_OF))
+    lines = assert_refused(tb_process("recommend", str(path), "--as-of", SELECTED_AS_OF))
     assert len(lines) == 1, lines
     assert "er.json" in lines[0]
     assert lines[0].endswith("/tumour/er_percent: 140 is greater than the maximum of 100"), lines
