@@ -172,6 +172,22 @@ def test_corrupting_a_section_gives_problems_or_a_readable_case(top: str, value:
         assert all(p.message for p in found)
 
 
+def _validators_agree_on(document: Any) -> bool:
+    """Assert that the fast and the reference validator give one answer; return it."""
+    import fastjsonschema
+
+    from tumorboard.casedoc.validate import _fast_check, _validator
+
+    reference_ok = _validator().is_valid(document)
+    try:
+        _fast_check()(document)
+        fast_ok = True
+    except fastjsonschema.JsonSchemaException:
+        fast_ok = False
+    assert fast_ok == reference_ok
+    return bool(reference_ok)
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.sampled_from([("patient",), ("tumour",), ("metastatic",), ("metastatic", "lesions", 0),
                         ("therapies", 0), ("recist",), ("recist", "targets", 0),
@@ -180,23 +196,13 @@ def test_corrupting_a_section_gives_problems_or_a_readable_case(top: str, value:
 def test_the_fast_and_the_reference_validators_agree(path: tuple[Any, ...], key: str, known: bool,
                                                      value: Any) -> None:
     """The compiled fast path must accept exactly what the reference validator accepts."""
-    import fastjsonschema
-
-    from tumorboard.casedoc.validate import _fast_check, _validator
-
     d = copy.deepcopy(MINIMAL)
     target: Any = d
     for p in path:
         target = target[p]
     keys = sorted(target)
     target[keys[len(key) % len(keys)] if known else key] = value
-    reference_ok = _validator().is_valid(d)
-    try:
-        _fast_check()(d)
-        fast_ok = True
-    except fastjsonschema.JsonSchemaException:
-        fast_ok = False
-    assert fast_ok == reference_ok
+    _validators_agree_on(d)
 
 
 def test_absurdly_nested_json_is_refused_not_crashed() -> None:
@@ -268,20 +274,10 @@ NULLABLE_DATE_VALUES = [None, "2024-03-01", "2024-3-1", "2024-13-45", "", "x2024
 def test_the_validators_agree_on_a_date_or_null(path: tuple[Any, ...], value: Any) -> None:
     """The fast validator spells "a date or null" as one type list (no exception per branch);
     it must accept exactly the values the schema as written accepts."""
-    import fastjsonschema
-
-    from tumorboard.casedoc.validate import _fast_check, _validator
-
     d = copy.deepcopy(MINIMAL)
     target: Any = d
     for p in path[:-1]:
         target = target[p]
     target[path[-1]] = value
-    reference_ok = _validator().is_valid(d)
-    try:
-        _fast_check()(d)
-        fast_ok = True
-    except fastjsonschema.JsonSchemaException:
-        fast_ok = False
-    assert fast_ok == reference_ok
+    reference_ok = _validators_agree_on(d)
     assert reference_ok == (value is None or value == "2024-03-01" or value == "2024-13-45")

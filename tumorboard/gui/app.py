@@ -120,9 +120,9 @@ def open_app(*, demo: bool = False, database: str | None = None,
 def open_database(database: str | None, path: Path | None, ask: Ask) -> Database | None:
     """The database, asking for its passphrase when it is encrypted and none is at hand, and
     again after a refusal (up to TRIES times); None when the user cancelled."""
-    from tumorboard.gui.accounts.passphrase import TRIES, needs_passphrase, prompt_for, provide
+    from tumorboard.gui.accounts.passphrase import TRIES, needs_passphrase, prompt_for
     from tumorboard.store import StoreError
-    from tumorboard.store.encryption import WrongKey
+    from tumorboard.store.encryption import WrongKey, provide_key
 
     refusal: str | None = None
     for _ in range(TRIES):
@@ -130,7 +130,7 @@ def open_database(database: str | None, path: Path | None, ask: Ask) -> Database
             typed = ask(prompt_for(path, refusal))
             if typed is None:
                 return None
-            provide(path, typed)
+            provide_key(path, typed)
         try:
             return Database.open(database, check_integrity=False)
         except WrongKey:

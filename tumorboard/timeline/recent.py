@@ -12,24 +12,20 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from tumorboard.domain.dates import add_months
 from tumorboard.timeline.model import TherapySpan, TimelineModel
 
 MONTHS_BACK = 30
 MONTHS_AHEAD = 9
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def drawing_start(as_of: date) -> date:
     """First day drawn: the first of the month ``MONTHS_BACK`` months before ``as_of``."""
-    return _add_months(as_of.replace(day=1), -MONTHS_BACK)
+    return add_months(as_of.replace(day=1), -MONTHS_BACK)
 
 
 def drawing_end(as_of: date) -> date:
-    return _add_months(as_of.replace(day=1), MONTHS_AHEAD)
+    return add_months(as_of.replace(day=1), MONTHS_AHEAD)
 
 
 def _ended_before(t: TherapySpan, day: date) -> bool:

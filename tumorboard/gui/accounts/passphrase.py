@@ -40,9 +40,3 @@ def needs_passphrase(path: Path | None) -> bool:
 def prompt_for(path: Path, refusal: str | None) -> str:
     first = f"{path} is encrypted. Its passphrase:"
     return f"{refusal}\n\n{first}" if refusal else first
-
-
-def provide(path: Path, passphrase: str) -> None:
-    from tumorboard.store import encryption
-
-    encryption.provide_key(path, passphrase)
