@@ -80,11 +80,15 @@ def run_with_progress(parent: QWidget, title: str, work: Work,
     return runner
 
 
-def run_quietly(parent: QObject, work: Callable[[], Any], on_done: Callable[[Any], None]) -> _Runner:
+def run_quietly(parent: QObject, work: Callable[[], Any], on_done: Callable[[Any], None], *,
+                delete_when_done: bool = True) -> _Runner:
     """Start ``work`` in a thread with no dialog (a check the user need not wait for); call back
-    on the UI thread with its result. Exceptions other than the work's own are bugs and surface."""
+    on the UI thread with its result. Exceptions other than the work's own are bugs and surface.
+    ``delete_when_done=False`` keeps the thread object until its parent goes, for a caller that
+    waits on it later (waiting on a finished thread returns at once; on a deleted one it crashes)."""
     runner = _Runner(lambda _progress: work(), (), parent)
     runner.succeeded.connect(on_done)
-    runner.finished.connect(runner.deleteLater)
+    if delete_when_done:
+        runner.finished.connect(runner.deleteLater)
     runner.start()
     return runner

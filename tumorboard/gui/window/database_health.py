@@ -45,11 +45,9 @@ class DatabaseHealth(WindowParts):
                 return
             self.report_damage(str(problem), on_damage)
 
-        def forget() -> None:
-            self._integrity_runner = None
-
-        self._integrity_runner = run_quietly(self, check, done)
-        self._integrity_runner.finished.connect(forget)
+        # Kept (not deleted when done, not forgotten from the worker thread): closing the window
+        # waits on it, and a close just as the check ends must not wait on a thread being deleted.
+        self._integrity_runner = run_quietly(self, check, done, delete_when_done=False)
 
     def report_damage(self, problem: str, on_damage: Callable[[str], None] | None = None) -> None:
         """Damage found: a red banner that stays, a dialog now, and (``on_damage``) changes refused
