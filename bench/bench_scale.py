@@ -191,6 +191,12 @@ def queries(path: Path, repeats: int) -> None:
         ("text: two letters (Ma)", lambda: service.worklist(WorklistQuery(text="Ma")), 200),
         ("text + status (rand, closed)", lambda: service.worklist(WorklistQuery(
             text="rand", statuses=(WorkflowStatus.CLOSED,))), 200),
+        ("text + a rare status (arin, ready for MDT: 2% of cases)", lambda: service.worklist(
+            WorklistQuery(text="arin", statuses=(WorkflowStatus.READY_FOR_MDT,))), 200),
+        ("text + status + subtype (ber, staging, HR+/HER2-0)", lambda: service.worklist(WorklistQuery(
+            text="ber", statuses=(WorkflowStatus.STAGING,), subtypes=("HR+/HER2-0",))), 200),
+        ("text: one letter (M)", lambda: service.worklist(WorklistQuery(text="M")), 200),
+        ("text: nothing matches (zzq)", lambda: service.worklist(WorklistQuery(text="zzq")), 1),
         ("dashboard: status counts", service.counts_by_status, 7),
         ("dashboard: worklist of 2,000", lambda: service.worklist(WorklistQuery(limit=2000)), 2000),
     ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tumorboard.store import Database, StoreError
+from tumorboard.store.derived_check import stale_derived
 from tumorboard.store.verify import Finding, Verification, quick_findings, verify
 
 __all__ = ["CheckReport", "Finding", "Verification", "daily_check", "full_check", "quick_check",
@@ -58,6 +59,9 @@ def full_check(db: Database) -> CheckReport:
         checked.append("the checksum of every clinical row")
         problems.extend(f"checksum: {where} does not match its checksum (damaged or changed outside "
                         "tumorboard)" for where in damaged)
+        with db.reading() as uow:
+            problems.extend(f"derived: {p}" for p in stale_derived(uow.session))
+        checked.append("the worklist's counts and text index against the cases")
     except StoreError as exc:
         problems.append(str(exc))
     return CheckReport(tuple(problems), tuple(checked))

@@ -3,10 +3,13 @@
 SQLite: an FTS5 table with the trigram tokenizer over ``patients`` (``patients_text``, kept by
 triggers), whose ``LIKE '%...%'`` is answered from the trigram index (three characters or more).
 PostgreSQL: ``pg_trgm`` GIN indexes on ``patients.mrn`` and ``patients.name`` answer ``ILIKE``.
-One or two characters: the record number's prefix (its unique index) and the name's prefix
-(an index on ``lower(name)``). Built by revision 0011; a database where the trigram index could
-not be made (an SQLite without FTS5, a server without ``pg_trgm``) falls back to a plain
-``LIKE`` over the patients table, which is correct, only slower.
+On SQLite, revision 0015 replaced that table with ``case_text`` (store/case_text.py), a trigram
+index over the cases in the worklist's order; the ways below remain for PostgreSQL, for one or
+two characters and for an SQLite without FTS5. One or two characters: the record number's
+prefix (its unique index) and the name's prefix (an index on ``lower(name)``). Built by
+revision 0011; a database where the trigram index could not be made (an SQLite without FTS5, a
+server without ``pg_trgm``) falls back to a plain ``LIKE`` over the patients table, which is
+correct, only slower.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ def include_object(_object: object, name: str | None, type_: str, _reflected: bo
     """Alembic's ``include_object``: leave out what the models do not describe."""
     if name is None:
         return True
-    if type_ == "table":
-        return not (name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_"))
+    if type_ == "table":  # the virtual tables of revisions 0011 and 0015, and their shadow tables
+        return not any(name == fts or name.startswith(f"{fts}_") for fts in (FTS_TABLE, "case_text"))
     return not (type_ == "index" and name in UNMODELLED_INDEXES)
 
 

@@ -3,9 +3,11 @@
 Two steps. First the keys: for each combination of the filters (a status, a subtype), the first
 rows in next-due order read straight from the index on those columns (``LIMIT``, no sort, only
 the index's own pages), then merged; cases with nothing due follow, by id. Then the rows of
-the page, by primary key. A text filter finds the matching patients on their index
-(store/text_search.py): a few of them, and their cases are fetched by patient; many, and each
-index-ordered read looks at each case's patient until the page is full (the four ways below).
+the page, by primary key. A text filter on SQLite reads the first matching cases in the
+worklist's order from one trigram index (store/case_text.py); elsewhere it finds the matching
+patients on their index (store/text_search.py): a few of them, and their cases are fetched by
+patient; many, and each index-ordered read looks at each case's patient until the page is full
+(the four ways below).
 ``tests/integration/test_query_plans.py`` holds every statement to its index.
 """
 
@@ -20,6 +22,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from tumorboard.store import case_text
 from tumorboard.store.models import CaseRow, PatientRow
 from tumorboard.store.text_search import has_trigram_index, matching_patients, patient_condition
 
@@ -49,10 +52,24 @@ def worklist_rows(session: Session, *, text: str, statuses: Sequence[str], subty
     if want <= 0:
         return []
     if text.strip():
-        keys = _keys_of_text(session, text, statuses, subtypes, want)
-    else:
-        keys, _ = _keys_in_order(session, statuses, subtypes, None, want, budget=None)
+        return _rows(session, _ids_of_text(session, text, statuses, subtypes, want)[offset:])
+    keys, _ = _keys_in_order(session, statuses, subtypes, None, want, budget=None)
     return _rows(session, [k[2] for k in keys][offset:])
+
+
+def _ids_of_text(session: Session, text: str, statuses: Sequence[str], subtypes: Sequence[str],
+                 want: int) -> list[int]:
+    if _ordered_text(session):
+        return case_text.first_matching_cases(session, text.strip(), statuses, subtypes, want)
+    return [k[2] for k in _keys_of_text(session, text, statuses, subtypes, want)]
+
+
+def _ordered_text(session: Session) -> bool:
+    """Whether this database has revision 0015's index over the cases in the worklist's order."""
+    info = session.info
+    if "case_text" not in info:
+        info["case_text"] = session.get_bind().dialect.name == "sqlite" and case_text.has_case_text(session)
+    return bool(info["case_text"])
 
 
 def _keys_of_text(session: Session, text: str, statuses: Sequence[str], subtypes: Sequence[str],
