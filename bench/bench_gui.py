@@ -63,7 +63,8 @@ result["check_done_s"] = time.perf_counter() - t0
 with open("/proc/self/status") as status:
     hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
 result["maxrss_mb"] = hwm / 1024
-print(json.dumps(result))
+print(json.dumps(result), flush=True)
+window.close()  # as a user quits: the reads still under way are waited for, no thread is left running
 """
 
 
