@@ -39,6 +39,12 @@ def test_item_models_pass_the_model_tester(qtmodeltester: Any, service: CaseServ
     qtmodeltester.check(model)
     model.sort(3, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
+    read_on = WorklistModel()  # read as the view scrolls: the tester fetches more as a view would
+    read_on.set_rows(service.worklist(WorklistQuery(limit=4)),
+                     lambda offset: service.worklist(WorklistQuery(offset=offset, limit=4)))
+    qtmodeltester.check(read_on)
+    assert len(read_on.fetch_all()) == 30 and read_on.complete
+    qtmodeltester.check(read_on)
     lists = HomeTableModel(CASE_COLUMNS["overdue"])
     lists.set_items(service.worklist(WorklistQuery(limit=3)))
     qtmodeltester.check(lists)
@@ -258,6 +264,40 @@ def test_a_bounded_worklist_says_it_is_bounded(qtbot: QtBot, window: MainWindow)
     assert window.model.rowCount() == 12
     assert "the first 12 cases by next due date are listed; find (Ctrl+F) or filter" in \
         window.statusBar().currentMessage()
+
+
+def test_a_long_list_is_read_as_the_view_scrolls_and_whole_when_exported_or_sorted(
+        qtbot: QtBot, window: MainWindow, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tumorboard.gui import worklist_csv
+    from tumorboard.gui.window import worklist_commands
+
+    every = [r.mrn for r in window.service.worklist(WorklistQuery())]
+    monkeypatch.setattr(worklist_commands, "WORKLIST_FIRST_ROWS", 8)
+    monkeypatch.setattr(worklist_commands, "WORKLIST_MORE_ROWS", 5)
+    window.worklist_limit = 25
+    window.refresh_worklist()
+    assert window.model.rowCount() == 8 and not window.model.complete
+    assert "the first 8 cases by next due date are listed; scroll for more (up to 25)" in \
+        window.statusBar().currentMessage()
+    window.tabs.setCurrentIndex(1)
+    window.table.scrollToBottom()  # the view asks for more as its end comes into sight
+    qtbot.waitUntil(lambda: window.model.rowCount() > 8)
+    assert window.model.rowCount() in (13, 18, 23, 25)
+    # The list so far is the list's first rows, in its order; an export reads the rest first.
+    assert [window.model.row_at(r).mrn for r in range(window.model.rowCount())] == \
+        every[:window.model.rowCount()]
+    assert worklist_csv.export_worklist_csv(window, tmp_path / "listed.csv") == 25
+    assert window.model.complete and window.model.rowCount() == 25
+    # A sort orders every listed row, not those read so far.
+    window.refresh_worklist()
+    assert window.model.rowCount() == 8
+    window.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert [window.model.row_at(r).mrn for r in range(25)] == sorted(every[:25], reverse=True)
+    # Stepping past the rows read reads the next ones.
+    window.refresh_worklist()
+    window.table.selectRow(7)
+    window._step(1)
+    assert window.table.currentIndex().row() == 8 and window.model.rowCount() == 13
 
 
 def test_export_writes_the_listed_cases_in_the_background_and_records_them(

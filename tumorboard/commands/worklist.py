@@ -23,7 +23,8 @@ def register(sub: Any) -> None:
                        description="Cases as the app's worklist shows them, with its filters.")
     csub = c.add_subparsers(dest="cases_command", metavar="ACTION", required=True)
     ls = csub.add_parser("list", help="the worklist, filtered as in the app (text, json or csv)")
-    ls.add_argument("--text", default="", metavar="TEXT", help="record number or name contains TEXT (one or two characters: starts with it)")
+    ls.add_argument("--text", default="", metavar="TEXT",
+                    help="record number or name contains TEXT (one or two characters: starts with it)")
     ls.add_argument("--status", action="append", default=[], choices=[s.value for s in WorkflowStatus],
                     help="only cases in this workflow status (repeat for several)")
     ls.add_argument("--subtype", action="append", default=[], choices=SUBTYPE_FILTERS,

@@ -42,7 +42,7 @@ def export_worklist_csv(window: Any, path: Path) -> int:
     # Here, not at the top: the interop service brings the FHIR export, no part of the app's start.
     from tumorboard.services.interop import WORKLIST_COLUMNS, ListingExport, worklist_records
 
-    rows = [window.model.row_at(r) for r in range(window.model.rowCount())]
+    rows = window.model.fetch_all()  # every listed row, not only those the view has read so far
     if not rows:
         window.error("Nothing to export", "The worklist lists no case: change the filters first.")
         return 0

@@ -1,7 +1,14 @@
-"""Worklist table model: a QAbstractTableModel over row snapshots from the case service."""
+"""Worklist table model: a QAbstractTableModel over row snapshots from the case service.
+
+A filter lists its first rows at once and the rest as the view scrolls to them (Qt's
+``canFetchMore``/``fetchMore``): each keystroke of a search reads a screenful and more, not every
+row the list may hold (each row read is checksum-checked). Whatever reads the whole list (an
+export, a sort) fetches the rest first (``fetch_all``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -59,11 +66,46 @@ class WorklistModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[WorklistRow] = []
+        self._more: Callable[[int], list[WorklistRow]] | None = None
+        self._inserting = False  # a view asked again while rows go in: one insertion at a time
 
-    def set_rows(self, rows: list[WorklistRow]) -> None:
+    def set_rows(self, rows: list[WorklistRow],
+                 more: Callable[[int], list[WorklistRow]] | None = None) -> None:
+        """The list's first rows; ``more(offset)`` reads the next ones (an empty list: no more)."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._more = more
         self.endResetModel()
+
+    @property
+    def complete(self) -> bool:
+        """Every row of the list is here."""
+        return self._more is None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt API
+        return not parent.isValid() and self._more is not None and not self._inserting
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt API
+        read_on = self._more
+        if read_on is None or not self.canFetchMore(parent):
+            return
+        more = read_on(len(self._rows))
+        if not more:
+            self._more = None
+            return
+        self._inserting = True
+        try:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+        finally:
+            self._inserting = False
+
+    def fetch_all(self) -> list[WorklistRow]:
+        """Every row of the list (the rest read now), in the list's order."""
+        while self.canFetchMore():
+            self.fetchMore()
+        return list(self._rows)
 
     def row_at(self, row: int) -> WorklistRow:
         return self._rows[row]
@@ -107,6 +149,7 @@ class WorklistModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(SORT_KEYS):
             return
+        self.fetch_all()  # a sort of the rows read so far would pass for the list's order
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         mrns = [self._rows[i.row()].mrn for i in before]

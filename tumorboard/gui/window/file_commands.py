@@ -87,7 +87,7 @@ class FileCommands(WindowParts):
         from pathlib import Path
 
         target = Path(folder)
-        mrns = [self.model.row_at(r).mrn for r in range(self.model.rowCount())]
+        mrns = [r.mrn for r in self.model.fetch_all()]  # every listed case, not only those read so far
         if not mrns:
             self.error("Nothing to export", "The worklist lists no case: change the filters first.")
             return

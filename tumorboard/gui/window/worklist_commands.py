@@ -6,6 +6,7 @@ declared in ``gui.window.parts``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
@@ -16,12 +17,16 @@ from tumorboard.domain.workflow import WorkflowStatus
 from tumorboard.gui.home.worklist_model import WorklistModel
 from tumorboard.gui.widgets.form_errors import USER_ERRORS
 from tumorboard.gui.window.parts import WindowParts
-from tumorboard.services.cases import WorklistQuery
+from tumorboard.services.cases import WorklistQuery, WorklistRow
 from tumorboard.store import StoreError
 
 WINDOW_FILTERS = [("Any response window", ()), ("Window open", ("open",)), ("Overdue", ("overdue",)),
                   ("Open or overdue", ("open", "overdue")), ("Assessed", ("assessed",)),
                   ("Not yet open", ("before_window",))]
+WORKLIST_FIRST_ROWS = 100
+"""Rows a filter reads at once: a screenful and more at 1920x1080 (about 35 rows show)."""
+WORKLIST_MORE_ROWS = 100
+"""Rows read each time the view scrolls to the end of those read (up to the list's limit)."""
 ACTIONS_DUE_DAYS = 14
 """Home lists the actions due within two weeks (two weekly meetings), overdue ones included."""
 
@@ -30,6 +35,7 @@ class WorklistCommands(WindowParts):
     def _make_worklist(self) -> QWidget:
         """The Worklist tab: the find field on a row of its own, the three filters, the table."""
         self.model = WorklistModel(self)
+        self.model.rowsInserted.connect(lambda *_: self._show_listed())  # more read as the view scrolls
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -95,18 +101,39 @@ class WorklistCommands(WindowParts):
 
     def refresh_worklist(self) -> None:
         query = self.current_query()
+        first_rows = min(query.limit, WORKLIST_FIRST_ROWS)
         try:
-            rows = self.service.worklist(query)
+            rows = self.service.worklist(replace(query, limit=first_rows))
         except StoreError as exc:
             self.error("The worklist could not be loaded", str(exc))
             return
+
+        def more(offset: int) -> list[WorklistRow]:
+            """The next rows as the view scrolls to them (none past the list's limit)."""
+            if offset >= query.limit:
+                return []
+            try:
+                return self.service.worklist(replace(query, offset=offset,
+                                                     limit=min(WORKLIST_MORE_ROWS, query.limit - offset)))
+            except StoreError as exc:
+                self.error("The rest of the worklist could not be loaded", str(exc))
+                return []
+
         first = self.model.rowCount() == 0
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, more if len(rows) == first_rows and first_rows < query.limit else None)
         if first and rows and self.settings.value("worklist/header") is None:
             self.table.resizeColumnsToContents()  # every column title readable, until the user sets widths
-        listed = f"{len(rows)} case(s) listed"
-        if len(rows) >= query.limit:  # never let a bounded list pass for the whole department
-            listed = (f"the first {query.limit} cases by next due date are listed; find (Ctrl+F) or "
+        self._show_listed()
+
+    def _show_listed(self) -> None:
+        limit = self.worklist_limit
+        count = self.model.rowCount()
+        listed = f"{count} case(s) listed"
+        if not self.model.complete:
+            listed = (f"the first {count} cases by next due date are listed; scroll for more (up to "
+                      f"{limit}), or find (Ctrl+F) or filter to reach the others")
+        elif count >= limit:  # never let a bounded list pass for the whole department
+            listed = (f"the first {limit} cases by next due date are listed; find (Ctrl+F) or "
                       "filter to reach the others")
         self.statusBar().showMessage(f"Database: {self.database_location} · {listed}")
 
@@ -141,6 +168,8 @@ class WorklistCommands(WindowParts):
         if self.model.rowCount() == 0:
             return
         current = self.table.currentIndex().row()
+        if current + delta >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()  # the next case is past the rows read so far
         row = min(max(current + delta, 0), self.model.rowCount() - 1) if current >= 0 else 0
         self.tabs.setCurrentIndex(1)
         self.table.selectRow(row)
