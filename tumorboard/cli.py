@@ -64,11 +64,13 @@ class CliError(Exception):
         return exit_code_for(self, default=EXIT_INVALID)
 
 
-def _parser(command: str | None) -> argparse.ArgumentParser:
+def _parser(command: str | None, *, commands: bool = True) -> argparse.ArgumentParser:
+    """The parser for ``command`` (every command's with None); ``commands=False``: the top-level
+    options alone, which raises ArgumentError instead of printing (see ``_parse``)."""
     parser = argparse.ArgumentParser(
         prog="tumorboard",
         description="Tumor board (MDT) case tracking, guideline recommendations and minutes.",
-        epilog=exit_codes_epilog(),
+        epilog=exit_codes_epilog(), add_help=commands, exit_on_error=commands,
     )
     parser.add_argument("--version", action="version", version=f"tumorboard {__version__}")
     parser.add_argument(
@@ -81,6 +83,9 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="use the demo database of synthetic cases: the app, or the COMMAND "
                              "that follows (signed in as the demo chair)")
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for module_name in modules:
@@ -111,11 +116,25 @@ def _first_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _parse(args_list: list[str]) -> argparse.Namespace:
+    """The arguments. Without a command word (the app: ``--demo``, ``--database URL``) the
+    top-level options are read alone first, so that opening the app does not import every
+    command's module to build parsers it will not use; anything they do not read whole (help, a
+    mistyped option, a stray word) is parsed by the full parser, which answers as it always has."""
+    command = _first_command(args_list)
+    if command is None:
+        try:
+            args, rest = _parser(None, commands=False).parse_known_args(args_list)
+        except argparse.ArgumentError:
+            rest = args_list
+        if not rest:
+            return args
+    return _parser(command).parse_args(args_list)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     importlib.import_module("tumorboard.logs").configure_once()  # private file; never patient data
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser(_first_command(args_list))
-    args = parser.parse_args(args_list)
+    args = _parse(list(sys.argv[1:] if argv is None else argv))
     try:
         if args.command is None:
             from tumorboard.gui.app import run_app
