@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 
@@ -38,3 +39,22 @@ def test_help_and_mistakes_get_the_full_parsers_answer(argv: list[str],
         cli._parser(None).parse_args(argv)
     assert (ours.value.code, said) == (full.value.code, capsys.readouterr())
     assert said.out or said.err
+
+
+def _helps(parser: argparse.ArgumentParser) -> list[str]:
+    out = [parser.format_help()]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                out += _helps(child)
+    return out
+
+
+@pytest.mark.parametrize("columns", ["200", "80", "40"])
+def test_every_help_is_the_one_argparse_lays_out_itself(columns: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    ours = _helps(cli.full_parser())
+    monkeypatch.setattr(cli, "_Parser", argparse.ArgumentParser)
+    assert ours == _helps(cli.full_parser())
+    assert len(ours) > 40  # every command and subcommand was compared

@@ -1,5 +1,6 @@
 """``tumorboard recommend`` with its log on: the line is written, and neither platformdirs nor
-logging's network and queue handlers are imported for it (issue 15: one case in 0.1 s)."""
+logging's network and queue handlers nor shutil (for the terminal's width) are imported for it
+(issue 15: one case in 0.1 s)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def test_recommend_logs_its_line_without_platformdirs_or_the_network_handlers(tm
     case.write_text(json.dumps(make_case()), encoding="utf-8")
     code = ("import sys\nfrom tumorboard.cli import main\n"
             "assert main(['recommend', sys.argv[1], '--as-of', '2025-06-10']) == 0\n"
-            "print(' '.join(m for m in ('platformdirs', 'logging.handlers', 'socket') if m in sys.modules),"
+            "print(' '.join(m for m in ('platformdirs', 'logging.handlers', 'socket', 'shutil') if m in sys.modules),"
             " file=sys.__stderr__)\n")
     env = {**os.environ, "TUMORBOARD_LOG_LEVEL": "INFO", "HOME": str(tmp_path),
            "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_STATE_HOME": str(tmp_path / "state")}
