@@ -167,7 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parse(list(sys.argv[1:] if argv is None else argv))
     try:
         if args.command is None:
-            from tumorboard.gui.app import run_app
+            with collection_after_batch():  # the app's imports are part of its start (see run_app)
+                from tumorboard.gui.app import run_app
 
             return run_app(demo=args.demo, database=args.database)
         if args.demo:  # `tumorboard --demo COMMAND`: the command runs on the demo database
