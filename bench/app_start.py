@@ -43,7 +43,12 @@ def main() -> None:
     first_of_day = "--first-of-day" in sys.argv
     if first_of_day:
         forget_today(sys.argv[1])
+    import gc
+
     from PySide6.QtWidgets import QApplication, QWidget
+
+    if sys.argv[1] != "--floor":
+        gc.disable()  # as tumorboard.gui.app.run_app holds the collector back until the window is up
 
     app = QApplication(sys.argv[:1])
     if sys.argv[1] == "--floor":

@@ -18,9 +18,9 @@ def cache_folder() -> Path:
     value = os.environ.get(CACHE_ENV, "").strip()
     if value:
         return Path(value)
-    from platformdirs import user_cache_dir
+    from tumorboard.user_folders import user_cache_dir
 
-    return Path(user_cache_dir("tumorboard", appauthor=False))
+    return Path(user_cache_dir())
 
 
 def keep(path: Path, text: str) -> None:

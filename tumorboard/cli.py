@@ -12,8 +12,10 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from tumorboard import __version__
+from tumorboard.collection_pause import collection_after_batch
 from tumorboard.commands.exit_codes import (
     EXIT_FAILURE,
     EXIT_INVALID,
@@ -64,11 +66,36 @@ class CliError(Exception):
         return exit_code_for(self, default=EXIT_INVALID)
 
 
-def _parser(command: str | None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, which checks each new option's metavar with a formatter made at a
+    fixed width: argparse makes one per option, and each would ask for the terminal's width,
+    which imports shutil with its archive modules (a fortieth of ``tumorboard recommend``). Help
+    and errors are laid out at the terminal's width, as before."""
+
+    _checking_an_option = False
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        self._checking_an_option = True
+        try:
+            return super().add_argument(*args, **kwargs)
+        finally:
+            self._checking_an_option = False
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self._checking_an_option:  # only the metavar's agreement with nargs is looked at
+            make: Any = self.formatter_class  # argparse's formatters all take a width
+            formatter: argparse.HelpFormatter = make(prog=self.prog, width=80)
+            return formatter
+        return super()._get_formatter()
+
+
+def _parser(command: str | None, *, commands: bool = True) -> argparse.ArgumentParser:
+    """The parser for ``command`` (every command's with None); ``commands=False``: the top-level
+    options alone, which raises ArgumentError instead of printing (see ``_parse``)."""
+    parser = _Parser(
         prog="tumorboard",
         description="Tumor board (MDT) case tracking, guideline recommendations and minutes.",
-        epilog=exit_codes_epilog(),
+        epilog=exit_codes_epilog(), add_help=commands, exit_on_error=commands,
     )
     parser.add_argument("--version", action="version", version=f"tumorboard {__version__}")
     parser.add_argument(
@@ -81,7 +108,12 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="use the demo database of synthetic cases: the app, or the COMMAND "
                              "that follows (signed in as the demo chair)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
+    # prog as argparse would spell it (the program and the positionals before COMMAND: none),
+    # given so that no formatter is made for it
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="tumorboard")
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for module_name in modules:
         importlib.import_module(f"tumorboard.commands.{module_name}").register(sub)
@@ -111,14 +143,32 @@ def _first_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _parse(args_list: list[str]) -> argparse.Namespace:
+    """The arguments. Without a command word (the app: ``--demo``, ``--database URL``) the
+    top-level options are read alone first, so that opening the app does not import every
+    command's module to build parsers it will not use; anything they do not read whole (help, a
+    mistyped option, a stray word) is parsed by the full parser, which answers as it always has."""
+    command = _first_command(args_list)
+    if command is None:
+        try:
+            args, rest = _parser(None, commands=False).parse_known_args(args_list)
+        except argparse.ArgumentError:
+            rest = args_list
+        if not rest:
+            return args
+    return _parser(command).parse_args(args_list)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    importlib.import_module("tumorboard.logs").configure_once()  # private file; never patient data
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser(_first_command(args_list))
-    args = parser.parse_args(args_list)
+    # Starting a command is imports and parsers, long-lived objects: the cycle collector's passes
+    # over them (two thirds of those in `tumorboard recommend`) would find nothing to free.
+    with collection_after_batch():
+        importlib.import_module("tumorboard.logs").configure_once()  # private file; never patient data
+        args = _parse(list(sys.argv[1:] if argv is None else argv))
     try:
         if args.command is None:
-            from tumorboard.gui.app import run_app
+            with collection_after_batch():  # the app's imports are part of its start (see run_app)
+                from tumorboard.gui.app import run_app
 
             return run_app(demo=args.demo, database=args.database)
         if args.demo:  # `tumorboard --demo COMMAND`: the command runs on the demo database

@@ -13,14 +13,12 @@ users often name after the patient).
 
 from __future__ import annotations
 
-import io
 import logging
 import os
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Any
 
-from platformdirs import user_log_dir
+from tumorboard.log_file import PrivateRotatingFileHandler
+from tumorboard.user_folders import user_log_dir
 
 LEVEL_ENV = "TUMORBOARD_LOG_LEVEL"
 DEFAULT_LEVEL = "INFO"
@@ -35,16 +33,7 @@ _handler: logging.Handler | None = None
 
 
 def log_dir() -> Path:
-    return Path(user_log_dir("tumorboard", appauthor=False))
-
-
-class _PrivateRotatingFileHandler(RotatingFileHandler):
-    """A rotating log whose every file (the first and each after rotation) is owner-only."""
-
-    def _open(self) -> io.TextIOWrapper[Any]:
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(self.baseFilename, flags, 0o600)
-        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+    return Path(user_log_dir())
 
 
 class _OwnOrWarning(logging.Filter):
@@ -85,8 +74,8 @@ def configure(level: str | int | None = None, directory: Path | None = None) -> 
     path = folder / LOG_FILE
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handler: logging.Handler = _PrivateRotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+        handler: logging.Handler = PrivateRotatingFileHandler(
+            path, max_bytes=MAX_BYTES, backup_count=BACKUP_COUNT, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(FORMAT))

@@ -18,6 +18,8 @@ from tumorboard.resources import load_json_resource
 
 @dataclass(frozen=True, slots=True)
 class DocumentProblem:
+    """One reason a case document is refused: where (a JSON pointer) and what."""
+
     pointer: str  # JSON pointer, "" for the whole document
     message: str
 

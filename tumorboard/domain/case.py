@@ -34,6 +34,8 @@ from tumorboard.domain.vocab import (
 
 @dataclass(frozen=True, slots=True)
 class Patient:
+    """Who the case is about: record number, birth date, sex; when known, name, menopause, ECOG."""
+
     mrn: str
     birth_date: date
     sex: Sex
@@ -81,6 +83,8 @@ class Lesion:
 
 @dataclass(frozen=True, slots=True)
 class MetastaticDisease:
+    """The distant disease: its lesions, when it was diagnosed and last staged, and how."""
+
     lesions: tuple[Lesion, ...] = ()
     diagnosis_date: date | None = None
     current_state_date: date | None = None
@@ -111,6 +115,8 @@ class Therapy:
 
 @dataclass(frozen=True, slots=True)
 class RecistTarget:
+    """One RECIST target lesion and its baseline size."""
+
     name: str
     nodal: bool
     baseline_mm: float
@@ -130,6 +136,8 @@ class RecistAssessment:
 
 @dataclass(frozen=True, slots=True)
 class RecistRecord:
+    """RECIST 1.1 measurements: the baseline targets and non-targets, then each restaging."""
+
     baseline_date: date
     targets: tuple[RecistTarget, ...] = ()
     non_targets: tuple[str, ...] = ()

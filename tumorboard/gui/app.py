@@ -205,9 +205,15 @@ def install_error_dialog() -> None:
 
 
 def run_app(*, demo: bool = False, database: str | None = None) -> int:
-    app = application()
-    install_error_dialog()
-    started = open_app(demo=demo, database=database)
+    from tumorboard.collection_pause import collection_after_batch
+
+    # The way to the window is imports and widgets that live as long as it does: the cycle
+    # collector's passes over them (about 250, a sixteenth of a --demo start) free nothing. (A
+    # sign-in or passphrase dialog waiting for the user on the way allocates next to nothing.)
+    with collection_after_batch():
+        app = application()
+        install_error_dialog()
+        started = open_app(demo=demo, database=database)
     if started == CANCELLED:
         return 0  # the user chose not to sign in: not an error
     if started is None or isinstance(started, str):

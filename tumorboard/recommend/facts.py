@@ -11,6 +11,8 @@ from tumorboard.recommend.result import DiseaseExtent, RecistSummary, RecistTime
 
 @dataclass(frozen=True, slots=True)
 class CaseFacts:
+    """The facts of one case as of one date that the verdicts are built on."""
+
     case: Case
     as_of: date
     age: int | None

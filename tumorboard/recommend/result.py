@@ -29,6 +29,8 @@ class Counsel(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
+    """The guideline verdict on one question (primary tumour, metastasis-directed therapy), why."""
+
     verdict: str
     label: str
     rationale: str
@@ -64,6 +66,8 @@ class RecistTimepoint(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class RecistSummary:
+    """Each RECIST timepoint and the latest overall response."""
+
     timepoints: tuple[RecistTimepoint, ...]
     latest: str | None
     latest_date: date | None
@@ -71,6 +75,8 @@ class RecistSummary:
 
 @dataclass(frozen=True, slots=True)
 class BoneHealth:
+    """Bone-modifying agent and the dental and orthopaedic evaluations to arrange."""
+
     bone_modifying_agent: str
     dental_evaluation: str
     orthopaedic_evaluation: str
@@ -86,6 +92,8 @@ class GuidelineWarning(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class DiseaseExtent:
+    """How far the distant disease goes: lesion count, oligometastatic, bone-only, diffuse."""
+
     distant_lesion_count: int
     oligometastatic: bool
     bone_only: bool
@@ -95,6 +103,8 @@ class DiseaseExtent:
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
+    """The module's whole answer for one case as of one date (decision support for the board)."""
+
     as_of: date
     ruleset_id: str
     ruleset_version: str

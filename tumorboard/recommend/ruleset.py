@@ -50,6 +50,8 @@ class RulesetError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Reference:
+    """One guideline or trial the ruleset cites, and how its reading was checked."""
+
     id: str
     citation: str
     url: str | None
@@ -82,6 +84,8 @@ class CounselSpec(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Ruleset:
+    """The guideline ruleset as read from its file: thresholds, labels, verdicts and references."""
+
     id: str
     version: str
     title: str

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from reportlab.platypus import Flowable
 
 import tumorboard
+from tumorboard.collection_pause import collection_after_batch
 from tumorboard.domain.minutes import Amendment, Minutes
 from tumorboard.reports import sections
 from tumorboard.reports.case_section import case_flowables
@@ -73,6 +74,14 @@ def minutes_flowables(m: Minutes) -> list[Flowable]:
 
 def render_minutes(minutes: Minutes) -> bytes:
     """The PDF of the minutes; byte-identical for equal ``minutes`` (see ``generated_at``)."""
+    with collection_after_batch():  # the collector waits for the end of the render (see there)
+        pdf = _render(minutes)
+    # Let run again once the render's objects are gone (they went with _render's frame): its first
+    # pass then walks the few cycles left, not the whole document.
+    return pdf
+
+
+def _render(minutes: Minutes) -> bytes:
     version = minutes.app_version or tumorboard.__version__
     minutes = redact(minutes)
     return build_pdf(minutes_flowables(minutes), _furniture(minutes, version), _metadata(minutes, version))

@@ -87,8 +87,14 @@ def _checklist(items: list[Mapping[str, Any]], known: Mapping[str, Any], cites: 
     marks: list[tuple[object, ...]] = []
     for i, c in enumerate(items):
         met = c.get("met") if isinstance(c.get("met"), bool) else None
-        # The mark is a plain cell (cheaper than a paragraph: a 40-case meeting has over 500).
-        marks.append(("TEXTCOLOR", (0, i), (0, i), _MARK_COLOURS[met]))
+        # The mark is a plain cell (cheaper than a paragraph: a 40-case meeting has over 500),
+        # coloured by one command per run of rows with the same colour (the same cell styles as
+        # one per row, for a fraction of the table's style commands).
+        colour = _MARK_COLOURS[met]
+        if marks and marks[-1][3] is colour and marks[-1][2] == (0, i - 1):
+            marks[-1] = ("TEXTCOLOR", marks[-1][1], (0, i), colour)
+        else:
+            marks.append(("TEXTCOLOR", (0, i), (0, i), colour))
         label = text(c.get("label") or humanise(c.get("id") or "criterion"))
         detail = text(c.get("detail") or "") + cites.cite(strings(c.get("references")), known)
         rows.append([CRITERION_MARKS[met], para(label, st.cell), para(detail, st.cell)])

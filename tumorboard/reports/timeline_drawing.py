@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
@@ -30,13 +31,22 @@ FONT_SIZE = 6.2
 LINE = FONT_SIZE * 1.3  # the layout's unit: one line of text, in points
 STROKE = 0.5
 ZEBRA = colors.HexColor("#F3F4F6")
+YEAR_LINE = colors.HexColor("#C8CDD3")
 PRINT_ALPHA = 0.32  # the window's shading on paper: the screen's alpha reads too pale when printed
 
 
+@cache
 def _colour(hex_colour: str, alpha: float = 1.0) -> colors.Color:
-    """``hex_colour`` mixed with white paper (PDF/A-safe: no transparency groups)."""
+    """``hex_colour`` mixed with white paper (PDF/A-safe: no transparency groups). One object per
+    colour and shade, shared by every shape that uses it (ReportLab only reads its colours)."""
     c = colors.HexColor(hex_colour)
     return colors.Color(1 - alpha * (1 - c.red), 1 - alpha * (1 - c.green), 1 - alpha * (1 - c.blue))
+
+
+@cache
+def _ink_on(hex_fill: str) -> colors.Color:
+    """The text colour that reads on ``hex_fill`` (the screen's rule), once per fill."""
+    return colors.HexColor(style.text_on(hex_fill))
 
 
 def _metrics() -> Metrics:
@@ -93,7 +103,7 @@ class _Painter:
         if self.layout.rows:  # a faint line at each new year, under everything drawn on the rows
             top, bottom = self.y(self.layout.rows[0].band.y), self.y(self.layout.axis_y)
             for tick in (t for t in self.layout.ticks if t.major):
-                self.d.add(Line(tick.x, bottom, tick.x, top, strokeColor=colors.HexColor("#C8CDD3"),
+                self.d.add(Line(tick.x, bottom, tick.x, top, strokeColor=YEAR_LINE,
                                 strokeWidth=0.3, strokeDashArray=[1, 2]))
 
     def window(self, item: Item) -> None:
@@ -133,7 +143,7 @@ class _Painter:
             self.rect(Box(item.future_x, b.y, b.right - item.future_x, b.h), _colour(fill, 0.35))
         if item.label_box and item.label:
             on_bar = item.label_inside and not item.planned
-            ink = colors.HexColor(style.text_on(fill)) if on_bar else INK
+            ink = _ink_on(fill) if on_bar else INK
             self.text(item.label_box, item.label, ink, bold=item.label_inside)
 
     def event(self, item: Item) -> None:
@@ -155,7 +165,7 @@ class _Painter:
             fill, ink = colors.white, INK
         else:
             hex_fill = style.RESPONSE_FILL.get(item.key, style.FALLBACK_FILL)
-            fill, ink = _colour(hex_fill), colors.HexColor(style.text_on(hex_fill))
+            fill, ink = _colour(hex_fill), _ink_on(hex_fill)
         self.d.add(Rect(b.x, self.y(b.bottom), b.w, b.h, rx=b.h / 3, ry=b.h / 3, fillColor=fill,
                         strokeColor=MUTED, strokeWidth=STROKE))
         self.text(b, item.label, ink, bold=True, centre=True)

@@ -16,6 +16,7 @@ from tumorboard.casedoc import (
     load_case_document,
 )
 from tumorboard.casedoc.validate import CASE_EXPORT_FORMAT
+from tumorboard.collection_pause import collection_after_batch
 from tumorboard.domain.case import Case
 from tumorboard.domain.changes import Changes
 from tumorboard.domain.dates import completed_years
@@ -26,7 +27,6 @@ from tumorboard.recommend.readiness import ReadinessSettings
 from tumorboard.services.access import check
 from tumorboard.services.acting import Acting
 from tumorboard.services.audit import field_changes, removals
-from tumorboard.services.collection_pause import collection_after_batch
 from tumorboard.services.derived import derive, window_status
 from tumorboard.services.mdt_record import export_mdt_record
 from tumorboard.services.notice import Notify, ignore

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,12 @@ def key_for(path: Path) -> str | None:
 
 
 def _from_keyring(path: Path) -> str | None:
+    if sys.platform != "darwin":
+        # keyring's macOS backend loads the Security framework when it is imported, on every
+        # platform: elsewhere ctypes looks for it with ldconfig, gcc and ld (three processes per
+        # library, 0.06 s) before the import fails, as it must, and the backend is not viable
+        # there anyway (it wants Darwin). Refused at once, the same backends are found.
+        sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
     try:
         import keyring
         from keyring.backends.fail import Keyring as NoKeyring
