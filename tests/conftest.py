@@ -4,6 +4,12 @@ A new SQLite database is migrated once per session and copied for every test tha
 (``migrated_once``): the migrations themselves are tested where they run (test_store_schema,
 test_migration_atomicity, the template itself); TUMORBOARD_TEST_MIGRATE_EACH=1 runs them for
 every new database instead.
+
+Passwords are hashed in the test process at argon2id's lowest cost (``quick_password_hashing``):
+the suite signs in thousands of times and the production cost is about 0.2 CPU seconds a hash.
+The algorithm, the stored format and every check of a password stay the ones the app runs;
+test_accounts checks, in a process of its own, that the app hashes at argon2-cffi's recommended
+cost. TUMORBOARD_TEST_PRODUCTION_HASHING=1 keeps the production cost in the tests too.
 """
 
 import os
@@ -29,6 +35,21 @@ def pytest_configure(config: pytest.Config) -> None:
     if (os.name != "posix" and os.environ.get("TUMORBOARD_TEST_DATABASE_URL")
             and config.getoption("numprocesses", None)):
         raise pytest.UsageError("the PostgreSQL tests need one process on this platform: add -n0")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing() -> Iterator[None]:
+    """argon2id at its lowest cost for the accounts made and signed in to inside the test process."""
+    if os.environ.get("TUMORBOARD_TEST_PRODUCTION_HASHING") == "1":
+        yield
+        return
+    from argon2 import PasswordHasher
+
+    from tumorboard.services import accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
