@@ -3,12 +3,13 @@
 A new SQLite database is migrated once per session and copied for every test that creates one
 (``migrated_once``): the migrations themselves are tested where they run (test_store_schema,
 test_migration_atomicity, the template itself); TUMORBOARD_TEST_MIGRATE_EACH=1 runs them for
-every new database instead.
+every new database instead. Databases filled for many tests (the demo's, say) are built once per
+session too and copied for each test (``prepared``, tests/prepared_databases.py).
 
 Passwords are hashed in the test process at argon2id's lowest cost (``quick_password_hashing``):
 the suite signs in thousands of times and the production cost is about 0.2 CPU seconds a hash.
 The algorithm, the stored format and every check of a password stay the ones the app runs;
-test_accounts checks, in a process of its own, that the app hashes at argon2-cffi's recommended
+test_password_cost checks, in a process of its own, that the app hashes at argon2-cffi's recommended
 cost. TUMORBOARD_TEST_PRODUCTION_HASHING=1 keeps the production cost in the tests too.
 """
 
@@ -16,9 +17,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from prepared_databases import PreparedDatabases
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # No log file in the developer's own log folder from commands run in-process (tumorboard.logs);
@@ -77,3 +81,13 @@ def migrated_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | N
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(schema, "upgrade", upgrade)
         yield template
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator["PreparedDatabases"]:
+    """Filled databases, each built once per session (per worker) and copied for every test."""
+    from prepared_databases import PreparedDatabases  # after the settings above: it imports the app
+
+    databases = PreparedDatabases(tmp_path_factory.mktemp("prepared"))
+    yield databases
+    databases.check_unchanged()
