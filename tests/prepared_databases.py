@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
 
 from tumorboard.services.demo import ensure_demo_database
 from tumorboard.store import Database
@@ -32,20 +33,25 @@ def copy_database(template: Path, target: Path) -> Path:
     return target
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Template:
-    """A filled database by name; ``build`` makes it at the path it is given."""
+class Template(Generic[T]):
+    """A filled database by name; ``build`` makes it at the path it is given and may return what
+    the tests need to know of it (ids, dates: ``PreparedDatabases.made``)."""
 
     name: str
-    build: Callable[[Path], object]
+    build: Callable[[Path], T]
 
 
-def filled(fill: Callable[[Database], object]) -> Callable[[Path], None]:
-    """A template's build: a new database at the path (migrated as every new one), then ``fill``."""
-    def build(path: Path) -> None:
+def filled(fill: Callable[[Database], T]) -> Callable[[Path], T]:
+    """A template's build: a new database at the path (migrated as every new one), then ``fill``;
+    what ``fill`` returns is what the template made."""
+    def build(path: Path) -> T:
         db = Database.open(str(path))
         try:
-            fill(db)
+            return fill(db)
         finally:
             db.close()
     return build
@@ -65,8 +71,16 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _written(template: Template) -> AssertionError:
-    return AssertionError(f"a test wrote to the template {template.name!r} instead of a copy of it")
+@dataclass(frozen=True)
+class _Built:
+    template: Template[Any]
+    path: Path
+    stamp: tuple[int, int]
+    digest: str
+    made: object
+
+    def written(self) -> AssertionError:
+        return AssertionError(f"a test wrote to the template {self.template.name!r} instead of a copy of it")
 
 
 class PreparedDatabases:
@@ -74,30 +88,36 @@ class PreparedDatabases:
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
-        self._built: dict[str, tuple[Template, Path, tuple[int, int], str]] = {}
+        self._built: dict[str, _Built] = {}
 
-    def template(self, template: Template) -> Path:
-        """The template's file, built the first time it is asked for (never to be opened)."""
-        known = self._built.get(template.name)
-        if known is None:
+    def _get(self, template: Template[Any]) -> _Built:
+        built = self._built.get(template.name)
+        if built is None:
             path = self._folder / template.name / "template.sqlite3"
             path.parent.mkdir(parents=True)
-            template.build(path)
-            self._built[template.name] = (template, path, _stamp(path), _digest(path))
-            return path
-        built, path, stamp, _ = known
-        if built != template:
+            made = template.build(path)
+            built = self._built[template.name] = _Built(template, path, _stamp(path), _digest(path), made)
+            return built
+        if built.template != template:
             raise ValueError(f"two different templates are named {template.name!r}")
-        if _stamp(path) != stamp:  # tests may run as root: file modes cannot keep the template as built
-            raise _written(template)
-        return path
+        if _stamp(built.path) != built.stamp:  # tests may run as root: file modes cannot keep it as built
+            raise built.written()
+        return built
+
+    def template(self, template: Template[Any]) -> Path:
+        """The template's file, built the first time it is asked for (never to be opened)."""
+        return self._get(template).path
+
+    def made(self, template: Template[T]) -> T:
+        """What the template's build returned (the same for every copy)."""
+        return cast(T, self._get(template).made)
+
+    def copy(self, template: Template[Any], target: Path) -> Path:
+        """A copy of the template at ``target``, for one test."""
+        return copy_database(self._get(template).path, target)
 
     def check_unchanged(self) -> None:
         """Every template still holds the bytes it was built with (the session's end checks)."""
-        for template, path, _, digest in self._built.values():
-            if _digest(path) != digest:
-                raise _written(template)
-
-    def copy(self, template: Template, target: Path) -> Path:
-        """A copy of the template at ``target``, for one test."""
-        return copy_database(self.template(template), target)
+        for built in self._built.values():
+            if _digest(built.path) != built.digest:
+                raise built.written()
