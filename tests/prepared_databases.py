@@ -10,6 +10,7 @@ demo's build, ``tumorboard demo``, the migrations) still fill their own.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import shutil
@@ -109,8 +110,9 @@ class PreparedDatabases:
         return self._get(template).path
 
     def made(self, template: Template[T]) -> T:
-        """What the template's build returned (the same for every copy)."""
-        return cast(T, self._get(template).made)
+        """What the template's build returned (the same for every copy; each test its own, so
+        that one test changing it cannot change another's)."""
+        return cast(T, copy.deepcopy(self._get(template).made))
 
     def copy(self, template: Template[Any], target: Path) -> Path:
         """A copy of the template at ``target``, for one test."""
