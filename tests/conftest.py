@@ -32,6 +32,27 @@ os.environ.setdefault("TUMORBOARD_LOG_LEVEL", "OFF")
 # outcome at once; test_daily_chores runs them in their own process, as a user's command does.
 os.environ.setdefault("TUMORBOARD_DAILY_CHORES", "now")
 
+# The tests' files (tmp_path) in memory where the system has a memory file system with room:
+# every commit of a test database waits for its fsync (synchronous=FULL, kept: it is the app's
+# setting), and on a busy disk those waits were most of the suite's time. The databases are
+# thrown away; no test can lose power, and the crash tests kill processes, whose writes the
+# page cache keeps on either. pytest keeps its last three runs' files there, as in /tmp.
+# TUMORBOARD_TEST_TMP=disk (or --basetemp, or PYTEST_DEBUG_TEMPROOT) keeps them on disk.
+MEMORY_TMP = Path("/dev/shm")
+MEMORY_TMP_ROOM = 2 * 1024**3  # bytes free at least: a run writes a few hundred megabytes
+
+
+def _memory_tmp_has_room() -> bool:
+    try:
+        status = os.statvfs(MEMORY_TMP)
+    except (AttributeError, OSError):  # no statvfs (Windows) or no /dev/shm
+        return False
+    return os.access(MEMORY_TMP, os.W_OK) and status.f_bavail * status.f_frsize >= MEMORY_TMP_ROOM
+
+
+if os.environ.get("TUMORBOARD_TEST_TMP", "memory") != "disk" and _memory_tmp_has_room():
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(MEMORY_TMP))
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # The PostgreSQL tests take turns on their one database through a POSIX file lock
