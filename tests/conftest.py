@@ -36,7 +36,8 @@ os.environ.setdefault("TUMORBOARD_DAILY_CHORES", "now")
 # every commit of a test database waits for its fsync (synchronous=FULL, kept: it is the app's
 # setting), and on a busy disk those waits were most of the suite's time. The databases are
 # thrown away; no test can lose power, and the crash tests kill processes, whose writes the
-# page cache keeps on either. pytest keeps its last three runs' files there, as in /tmp.
+# page cache keeps on either. pytest keeps its last three runs' files there, as in the system's
+# temporary folder.
 # TUMORBOARD_TEST_TMP=disk (or --basetemp, or PYTEST_DEBUG_TEMPROOT) keeps them on disk.
 MEMORY_TMP = Path("/dev/shm")
 MEMORY_TMP_ROOM = 2 * 1024**3  # bytes free at least: a run writes a few hundred megabytes
