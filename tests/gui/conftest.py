@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 # says the same for the whole suite).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from prepared_databases import PreparedDatabases, Template, filled
 from PySide6.QtCore import QCoreApplication, QSettings
 
 from tumorboard.domain.users import User
@@ -23,6 +23,8 @@ from tumorboard.services.demo import populate_demo
 from tumorboard.store import Database
 
 TODAY = date(2026, 11, 28)
+# The demo as of a fixed day, so that what the screens show does not depend on the day run.
+GUI_DEMO = Template("gui-demo", filled(lambda db: populate_demo(db, TODAY)))
 
 
 @pytest.fixture(autouse=True)
@@ -34,24 +36,15 @@ def private_settings(tmp_path: Path, qapp: object) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_template(prepared: PreparedDatabases) -> Path:
     """The demo database (cases, board, a signed and an open meeting), built once per session."""
-    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
-    db = Database.open(str(path))
-    populate_demo(db, TODAY)
-    db.close()
-    return path
+    return prepared.template(GUI_DEMO)
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+def demo_db(tmp_path: Path, prepared: PreparedDatabases, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     """A private copy of the demo database for one test (copying is much faster than rebuilding)."""
-    target = tmp_path / "demo.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(str(demo_template) + suffix)
-        if source.exists():
-            shutil.copyfile(source, Path(str(target) + suffix))
-    os.chmod(target, 0o600)
+    target = prepared.copy(GUI_DEMO, tmp_path / "demo.sqlite3")
     monkeypatch.setenv("TUMORBOARD_BACKUP_KEEP", "0")  # no daily backup of a throwaway copy
     db = Database.open(str(target))
     yield db

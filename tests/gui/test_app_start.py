@@ -133,17 +133,15 @@ def test_cancelling_the_sign_in_does_not_open_the_app(tmp_path: Path, monkeypatc
 
 
 def test_damage_found_after_the_window_is_up_is_said_with_what_to_do(
-        tmp_path: Path, qtbot: QtBot, no_modal_dialogs: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, qtbot: QtBot, no_modal_dialogs: list[str], monkeypatch: pytest.MonkeyPatch,
+        demo_template: Path) -> None:
     import sqlite3
 
-    from tumorboard.gui import app as app_module
-    from tumorboard.services.demo import populate_demo
-    from tumorboard.store import Database
+    from prepared_databases import copy_database
 
-    path = tmp_path / "ward.sqlite3"
-    db = Database.open(str(path))
-    populate_demo(db)
-    db.close()
+    from tumorboard.gui import app as app_module
+
+    path = copy_database(demo_template, tmp_path / "ward.sqlite3")
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode=DELETE")
     page_size = con.execute("PRAGMA page_size").fetchone()[0]

@@ -8,9 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from prepared_databases import PreparedDatabases
 from PySide6.QtCharts import QAbstractBarSeries, QScatterSeries
 from pytestqt.qtbot import QtBot
-from scenarios.audit_year import BOARD, Scenario, build
+from scenarios.audit_year import AUDIT_YEAR, BOARD, Scenario
 
 from tumorboard.domain.audit_report import behind
 from tumorboard.gui.audit.audit_tab import AuditTab
@@ -22,10 +23,10 @@ from tumorboard.store import Database
 
 
 @pytest.fixture
-def audit_db(tmp_path: Path) -> Iterator[tuple[Database, Scenario]]:
-    db = Database.open(f"sqlite:///{tmp_path / 'audit.sqlite3'}")
+def audit_db(tmp_path: Path, prepared: PreparedDatabases) -> Iterator[tuple[Database, Scenario]]:
+    db = Database.open(f"sqlite:///{prepared.copy(AUDIT_YEAR, tmp_path / 'audit.sqlite3')}")
     try:
-        yield db, build(db)
+        yield db, prepared.made(AUDIT_YEAR)
     finally:
         db.close()
 

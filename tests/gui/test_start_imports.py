@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from prepared_databases import copy_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,8 +50,7 @@ def test_importing_the_app_and_its_main_window_loads_no_signing_pdf_or_migration
 
 def test_the_shown_main_window_has_loaded_no_signing_pdf_or_migrations(
         demo_template: Path, tmp_path: Path) -> None:
-    database = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_template, database)
+    database = copy_database(demo_template, tmp_path / "demo.sqlite3")
     modules = _modules(
         "import sys\n"
         "from PySide6.QtWidgets import QApplication\n"
@@ -76,7 +75,7 @@ def test_recommend_loads_no_database_toolkit_pdf_or_signing(demo_template: Path,
     from tumorboard.services.cases import CaseService
     from tumorboard.store import Database
 
-    db = Database.open(str(demo_template), check_integrity=False)
+    db = Database.open(str(copy_database(demo_template, tmp_path / "demo.sqlite3")), check_integrity=False)
     try:
         chair = AccountService(db).authenticate(DEMO_USERNAME, DEMO_PASSWORD)
         case = tmp_path / "case.json"

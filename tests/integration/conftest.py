@@ -17,12 +17,15 @@ import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pg_roles import PG_ENV, one_at_a_time, owner_url, prepare_postgresql, reset_postgresql
+from prepared_databases import PreparedDatabases, Template
 
 from tumorboard.services.cases import CaseService
 from tumorboard.store import Database
+from tumorboard.store.location import sqlite_path
 
 EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
 TODAY = date(2025, 6, 10)
@@ -88,7 +91,17 @@ def backend(db_url: str) -> str:
 
 
 @pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
+def db_template() -> Template[Any] | None:
+    """A prepared database (tests/prepared_databases.py) that a module's tests on SQLite start
+    from instead of an empty one (a module overrides this); PostgreSQL always starts empty."""
+    return None
+
+
+@pytest.fixture
+def db(db_url: str, db_template: Template[Any] | None, prepared: PreparedDatabases) -> Iterator[Database]:
+    path = sqlite_path(db_url)
+    if db_template is not None and path is not None:
+        prepared.copy(db_template, path)
     database = Database.open(db_url)
     yield database
     database.close()

@@ -12,10 +12,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from prepared_databases import DEMO, PreparedDatabases
 
 from tumorboard.cli import main
 from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME
-from tumorboard.services.demo import populate_demo
 from tumorboard.store import Database
 from tumorboard.store.backup import backups_folder, daily_backup, daily_backup_path
 
@@ -60,14 +60,8 @@ def restore(capsys: pytest.CaptureFixture[str], backup: Path, database: Path) ->
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    path = tmp_path / "live" / "tb.sqlite3"
-    db = Database.open(str(path))
-    try:
-        populate_demo(db)
-    finally:
-        db.close()
-    return path
+def demo_db(prepared: PreparedDatabases, tmp_path: Path) -> Path:
+    return prepared.copy(DEMO, tmp_path / "live" / "tb.sqlite3")
 
 
 # -- backups ---------------------------------------------------------------------------------

@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 
 import pytest
+from prepared_databases import DEMO, PreparedDatabases
 
 from tumorboard.cli import main
 from tumorboard.domain.users import Role
 from tumorboard.services.accounts import DEMO_PASSWORD, AccountService
-from tumorboard.services.demo import populate_demo
 from tumorboard.services.meetings import MeetingService
 from tumorboard.store import Database
 
@@ -48,13 +48,12 @@ def nobody_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def board_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+def board_template(prepared: PreparedDatabases, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """A department database with accounts (the demo's cases and meetings plus a coordinator)
     and the id of its signed meeting."""
-    path = tmp_path_factory.mktemp("template") / "tb.sqlite3"
+    path = prepared.copy(DEMO, tmp_path_factory.mktemp("template") / "tb.sqlite3")
     db = Database.open(str(path))
     try:
-        populate_demo(db)
         accounts = AccountService(db)
         admin = accounts.authenticate("demo-admin", DEMO_PASSWORD)
         accounts.create_user(admin, "coord", "Casey Coordinator", None, Role.COORDINATOR, PASSWORD)

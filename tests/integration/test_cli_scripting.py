@@ -7,18 +7,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from prepared_databases import DEMO, PreparedDatabases
 
 from tumorboard.cli import main
 from tumorboard.commands.exit_codes import EXIT_CODES
 from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME, AccountService
 from tumorboard.services.cases import CaseService, WorklistQuery
 from tumorboard.services.circulation_settings import CirculationSettingsService
-from tumorboard.services.demo import ensure_demo_database
 from tumorboard.services.meetings import MeetingService
 from tumorboard.services.settings import SettingsService
 from tumorboard.store import Database
@@ -26,19 +25,11 @@ from tumorboard.store import Database
 EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    ensure_demo_database(path)
-    return path
-
-
 @pytest.fixture
-def demo(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def demo(prepared: PreparedDatabases, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh copy of the demo database (accounts, a board, a signed and a planned meeting),
     signed in as its demo chair through the environment, as a script would be."""
-    path = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_template, path)
+    path = prepared.copy(DEMO, tmp_path / "demo.sqlite3")
     monkeypatch.setenv("TUMORBOARD_USER", DEMO_USERNAME)
     monkeypatch.setenv("TUMORBOARD_PASSWORD", DEMO_PASSWORD)
     return str(path)

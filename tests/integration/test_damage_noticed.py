@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from prepared_databases import DEMO, PreparedDatabases
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from damage import CASES, flip_bit, mrn, settle, small_database
@@ -148,13 +149,12 @@ def test_a_flipped_bit_in_a_case_row_or_a_name_is_caught_on_the_worklist(small: 
             db.close()
 
 
-def test_a_flipped_bit_in_a_decision_is_caught_when_the_meeting_is_read(tmp_path: Path) -> None:
-    from tumorboard.services.demo import populate_demo
+def test_a_flipped_bit_in_a_decision_is_caught_when_the_meeting_is_read(
+        tmp_path: Path, prepared: PreparedDatabases) -> None:
     from tumorboard.services.meetings import MeetingService
 
-    path = tmp_path / "demo.sqlite3"
+    path = prepared.copy(DEMO, tmp_path / "demo.sqlite3")
     db = Database.open(str(path))
-    populate_demo(db)
     con = db.engine.raw_connection()
     try:
         text, meeting_id = con.execute(  # type: ignore[attr-defined]

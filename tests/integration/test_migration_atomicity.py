@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from alembic import command
+from prepared_databases import DEMO, PreparedDatabases
 from sqlalchemy import text
 
 from tumorboard.store import Database, StoreError
@@ -215,13 +216,9 @@ def _downgrade(db: Database, target: str) -> None:
         command.downgrade(cfg, target)
 
 
-def test_a_downgrade_that_would_drop_meetings_is_refused(tmp_path: Path) -> None:
-    from tumorboard.services.demo import populate_demo
-
-    path = tmp_path / "demo.sqlite3"
-    db = Database.open(str(path))
+def test_a_downgrade_that_would_drop_meetings_is_refused(tmp_path: Path, prepared: PreparedDatabases) -> None:
+    db = Database.open(str(prepared.copy(DEMO, tmp_path / "demo.sqlite3")))
     try:
-        populate_demo(db)
         counts = {t: db.engine.connect().execute(text(f"SELECT count(*) FROM {t}")).scalar()
                   for t in ("meetings", "decisions", "agenda_items", "attendance")}
         with pytest.raises(RuntimeError, match="refused"):

@@ -12,19 +12,27 @@ from statistics import median
 from typing import Any
 
 import pytest
-from scenarios.audit_year import BOARD, EMPTY_BOARD, Scenario, build
+from prepared_databases import DEMO, PreparedDatabases, Template
+from scenarios.audit_year import AUDIT_YEAR, BOARD, EMPTY_BOARD, Scenario, build
 
 from tumorboard.cli import main
 from tumorboard.commands.exit_codes import EXIT_INVALID, EXIT_NOT_ALLOWED
 from tumorboard.domain.meeting import MeetingError
 from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME
-from tumorboard.services.demo import populate_demo
 from tumorboard.services.quality_audit import QualityAuditService
 from tumorboard.store import Database
 
 
 @pytest.fixture
-def scenario(db: Database) -> Scenario:
+def db_template(request: pytest.FixtureRequest) -> Template[Scenario] | None:
+    """The scenario's tests on SQLite start from a copy of it, built once per session."""
+    return AUDIT_YEAR if "scenario" in request.fixturenames else None
+
+
+@pytest.fixture
+def scenario(db: Database, db_template: Template[Scenario] | None, prepared: PreparedDatabases) -> Scenario:
+    if db_template is not None and db.url.startswith("sqlite"):
+        return prepared.made(db_template)  # the database is a copy of it (the db fixture)
     return build(db)
 
 
@@ -182,15 +190,11 @@ def test_cli_refusals_exit_non_zero_naming_the_option(capsys: pytest.CaptureFixt
 
 
 def test_once_there_are_accounts_the_audit_needs_a_sign_in(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           prepared: PreparedDatabases) -> None:
     for name in ("TUMORBOARD_USER", "TUMORBOARD_PASSWORD", "TUMORBOARD_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
-    path = tmp_path / "department.sqlite3"
-    db = Database.open(str(path))
-    try:
-        populate_demo(db)  # accounts, a board, a signed meeting
-    finally:
-        db.close()
+    path = prepared.copy(DEMO, tmp_path / "department.sqlite3")  # accounts, a board, a signed meeting
     period = ["--from", "2000-01-01", "--to", "2100-12-31"]
     code, out, err = _cli(capsys, str(path), *period)
     assert code == EXIT_NOT_ALLOWED and err.startswith("error: --user:") and out == ""

@@ -7,15 +7,24 @@ import json
 from pathlib import Path
 
 import pytest
+from prepared_databases import PreparedDatabases, Template
 from pypdf import PdfReader
-from scenarios.audit_year import BOARD, Scenario, build
+from scenarios.audit_year import AUDIT_YEAR, BOARD, Scenario, build
 
 from tumorboard.cli import main
 from tumorboard.store import Database
 
 
 @pytest.fixture
-def scenario(db: Database) -> Scenario:
+def db_template(request: pytest.FixtureRequest) -> Template[Scenario] | None:
+    """The scenario's tests on SQLite start from a copy of it, built once per session."""
+    return AUDIT_YEAR if "scenario" in request.fixturenames else None
+
+
+@pytest.fixture
+def scenario(db: Database, db_template: Template[Scenario] | None, prepared: PreparedDatabases) -> Scenario:
+    if db_template is not None and db.url.startswith("sqlite"):
+        return prepared.made(db_template)  # the database is a copy of it (the db fixture)
     return build(db)
 
 

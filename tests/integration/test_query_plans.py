@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from prepared_databases import PreparedDatabases, Template, filled
 from sqlalchemy import event, text
 
 from tumorboard.domain.workflow import WorkflowStatus
@@ -31,13 +32,6 @@ NAMES = ["Anna Berger", "Maria Huber", "Eva Marin", "Lena Moser", "Sara Amari", 
 MOVES = [None, WorkflowStatus.STAGING, WorkflowStatus.READY_FOR_MDT, WorkflowStatus.CLOSED]
 # The cases of the patients found, read by patient: a bounded read, which may sort.
 _BY_PATIENT = ("ix_cases_patient_next_due", "ix_cases_patient_id")
-
-
-@pytest.fixture
-def stored(service: CaseService, example_files: list[Path]) -> list[str]:
-    """Thirty cases from the worked examples under new record numbers and names, spread over
-    four statuses."""
-    return _store(service, example_files)
 
 
 def _store(service: CaseService, example_files: list[Path]) -> list[str]:
@@ -55,6 +49,31 @@ def _store(service: CaseService, example_files: list[Path]) -> list[str]:
         if move is not None:
             service.change_status(mrn, move)
     return mrns
+
+
+EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"  # as example_files
+# Built as the service fixture's cases would be (tests/integration/conftest.py: its actor and day).
+THIRTY_CASES = Template("thirty-cases", filled(lambda db: _store(
+    CaseService(db, actor="tester", today=lambda: date(2025, 6, 10)), sorted(EXAMPLES.glob("*.case.json")))))
+
+
+@pytest.fixture
+def db_template(request: pytest.FixtureRequest) -> Template[list[str]] | None:
+    """The tests of the thirty cases on SQLite start from a copy of them, built once per session."""
+    if "stored" not in request.fixturenames:
+        return None
+    request.getfixturevalue("example_files")  # skips, as before, where the examples are not
+    return THIRTY_CASES
+
+
+@pytest.fixture
+def stored(db: Database, db_template: Template[list[str]] | None, prepared: PreparedDatabases,
+           service: CaseService, example_files: list[Path]) -> list[str]:
+    """Thirty cases from the worked examples under new record numbers and names, spread over
+    four statuses."""
+    if db_template is not None and db.url.startswith("sqlite"):
+        return prepared.made(db_template)  # the database is a copy of them (the db fixture)
+    return _store(service, example_files)
 
 
 @contextmanager

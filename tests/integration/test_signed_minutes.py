@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from pg_roles import owner_connection
+from prepared_databases import PreparedDatabases, Template, filled
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -55,9 +56,7 @@ class Setup:
         return MeetingService(self.db, user=user or self.chair, today=lambda: DAY)
 
 
-@pytest.fixture
-def closed(db: Database, example_files: list[Path]) -> Setup:
-    """Accounts (an administrator, a chair, a coordinator) and a closed meeting with two decisions."""
+def _close(db: Database, example_files: list[Path]) -> tuple[User, User, int, list[str]]:
     accounts = AccountService(db)
     admin = accounts.create_first_admin("admin", "Administrator", "admin's long password")
     chair = accounts.create_user(admin, "carla", CHAIR, Discipline.BREAST_SURGERY, Role.CHAIR, PASSWORD)
@@ -79,12 +78,44 @@ def closed(db: Database, example_files: list[Path]) -> Setup:
         meetings.record_decision(mid, mrn, DecisionInput(DecisionCategory.SYSTEMIC_THERAPY,
                                                          f"Letrozole and ribociclib for {mrn}", True))
     meetings.close(mid)
-    return Setup(db, chair, coordinator, mid, mrns[:2])
+    return chair, coordinator, mid, mrns[:2]
+
+
+def _sign(db: Database, example_files: list[Path]) -> tuple[User, User, int, list[str]]:
+    made = _close(db, example_files)
+    Setup(db, *made).meetings().sign_off(made[2], CHAIR, password=PASSWORD)
+    return made
+
+
+EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"  # as example_files
+CLOSED = Template("closed-meeting", filled(lambda db: _close(db, sorted(EXAMPLES.glob("*.case.json")))))
+SIGNED = Template("signed-meeting", filled(lambda db: _sign(db, sorted(EXAMPLES.glob("*.case.json")))))
 
 
 @pytest.fixture
-def signed(closed: Setup) -> Setup:
-    closed.meetings().sign_off(closed.mid, CHAIR, password=PASSWORD)
+def db_template(request: pytest.FixtureRequest) -> Template[tuple[User, User, int, list[str]]] | None:
+    """The tests of the closed or signed meeting on SQLite start from a copy of it, built (and
+    signed off, with the chair's key made and the PDF rendered and signed) once per session."""
+    if "closed" not in request.fixturenames:
+        return None
+    request.getfixturevalue("example_files")  # skips, as before, where the examples are not
+    return SIGNED if "signed" in request.fixturenames else CLOSED
+
+
+@pytest.fixture
+def closed(db: Database, db_template: Template[tuple[User, User, int, list[str]]] | None,
+           prepared: PreparedDatabases, example_files: list[Path]) -> Setup:
+    """Accounts (an administrator, a chair, a coordinator) and a closed meeting with two decisions
+    (for the tests that take ``signed``, on SQLite, a copy of it signed already)."""
+    if db_template is not None and db.url.startswith("sqlite"):
+        return Setup(db, *prepared.made(db_template))  # the database is a copy of it (the db fixture)
+    return Setup(db, *_close(db, example_files))
+
+
+@pytest.fixture
+def signed(closed: Setup, db_template: Template[tuple[User, User, int, list[str]]] | None) -> Setup:
+    if db_template is not SIGNED or not closed.db.url.startswith("sqlite"):
+        closed.meetings().sign_off(closed.mid, CHAIR, password=PASSWORD)
     return closed
 
 

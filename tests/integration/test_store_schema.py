@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from prepared_databases import DEMO, PreparedDatabases
 from sqlalchemy import inspect, text
 
 from tumorboard.store import (
@@ -271,11 +272,12 @@ def test_a_locked_database_gives_a_clear_message(tmp_path: Path, monkeypatch: py
         db.close()
 
 
-def test_online_backup_is_a_consistent_private_copy(sqlite_db: Database, tmp_path: Path) -> None:
-    from tumorboard.services.demo import populate_demo
-
-    populate_demo(sqlite_db)
-    target = sqlite_db.backup(tmp_path / "backups" / "copy.sqlite3")
+def test_online_backup_is_a_consistent_private_copy(tmp_path: Path, prepared: PreparedDatabases) -> None:
+    db = Database.open(str(prepared.copy(DEMO, tmp_path / "tb.sqlite3")))
+    try:
+        target = db.backup(tmp_path / "backups" / "copy.sqlite3")
+    finally:
+        db.close()
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     con = sqlite3.connect(target)
     try:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from prepared_databases import Template, filled
+
 from tumorboard.casedoc import case_from_document
 from tumorboard.domain.case import Therapy
 from tumorboard.domain.meeting import (
@@ -180,3 +182,8 @@ def build(db: Database) -> Scenario:
     assert decision is not None
     return Scenario(created, b, b + timedelta(days=27), ids, decisions,
                     f"{decision.ruleset_id} {decision.ruleset_version}")
+
+
+# The scenario built once per test session and copied for each test that reads it (on SQLite;
+# tests/prepared_databases.py); its dates and ids are the same in every copy.
+AUDIT_YEAR = Template("audit-year", filled(build))

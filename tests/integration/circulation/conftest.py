@@ -3,30 +3,21 @@ test session and copied for each test: the circulation tests need a whole meetin
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from circulation_helpers import ADMIN, Demo
+from prepared_databases import DEMO, PreparedDatabases
 
 from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME, AccountService
-from tumorboard.services.demo import ensure_demo_database
 from tumorboard.services.meetings import MeetingService
 from tumorboard.store import Database
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    ensure_demo_database(path)
-    return path
-
-
 @pytest.fixture
-def demo(demo_template: Path, tmp_path: Path) -> Iterator[Demo]:
-    path = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_template, path)
+def demo(prepared: PreparedDatabases, tmp_path: Path) -> Iterator[Demo]:
+    path = prepared.copy(DEMO, tmp_path / "demo.sqlite3")
     db = Database.open(f"sqlite:///{path}")
     accounts = AccountService(db)
     chair = accounts.authenticate(DEMO_USERNAME, DEMO_PASSWORD)
