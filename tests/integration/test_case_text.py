@@ -149,3 +149,17 @@ def test_the_migration_builds_it_from_the_cases_and_takes_it_back(tmp_path: Path
                                     {"n": text_search.FTS_TABLE}).first()
     finally:
         db.close()
+
+
+def test_the_key_orders_every_date_then_nothing_due_and_fits_a_rowid() -> None:
+    """The rowid of revision 0015, computed by SQLite as the triggers compute it: by date, then
+    id; nothing due after the last date there can be; never past SQLite's largest rowid."""
+    con = sqlite3.connect(":memory:")
+    rows = [("0001-01-01", 5), ("2025-06-10", 1), ("2025-06-10", 2), ("2025-06-11", 1),
+            ("9999-12-31", 7), (None, 1), (None, (1 << case_text.ID_BITS) - 1)]
+    con.execute("CREATE TABLE c (next_due TEXT, id INTEGER)")
+    con.executemany("INSERT INTO c VALUES (?, ?)", rows)
+    keys = [k for (k,) in con.execute(f"SELECT {case_text._key('c')} FROM c ORDER BY rowid")]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    assert max(keys) <= 2**63 - 1 and all(k & case_text.ID_MASK == i for k, (_, i) in zip(keys, rows,
+                                                                                          strict=True))

@@ -30,7 +30,9 @@ from tumorboard.store.text_search import TRIGRAM
 CASE_TEXT = "case_text"
 ID_BITS = 40
 ID_MASK = (1 << ID_BITS) - 1
-NO_DAY = (1 << 22) - 1  # after every real Julian day (2460000 in 2023): nothing due comes last
+# After every Julian day a date can have (2460000 in 2023, 5373484 on 9999-12-31): nothing due
+# comes last. NO_DAY << ID_BITS | id is at most 2**63 - 1, SQLite's largest rowid.
+NO_DAY = (1 << 23) - 1
 # Each of record number and name is written after START (two characters no record number or name
 # holds): a phrase of START's last characters and what was typed is then a trigram phrase that
 # matches only at the start of either, for one or two characters typed (too short for a trigram).
@@ -103,7 +105,7 @@ def first_matching_cases(session: Session, typed: str, statuses: Sequence[str], 
     phrase = _phrase(typed)
     if not statuses and not subtypes:
         return [int(i) for i in session.scalars(_FIRST, {"phrase": phrase, "want": want})]
-    from tumorboard.store.case_text_filters import first_in_filters
+    from tumorboard.store.case_text_filters import first_in_filters  # it builds on this module
 
     return [k & ID_MASK for k in first_in_filters(session.connection(), phrase, statuses, subtypes, want)]
 
