@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pg_roles import PG_ENV, one_at_a_time, owner_url, prepare_postgresql, reset_postgresql
+from pg_roles import PG_ENV, backends, one_at_a_time, owner_url, prepare_postgresql, reset_postgresql
 from prepared_databases import PreparedDatabases, Template
 
 from tumorboard.services.cases import CaseService
@@ -46,9 +46,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgresql)
 
 
-def _backends() -> list[str]:
-    return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
-
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
@@ -65,7 +62,7 @@ def postgresql_turn() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=backends())
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database per test: a SQLite file, then PostgreSQL when configured."""
     if request.param == "sqlite":

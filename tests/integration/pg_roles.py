@@ -15,6 +15,11 @@ from typing import Any
 from tumorboard.store import Database
 
 PG_ENV = "TUMORBOARD_TEST_DATABASE_URL"
+
+
+def backends() -> list[str]:
+    """The databases the integration tests run on: a SQLite file, then PostgreSQL when configured."""
+    return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
 PG_OWNER_ENV = "TUMORBOARD_TEST_MIGRATION_DATABASE_URL"
 
 

@@ -11,7 +11,6 @@ worklist filtered and sorted by hand.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pg_roles import backends
 from prepared_databases import PreparedDatabases, Template, filled
 from sqlalchemy import event, text
 
@@ -176,12 +176,11 @@ def matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     return str(request.param)
 
 
-_BACKENDS = ["sqlite", "postgresql"] if os.environ.get("TUMORBOARD_TEST_DATABASE_URL") else ["sqlite"]
 # (backend, way): the database fixture and the text filter's way, paired so that PostgreSQL does not
 # run its "few" way three times over under other names.
 WAYS = pytest.mark.parametrize(
     ("db_url", "matches"),
-    [(backend, way) for backend in _BACKENDS
+    [(backend, way) for backend in backends()
      for way in (["ordered", "leapfrog", "few", "walked", "found", "many"] if backend == "sqlite"
                  else ["few", "walked", "found", "many"])],
     indirect=True, ids=lambda value: str(value))
