@@ -40,6 +40,11 @@ def forget_today(database: str) -> None:
 
 
 def main() -> None:
+    known = ("--demo", "--floor", "--first-of-day")
+    if len(sys.argv) < 2 or any(a.startswith("-") and a not in known for a in sys.argv[1:]):
+        # An option it does not know (--help included) is not a database to create.
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
     first_of_day = "--first-of-day" in sys.argv
     if first_of_day:
         forget_today(sys.argv[1])
