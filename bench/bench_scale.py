@@ -201,6 +201,9 @@ def queries(path: Path, repeats: int) -> None:
             WorklistQuery(text="arin", statuses=(WorkflowStatus.READY_FOR_MDT,))), 200),
         ("text + status + subtype (ber, staging, HR+/HER2-0)", lambda: service.worklist(WorklistQuery(
             text="ber", statuses=(WorkflowStatus.STAGING,), subtypes=("HR+/HER2-0",))), 200),
+        ("text + status, both rare (MRN0001, ready for MDT: 1% and 2%, about 200 cases in all at 1M)",
+         lambda: service.worklist(WorklistQuery(
+             text="MRN0001", statuses=(WorkflowStatus.READY_FOR_MDT,))), 200),
         ("text: one letter (M)", lambda: service.worklist(WorklistQuery(text="M")), 200),
         ("text: nothing matches (zzq)", lambda: service.worklist(WorklistQuery(text="zzq")), 1),
         ("dashboard: status counts", service.counts_by_status, 7),

@@ -1,4 +1,4 @@
-"""Revision 0015's trigram index over the cases (SQLite): kept right by its triggers through every
+"""Revisions 0015-0016's trigram index over the cases (SQLite): kept right by its triggers through every
 change the services make, checked by ``db check``, and built or taken back by the migration."""
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
 
 from tumorboard.domain.workflow import WorkflowStatus
 from tumorboard.services.cases import CaseService, WorklistQuery
 from tumorboard.services.integrity import full_check
 from tumorboard.store import Database, case_text, text_search
+from tumorboard.store.models import CaseRow, PatientRow
 from tumorboard.store.schema import alembic_config
 
 TODAY = date(2025, 6, 10)
@@ -60,6 +62,10 @@ def test_every_change_keeps_the_index_equal_to_the_cases(sqlite_db: Database, se
     service.change_status(mrns[0], WorkflowStatus.STAGING)
     service.change_status(mrns[1], WorkflowStatus.CLOSED)
     assert _mismatched(sqlite_db) == 0
+    # The row holds the new status (revision 0016): a text with a status filter follows it.
+    closed = WorklistQuery(text=mrns[1], statuses=(WorkflowStatus.CLOSED,))
+    assert [r.mrn for r in service.worklist(closed)] == [mrns[1]]
+    assert service.worklist(replace(closed, statuses=(WorkflowStatus.REFERRED,))) == []
     # A meeting booked moves the next due date: the row moves to its new place in the order.
     before = _keys(sqlite_db)
     for mrn in mrns[2:5]:
@@ -78,6 +84,18 @@ def test_every_change_keeps_the_index_equal_to_the_cases(sqlite_db: Database, se
     with sqlite_db.engine.begin() as conn:
         conn.execute(text("DELETE FROM cases WHERE id = (SELECT max(id) FROM cases)"))
     assert _rows(sqlite_db) == len(mrns) - 1 and _mismatched(sqlite_db) == 0
+
+
+def test_a_subtype_written_by_any_writer_is_in_the_index(sqlite_db: Database, service: CaseService,
+                                                         example_files: list[Path]) -> None:
+    mrns = _fill(service, example_files, count=3)
+    with Session(sqlite_db.engine) as session:  # not through the services: the trigger follows it
+        case = session.scalars(select(CaseRow).join(PatientRow).where(PatientRow.mrn == mrns[2])).one()
+        case.subtype = "HR?/HER2?"
+        session.commit()
+    assert _mismatched(sqlite_db) == 0
+    query = WorklistQuery(text="TXT", subtypes=("HR?/HER2?",))
+    assert [r.mrn for r in service.worklist(query)] == [mrns[2]]
 
 
 def test_the_order_of_the_index_is_the_worklists(service: CaseService, example_files: list[Path]) -> None:
@@ -139,6 +157,11 @@ def test_the_migration_builds_it_from_the_cases_and_takes_it_back(tmp_path: Path
                        "MATCH '\"marin\"'").fetchone()[0]
     assert hits == len(found) == len(mrns) // 3
     raw.close()
+    command.upgrade(alembic_config(url), "0015")  # 0015's rows: record number and name only
+    engine = create_engine(url)
+    with engine.connect() as conn:  # none holds its status and subtype yet
+        assert case_text.mismatched_case_text(conn) == len(mrns)
+    engine.dispose()
     db = Database.open(url)  # upgraded again to the head
     try:
         assert _rows(db) == len(mrns) and _mismatched(db) == 0

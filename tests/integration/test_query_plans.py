@@ -23,11 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pg_roles import backends
 from prepared_databases import PreparedDatabases, Template, filled
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
 
 from tumorboard.domain.workflow import WorkflowStatus
 from tumorboard.services.cases import CaseService, WorklistQuery
-from tumorboard.store import Database, case_text, case_text_filters, leapfrog, worklist_query
+from tumorboard.store import Database, case_text, case_text_filters, worklist_query
+from tumorboard.store.models import CaseRow, PatientRow
 
 NAMES = ["Anna Berger", "Maria Huber", "Eva Marin", "Lena Moser", "Sara Amari", "Ida Kern"]
 MOVES = [None, WorkflowStatus.STAGING, WorkflowStatus.READY_FOR_MDT, WorkflowStatus.CLOSED]
@@ -106,10 +108,11 @@ def scans(db: Database, statement: str, parameters: Any) -> list[str]:
                 lines = [str(row[-1]) for row in cursor.fetchall()]
                 # A sort only of the cases of the patients found (a bounded IN list, by their index).
                 bounded = any(i in line for line in lines for i in _BY_PATIENT)
-                # A trigram index read whole (no MATCH in its plan) is a scan too.
+                # A trigram index read whole (neither a MATCH, "M", nor a rowid, "=", in its plan)
+                # is a scan too.
                 return [line for line in lines if ("TEMP B-TREE" in line and not bounded)
                         or (re.match(r"SCAN (cases|patients)\b", line) and "INDEX" not in line)
-                        or re.search(r"VIRTUAL TABLE INDEX \d+:(?![^ ]*M)", line)]
+                        or re.search(r"VIRTUAL TABLE INDEX \d+:(?![^ ]*[M=])", line)]
             # Made as dear as possible, so the plan shows whether an index can answer at all (a
             # small test table would otherwise be read whole, which is right for it).
             for setting in ("enable_seqscan", "enable_sort"):
@@ -146,26 +149,26 @@ QUERIES = [
 ]
 
 
+INDEX_WAYS = ("ordered", "verified")  # SQLite's index over the cases
+
+
 @pytest.fixture
 def matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """A text filter's ways (store/worklist_query.py), each made the one taken with thirty cases.
-    "ordered": as the database has it (SQLite: revision 0015's index over the cases, in the
-    worklist's order; PostgreSQL: as "few"). The other four are PostgreSQL's, and an SQLite's
-    without that index (made so here): few matching patients (their cases by patient, ids in
-    hand), a walk of the cases in order within its budget, the cases of the patients found (one
-    statement), the walk to the end. "leapfrog": SQLite's index with a status or subtype filter,
-    made to give way to its second way (store/case_text_filters.py) after two matches, reading
-    two keys at a time. On PostgreSQL "ordered" is "few" and "leapfrog" does not exist: each
-    backend runs its own ways (``WAYS``)."""
+    "ordered": as the database has it (SQLite: revisions 0015-0016's index over the cases, in the
+    worklist's order, a status or subtype filter in the same query; PostgreSQL: as "few"). The
+    other four are PostgreSQL's, and an SQLite's without that index (made so here): few matching
+    patients (their cases by patient, ids in hand), a walk of the cases in order within its
+    budget, the cases of the patients found (one statement), the walk to the end. "verified":
+    SQLite's index, each match's case checked by key for its status and subtype, two at a time
+    (store/case_text_filters.py, the way for a value without a code). On PostgreSQL "ordered" is
+    "few" and "verified" does not exist: each backend runs its own ways (``WAYS``)."""
     if request.param == "ordered":
         return "ordered"
-    if request.param == "leapfrog":
+    if request.param == "verified":
+        monkeypatch.setattr(case_text, "coded", lambda _statuses, _subtypes: False)
         monkeypatch.setattr(case_text_filters, "WINDOW", 2)
-        monkeypatch.setattr(case_text_filters, "PROBE", 2)
-        monkeypatch.setattr(case_text_filters, "KEPT_SHARE", 1.01)  # never enough: the second way
-        monkeypatch.setattr(leapfrog, "FIRST_READ", 2)
-        monkeypatch.setattr(leapfrog, "MOST_READ", 4)
-        return "leapfrog"
+        return "verified"
     monkeypatch.setattr(worklist_query, "_ordered_text", lambda _session: False)
     if request.param != "few":
         monkeypatch.setattr(worklist_query, "FEW_PATIENTS", 1)
@@ -181,7 +184,7 @@ def matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 WAYS = pytest.mark.parametrize(
     ("db_url", "matches"),
     [(backend, way) for backend in backends()
-     for way in (["ordered", "leapfrog", "few", "walked", "found", "many"] if backend == "sqlite"
+     for way in ([*INDEX_WAYS, "few", "walked", "found", "many"] if backend == "sqlite"
                  else ["few", "walked", "found", "many"])],
     indirect=True, ids=lambda value: str(value))
 
@@ -189,7 +192,7 @@ WAYS = pytest.mark.parametrize(
 def _without_trigrams(db: Database, query: WorklistQuery, matches: str) -> bool:
     """An SQLite made to lack revision 0015's index, and a text of three characters or more: the
     documented fallback, a LIKE over the patients (revision 0015 dropped 0011's index over them)."""
-    return (db.engine.dialect.name == "sqlite" and matches not in ("ordered", "leapfrog")
+    return (db.engine.dialect.name == "sqlite" and matches not in INDEX_WAYS
             and len(query.text.strip()) >= 3)
 
 
@@ -216,7 +219,7 @@ def test_the_text_filters_own_reads_use_their_indexes(sqlite_db: Database, statu
     its statements, as it builds them, are held to their indexes here (SQLite's planner takes no
     account of how many rows there are: the plan of an empty database is that of a full one)."""
     ran = case_text_filters.statements([str(s) for s in statuses], list(subtypes))
-    assert len(ran) == 2 + 2 * max(1, len(statuses)) * max(1, len(subtypes))
+    assert len(ran) == 2  # the matches of the text and OTHER, in order; their cases by key
     for statement, parameters in ran:
         assert scans(sqlite_db, statement, parameters) == [], statement
 
@@ -305,7 +308,7 @@ def test_each_way_of_a_text_filter_is_the_one_taken(db: Database, service: CaseS
     query = WorklistQuery(text=typed, limit=3)
     rows = [r.mrn for r in service.worklist(query)]
     assert rows == _by_hand(service, query) and rows
-    if matches in ("ordered", "leapfrog") and db.engine.dialect.name == "sqlite":
+    if matches in INDEX_WAYS and db.engine.dialect.name == "sqlite":
         # Revision 0015's index over the cases answers in the worklist's order: no other way.
         assert taken == ["first_matching_cases"]
         return
@@ -317,28 +320,45 @@ def test_each_way_of_a_text_filter_is_the_one_taken(db: Database, service: CaseS
 
 @pytest.mark.parametrize("typed, statuses", [("MRN-00", (WorkflowStatus.CLOSED,)), ("Ma", (WorkflowStatus.STAGING,)),
                                              ("ber", (WorkflowStatus.STAGING, WorkflowStatus.READY_FOR_MDT))])
-def test_a_text_with_filters_takes_both_ways_of_the_index(sqlite_db: Database, example_files: list[Path],
-                                                          typed: str, statuses: tuple[WorkflowStatus, ...],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """Way 1 (the text's matches, their cases by key) as the database has it; way 2 (the
-    leapfrog) when made to give way at once: the same rows, equal to the rows by hand."""
+def test_a_text_with_filters_is_one_query_of_the_index(sqlite_db: Database, example_files: list[Path],
+                                                       typed: str, statuses: tuple[WorkflowStatus, ...],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text and the filters' codes in one MATCH, in the worklist's order; the same rows when
+    each match is checked by key instead (the way for a value without a code), equal to the rows
+    by hand."""
     service = CaseService(sqlite_db, actor="tester", today=lambda: date(2025, 6, 10))
     _store(service, example_files)
-    query = WorklistQuery(text=typed, statuses=statuses, limit=4)
-    leaps: list[int] = []
-    original = case_text_filters.shared_keys
+    query = WorklistQuery(text=typed, statuses=statuses, subtypes=("HR+/HER2-0", "HR-/HER2-0"), limit=4)
+    verified: list[int] = []
+    original = case_text_filters.first_in_filters
 
     def spy(*args: Any, **kwargs: Any) -> list[int]:
         found = original(*args, **kwargs)
-        leaps.append(len(found))
+        verified.append(len(found))
         return found
 
-    monkeypatch.setattr(case_text_filters, "shared_keys", spy)
-    first = [r.mrn for r in service.worklist(query)]
-    assert first == _by_hand(service, query) and first and leaps == []
+    monkeypatch.setattr(case_text_filters, "first_in_filters", spy)
+    with statements(sqlite_db) as caught:
+        first = [r.mrn for r in service.worklist(query)]
+    assert first == _by_hand(service, query) and verified == []
+    matched = [p for s, p in caught if "MATCH" in s]
+    assert len(matched) == 1 and " AND (" in str(matched[0])
+    monkeypatch.setattr(case_text, "coded", lambda _statuses, _subtypes: False)
     monkeypatch.setattr(case_text_filters, "WINDOW", 1)
-    monkeypatch.setattr(case_text_filters, "PROBE", 1)
-    monkeypatch.setattr(case_text_filters, "KEPT_SHARE", 1.01)
-    monkeypatch.setattr(leapfrog, "FIRST_READ", 1)
-    assert [r.mrn for r in service.worklist(query)] == first
-    assert len(leaps) == len(statuses)
+    assert [r.mrn for r in service.worklist(query)] == first and verified == [len(first)]
+
+
+def test_a_subtype_without_a_code_is_filtered_exactly(sqlite_db: Database, example_files: list[Path]) -> None:
+    """Two subtypes no code names (written by another program) share OTHER in the index: each is
+    still told apart, by the case's own row."""
+    service = CaseService(sqlite_db, actor="tester", today=lambda: date(2025, 6, 10))
+    mrns = _store(service, example_files)
+    with Session(sqlite_db.engine) as session:  # the rows' checksums written as the store writes them
+        for mrn, subtype in ((mrns[0], "luminal A"), (mrns[1], "luminal B"), (mrns[2], "luminal A")):
+            session.scalars(select(CaseRow).join(PatientRow).where(PatientRow.mrn == mrn)).one().subtype = subtype
+        session.commit()
+    for subtypes in (("luminal A",), ("luminal B", "HR+/HER2-0"), ("luminal C",)):
+        query = WorklistQuery(text="MRN-00", subtypes=subtypes, limit=30)
+        assert [r.mrn for r in service.worklist(query)] == _by_hand(service, query)
+    found = service.worklist(WorklistQuery(text="MRN", subtypes=("luminal A",)))
+    assert sorted(r.mrn for r in found) == [mrns[0], mrns[2]]

@@ -9,13 +9,20 @@ patient's record number and name, under a rowid that *is* the worklist's order::
     rowid = day << 40 | case id     (day: the next due date's Julian day; nothing due: NO_DAY)
 
 FTS5 returns a match in rowid order, so ``MATCH ... ORDER BY rowid LIMIT n`` stops at the n-th
-match, in the worklist's order, without a sort: a common text is as cheap as a rare one. A
-status or subtype filter reads each match's case by primary key until the page is full.
+match, in the worklist's order, without a sort: a common text is as cheap as a rare one.
+
+Revision 0016 writes each case's status and subtype into its row too, each as one trigram of its
+own (a mark and a code: ``STATUS_CODES``, ``SUBTYPE_CODES``). A text with a status or subtype
+filter is then one query, ``"text" AND ("status" OR ...) AND ("subtype" OR ...)``, which FTS5
+answers by intersecting the lists of rowids in C, skipping ahead in each: a common text with a
+rare filter no longer reads the text's matches one by one. A value without a code (none the app
+writes) is filtered by the "other" code and each match's case checked by key
+(store/case_text_filters.py).
 
 The rows are derived: triggers on ``cases`` and ``patients`` keep them (a case's next due date,
-its patient, the patient's record number or name), and ``db check`` compares them with the
-cases (``mismatched_case_text``). PostgreSQL, and an SQLite without FTS5, keep the ways of
-store/text_search.py.
+status, subtype or patient, the patient's record number or name), and ``db check`` compares them
+with the cases (``mismatched_case_text``). PostgreSQL, and an SQLite without FTS5, keep the ways
+of store/text_search.py.
 """
 
 from __future__ import annotations
@@ -36,10 +43,27 @@ NO_DAY = (1 << 23) - 1
 # Each of record number and name is written after START (two characters no record number or name
 # holds): a phrase of START's last characters and what was typed is then a trigram phrase that
 # matches only at the start of either, for one or two characters typed (too short for a trigram).
-# Between the two, a separator that no text typed crosses.
+# Between the parts, a separator that no text typed crosses.
 START = "\x1e\x1e"
 _START = "char(30, 30)"
 _SEPARATOR = "char(31)"
+# Revision 0016: the status after STATUS_MARK, the subtype after SUBTYPE_MARK, each as one code
+# character, so that each is one trigram (a phrase of many trigrams costs FTS5 five to fifteen
+# times as much). Codes are lower-case letters and digits: the index folds case, and these fold
+# to themselves. A value with no code (none the app writes) gets OTHER. Changing a code, or adding
+# one, needs a migration that builds the index again (``db check`` reports rows written otherwise).
+STATUS_MARK = "\x1c\x1c"
+SUBTYPE_MARK = "\x1b\x1b"
+MARKS = ("\x1b", "\x1c", "\x1e", "\x1f")  # no record number or name holds them (see _words)
+OTHER = "z"
+STATUS_CODES = {"referred": "a", "staging": "b", "ready_for_mdt": "c", "discussed": "d",
+                "on_treatment": "e", "reassessment_due": "f", "closed": "g"}
+# Every label domain/vocab.subtype_label makes (tests/unit/test_case_text_codes.py), and none.
+SUBTYPE_CODES = {
+    "": "0",
+    "HR+/HER2+": "1", "HR+/HER2-low": "2", "HR+/HER2-0": "3", "HR+/HER2 equiv.": "4", "HR+/HER2?": "5",
+    "HR-/HER2+": "6", "HR-/HER2-low": "7", "HR-/HER2-0": "8", "HR-/HER2 equiv.": "9", "HR-/HER2?": "h",
+    "HR?/HER2+": "i", "HR?/HER2-low": "j", "HR?/HER2-0": "k", "HR?/HER2 equiv.": "l", "HR?/HER2?": "m"}
 
 
 def _key(row: str) -> str:
@@ -48,37 +72,61 @@ def _key(row: str) -> str:
             f"ELSE CAST(julianday({row}.next_due) AS INTEGER) END) << {ID_BITS}) | {row}.id)")
 
 
-def _words(patient: str) -> str:
-    # A name could hold the two marks (a record number cannot: its pattern is letters, digits and
+def _code(column: str, codes: dict[str, str]) -> str:
+    whens = " ".join(f"WHEN '{value}' THEN '{code}'" for value, code in codes.items())
+    return f"(CASE {column} {whens} ELSE '{OTHER}' END)"
+
+
+def _words(patient: str, case: str | None) -> str:
+    """The row's words; ``case`` None: revision 0015's, without the status and subtype."""
+    # A name could hold the marks (a record number cannot: its pattern is letters, digits and
     # hyphens); they are left out of it, so a mark in the index is always one of ours.
-    name = f"replace(replace(coalesce({patient}.name, ''), char(30), ''), char(31), '')"
-    return f"{_START} || {patient}.mrn || {_SEPARATOR} || {_START} || {name}"
+    name = f"coalesce({patient}.name, '')"
+    for mark in (MARKS if case is not None else MARKS[2:]):
+        name = f"replace({name}, char({ord(mark)}), '')"
+    words = f"{_START} || {patient}.mrn || {_SEPARATOR} || {_START} || {name}"
+    if case is None:
+        return words
+    return (f"{words} || {_SEPARATOR} || char(28, 28) || {_code(f'{case}.status', STATUS_CODES)} || "
+            f"{_SEPARATOR} || char(27, 27) || {_code(f'{case}.subtype', SUBTYPE_CODES)}")
 
 
-def _add(case: str) -> str:
-    return (f"INSERT INTO {CASE_TEXT}(rowid, words) SELECT {_key(case)}, {_words('p')} "
+def _add(case: str, filters: bool) -> str:
+    words = _words("p", case if filters else None)
+    return (f"INSERT INTO {CASE_TEXT}(rowid, words) SELECT {_key(case)}, {words} "
             f"FROM patients AS p WHERE p.id = {case}.patient_id")
 
 
-SQLITE_DDL = (
-    f"CREATE VIRTUAL TABLE {CASE_TEXT} USING fts5(words, tokenize='trigram')",
-    f"CREATE TRIGGER case_text_insert AFTER INSERT ON cases BEGIN {_add('NEW')}; END",
-    f"CREATE TRIGGER case_text_delete AFTER DELETE ON cases BEGIN "
-    f"DELETE FROM {CASE_TEXT} WHERE rowid = {_key('OLD')}; END",
-    f"CREATE TRIGGER case_text_move AFTER UPDATE OF id, next_due, patient_id ON cases BEGIN "
-    f"DELETE FROM {CASE_TEXT} WHERE rowid = {_key('OLD')}; {_add('NEW')}; END",
-    f"CREATE TRIGGER case_text_rename AFTER UPDATE OF mrn, name ON patients BEGIN "
-    f"UPDATE {CASE_TEXT} SET words = {_words('NEW')} "
-    f"WHERE rowid IN (SELECT {_key('c')} FROM cases AS c WHERE c.patient_id = NEW.id); END",
-    f"INSERT INTO {CASE_TEXT}(rowid, words) SELECT {_key('c')}, {_words('p')} "
-    "FROM cases AS c JOIN patients AS p ON p.id = c.patient_id",
-)
+def sqlite_ddl(*, filters: bool = True) -> tuple[str, ...]:
+    """The index, its triggers and its rows: revision 0016's (``filters``) or 0015's."""
+    moved = "id, next_due, patient_id, status, subtype" if filters else "id, next_due, patient_id"
+    if filters:  # each case's words hold its own status: the patient's cases written again
+        rename = (f"DELETE FROM {CASE_TEXT} WHERE rowid IN (SELECT {_key('c')} FROM cases AS c "
+                  f"WHERE c.patient_id = NEW.id); INSERT INTO {CASE_TEXT}(rowid, words) "
+                  f"SELECT {_key('c')}, {_words('NEW', 'c')} FROM cases AS c WHERE c.patient_id = NEW.id")
+    else:
+        rename = (f"UPDATE {CASE_TEXT} SET words = {_words('NEW', None)} "
+                  f"WHERE rowid IN (SELECT {_key('c')} FROM cases AS c WHERE c.patient_id = NEW.id)")
+    return (
+        f"CREATE VIRTUAL TABLE {CASE_TEXT} USING fts5(words, tokenize='trigram')",
+        f"CREATE TRIGGER case_text_insert AFTER INSERT ON cases BEGIN {_add('NEW', filters)}; END",
+        f"CREATE TRIGGER case_text_delete AFTER DELETE ON cases BEGIN "
+        f"DELETE FROM {CASE_TEXT} WHERE rowid = {_key('OLD')}; END",
+        f"CREATE TRIGGER case_text_move AFTER UPDATE OF {moved} ON cases BEGIN "
+        f"DELETE FROM {CASE_TEXT} WHERE rowid = {_key('OLD')}; {_add('NEW', filters)}; END",
+        f"CREATE TRIGGER case_text_rename AFTER UPDATE OF mrn, name ON patients BEGIN {rename}; END",
+        f"INSERT INTO {CASE_TEXT}(rowid, words) SELECT {_key('c')}, {_words('p', 'c' if filters else None)} "
+        "FROM cases AS c JOIN patients AS p ON p.id = c.patient_id",
+    )
+
+
 TRIGGERS = tuple(f"case_text_{name}" for name in ("insert", "delete", "move", "rename"))
 SQLITE_DROP = (*(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS), f"DROP TABLE IF EXISTS {CASE_TEXT}")
 
 
 def has_case_text(conn: Connection | Session) -> bool:
-    """Whether revision 0015 could build the index on this (SQLite) database."""
+    """Whether revision 0015 could build the index on this (SQLite) database (0016 builds it again
+    where it is)."""
     found = conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": CASE_TEXT})
     return found.first() is not None
 
@@ -95,25 +143,44 @@ _FIRST = text(f"SELECT rowid & {ID_MASK} FROM {CASE_TEXT} WHERE {CASE_TEXT} MATC
               "ORDER BY rowid LIMIT :want")
 
 
+def _any_of(mark: str, values: Sequence[str], codes: dict[str, str]) -> str:
+    return "(" + " OR ".join(sorted({f'"{mark}{codes.get(v, OTHER)}"' for v in values})) + ")"
+
+
+def match_expression(phrase: str, statuses: Sequence[str], subtypes: Sequence[str]) -> str:
+    """The phrase, and one of the statuses, and one of the subtypes (FTS5's query syntax)."""
+    parts = [phrase]
+    if statuses:
+        parts.append(_any_of(STATUS_MARK, statuses, STATUS_CODES))
+    if subtypes:
+        parts.append(_any_of(SUBTYPE_MARK, subtypes, SUBTYPE_CODES))
+    return " AND ".join(parts)
+
+
+def coded(statuses: Sequence[str], subtypes: Sequence[str]) -> bool:
+    """Whether every value filtered on has a code of its own (so the index's answer is exact)."""
+    return all(s in STATUS_CODES for s in statuses) and all(s in SUBTYPE_CODES for s in subtypes)
+
+
 def first_matching_cases(session: Session, typed: str, statuses: Sequence[str], subtypes: Sequence[str],
                          want: int) -> list[int]:
     """The ids of the first ``want`` cases, in the worklist's order, whose patient's record number
-    or name contains ``typed`` (starts with it, for one or two characters), within the filters
-    (store/case_text_filters.py)."""
-    if not typed or "\x1e" in typed or "\x1f" in typed:
+    or name contains ``typed`` (starts with it, for one or two characters), within the filters."""
+    if not typed or any(mark in typed for mark in MARKS):
         return []  # the index's own marks: no record number or name holds them (see _words)
-    phrase = _phrase(typed)
-    if not statuses and not subtypes:
-        return [int(i) for i in session.scalars(_FIRST, {"phrase": phrase, "want": want})]
+    query = match_expression(_phrase(typed), statuses, subtypes)
+    if coded(statuses, subtypes):
+        return [int(i) for i in session.scalars(_FIRST, {"phrase": query, "want": want})]
+    # A value with no code shares OTHER with any other such value: each match's case checked.
     from tumorboard.store.case_text_filters import first_in_filters  # it builds on this module
 
-    return [k & ID_MASK for k in first_in_filters(session.connection(), phrase, statuses, subtypes, want)]
+    return [k & ID_MASK for k in first_in_filters(session.connection(), query, statuses, subtypes, want)]
 
 
 def mismatched_case_text(conn: Connection) -> int:
     """How many cases the index holds wrongly (missing, under an old due date or old words) plus
     how many rows it holds for no case: 0 on a sound database."""
-    expected = (f"SELECT {_key('c')} AS k, {_words('p')} AS w FROM cases AS c "
+    expected = (f"SELECT {_key('c')} AS k, {_words('p', 'c')} AS w FROM cases AS c "
                 "JOIN patients AS p ON p.id = c.patient_id")
     wrong = conn.execute(text(
         f"SELECT count(*) FROM ({expected}) AS e LEFT JOIN {CASE_TEXT} AS t ON t.rowid = e.k "

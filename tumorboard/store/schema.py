@@ -53,6 +53,7 @@ REVISION_APP_VERSION = {
     "0013": "0.4.0",
     "0014": "0.4.0",
     "0015": "0.4.0",
+    "0016": "0.4.0",
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

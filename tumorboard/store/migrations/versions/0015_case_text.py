@@ -37,7 +37,7 @@ def upgrade() -> None:
         return
     savepoint = bind.begin_nested()
     try:
-        for statement in case_text.SQLITE_DDL:
+        for statement in case_text.sqlite_ddl(filters=False):  # its own form: 0016 adds the filters
             bind.execute(sa.text(statement))
     except sa.exc.DBAPIError as exc:
         savepoint.rollback()
