@@ -120,6 +120,7 @@ def sqlite_ddl(*, filters: bool = True) -> tuple[str, ...]:
     )
 
 
+OPTIMIZE = f"INSERT INTO {CASE_TEXT}({CASE_TEXT}) VALUES ('optimize')"  # FTS5: its segments merged into one
 TRIGGERS = tuple(f"case_text_{name}" for name in ("insert", "delete", "move", "rename"))
 SQLITE_DROP = (*(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS), f"DROP TABLE IF EXISTS {CASE_TEXT}")
 
