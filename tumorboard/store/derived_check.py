@@ -1,8 +1,8 @@
 """Derived data the worklist reads instead of the cases, compared with the cases: the status
 counts (revision 0011) and the trigram index over the cases in the worklist's order (revision
-0015). Both are kept by triggers; a dropped trigger or a change made with triggers off leaves
-them stale, and the worklist would then show wrong counts or miss a case under a text filter.
-Part of the full check (services/integrity.full_check); reads only."""
+0015, with their status and subtype since 0016). Both are kept by triggers; a dropped trigger or
+a change made with triggers off leaves them stale, and the worklist would then show wrong counts
+or miss a case under a text filter. Part of the full check (services/integrity.full_check); reads only."""
 
 from __future__ import annotations
 
@@ -32,5 +32,5 @@ def stale_derived(session: Session) -> list[str]:
         stale = mismatched_case_text(session.connection())
         if stale:
             problems.append(f"the worklist's text index is stale for {stale} case(s): a text filter "
-                            "may miss them (a trigger of revision 0015 missing or bypassed)")
+                            "may miss them (a trigger of revisions 0015-0016 missing or bypassed)")
     return problems
