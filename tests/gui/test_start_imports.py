@@ -25,7 +25,10 @@ NOT_FOR_THE_WINDOW = ("pyhanko", "pyhanko_certvalidator", "aiohttp", "cryptograp
                       "alembic", "jsonschema", "tumorboard.reports", "tumorboard.interop.fhir_bundle")
 NOT_FOR_RECOMMEND = ("sqlalchemy", "PySide6", "shiboken6", "reportlab", "pyhanko", "alembic", "jsonschema",
                      "yaml", "keyring", "cryptography", "tumorboard.store", "tumorboard.services",
-                     "tumorboard.gui")
+                     "tumorboard.gui",
+                     # OpenSSL's hashes: the kept files are named by CPython's own SHA-256
+                     # (tumorboard/cache_folder.content_key), which every standard build has.
+                     "_hashlib")
 
 
 def _modules(script: str, *args: str) -> set[str]:

@@ -11,7 +11,6 @@ memory, as before: slower to start, the same answers.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import logging
@@ -20,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tumorboard.cache_folder import CACHE_ENV, cache_folder, keep
+from tumorboard.cache_folder import CACHE_ENV, cache_folder, content_key, keep
 
 __all__ = ["CACHE_ENV", "cache_folder", "load_validator"]
 
@@ -31,7 +30,7 @@ def load_validator(schema: dict[str, Any], name: str) -> Callable[[Any], Any]:
     """``fastjsonschema.compile(schema)``, from the kept source when there is one."""
     import fastjsonschema
 
-    key = hashlib.sha256((json.dumps(schema, sort_keys=True) + fastjsonschema.VERSION).encode()).hexdigest()
+    key = content_key((json.dumps(schema, sort_keys=True) + fastjsonschema.VERSION).encode())
     path = cache_folder() / f"{name}_{key[:20]}.py"
     try:
         if not path.is_file():
