@@ -32,7 +32,12 @@ def asked() -> bool:
 
 
 def leave(code: int) -> NoReturn:
-    """End the process with ``code`` after the exit handlers and with the streams flushed."""
+    """End the process with ``code`` after the exit handlers and with the streams flushed. With
+    another thread still running, the interpreter's own exit, which waits for it."""
+    threading = sys.modules.get("threading")
+    if threading is not None and any(not t.daemon for t in threading.enumerate()
+                                     if t is not threading.main_thread()):
+        sys.exit(code)
     try:
         _flush()
         atexit._run_exitfuncs()  # what the interpreter runs first at exit, in the same order

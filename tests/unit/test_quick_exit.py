@@ -96,3 +96,14 @@ def test_output_that_cannot_be_written_ends_as_without_the_quick_exit(case: Path
         ends.append((ended.returncode, "BrokenPipeError" in ended.stderr))
     assert ends[0] == ends[1]
     assert ends[0][0] != 0
+
+
+def test_with_another_thread_running_the_interpreter_ends_as_it_does(case: Path) -> None:
+    """A thread still at work: the interpreter's own exit waits for it, and so does this one."""
+    waits = SCRIPT.replace("sys.argv = [", "import threading, time\n"
+                           "threading.Thread(target=lambda: (time.sleep(0.5), os.write(2, b'[thread done]'))).start()\n"
+                           "sys.argv = [")
+    ended = subprocess.run([sys.executable, "-c", waits, "recommend", str(case), "--as-of", "2025-06-10"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert ended.returncode == 0 and json.loads(ended.stdout)["format"] == "tumorboard.recommendation/1"
+    assert ended.stderr.endswith("[thread done][exit handler][finalised]")

@@ -53,7 +53,10 @@ def keep_compiled(source: Path) -> None:
     """Compile the kept source once into the place the import looks for it (``__pycache__``
     beside it); the import checks it against the source's size and time, as for any module.
     A compiled file that cannot be written only costs time: the import compiles the source."""
-    compiled = importlib.util.cache_from_source(str(source))
+    try:
+        compiled = importlib.util.cache_from_source(str(source))
+    except NotImplementedError:  # an interpreter that keeps no compiled files
+        return
     if os.path.isfile(compiled):
         return
     import py_compile
