@@ -3,7 +3,8 @@
 Starting ``python -m tumorboard`` costs each test most of a second of imports; where a test is
 about what a command answers (its exit code, its standard output and standard error), calling
 ``tumorboard.cli.main`` in the process says the same: ``__main__`` does nothing but
-``sys.exit(main())``. Each test module that does this keeps a few real processes for the entry
+``sys.exit(command_line())``, which is ``main`` and, after ``recommend``, the quick way out of the
+process (tests/unit/test_quick_exit.py checks that a real process answers the same). Each test module that does this keeps a few real processes for the entry
 point itself (``python -m tumorboard``, the console script, a fresh interpreter's imports).
 """
 

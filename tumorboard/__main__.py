@@ -2,6 +2,6 @@
 
 import sys
 
-from tumorboard.cli import main
+from tumorboard.cli import command_line
 
-sys.exit(main())
+sys.exit(command_line())

@@ -195,6 +195,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
+def command_line() -> int:
+    """``tumorboard`` and ``python -m tumorboard``: ``main``, then, after a command that holds
+    nothing open (``recommend``), the quick way out of the process (tumorboard/quick_exit.py)."""
+    code = main()
+    quick_exit = sys.modules.get("tumorboard.quick_exit")  # imported by the commands that ask
+    if quick_exit is not None and quick_exit.asked():
+        quick_exit.leave(code)
+    return code
+
+
 def gui_main() -> int:
     """``tumorboard-gui``, installed as a GUI script: on Windows it opens no console window. The
     same options as ``tumorboard`` (``--demo``, ``--database``); with no command it is the app."""

@@ -22,10 +22,16 @@ ROOT = Path(__file__).resolve().parents[2]
 # renderer, the migrations, the reference schema validator, the FHIR export: each is loaded when
 # its work is asked for, never to show the window.
 NOT_FOR_THE_WINDOW = ("pyhanko", "pyhanko_certvalidator", "aiohttp", "cryptography.x509", "reportlab",
-                      "alembic", "jsonschema", "tumorboard.reports", "tumorboard.interop.fhir_bundle")
+                      "alembic", "jsonschema", "tumorboard.reports", "tumorboard.interop.fhir_bundle",
+                      # imported when first opened (gui/window/meeting_commands.py, case_commands.py)
+                      "tumorboard.gui.meetings.meeting_window", "tumorboard.gui.meetings.boards_dialog",
+                      "tumorboard.gui.meetings.decision_dialogs", "tumorboard.gui.case.referral_form")
 NOT_FOR_RECOMMEND = ("sqlalchemy", "PySide6", "shiboken6", "reportlab", "pyhanko", "alembic", "jsonschema",
                      "yaml", "keyring", "cryptography", "tumorboard.store", "tumorboard.services",
-                     "tumorboard.gui")
+                     "tumorboard.gui",
+                     # OpenSSL's hashes: the kept files are named by CPython's own SHA-256
+                     # (tumorboard/cache_folder.content_key), which every standard build has.
+                     "_hashlib")
 
 
 def _modules(script: str, *args: str) -> set[str]:

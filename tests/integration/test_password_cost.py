@@ -60,3 +60,38 @@ def test_only_the_test_process_hashes_at_the_lowest_cost() -> None:
     assert hashed.startswith("$argon2id$")
     assert extract_parameters(hashed).time_cost == 1 and extract_parameters(hashed).memory_cost == 8
     assert accounts.password_matches(hashed, PASSWORD) and not accounts.password_matches(hashed, "wrong one")
+
+
+def test_the_app_hashes_the_demo_chair_alone_at_the_demo_cost(tmp_path: Path) -> None:
+    """In a real process: the demo builder's chair at the demo cost, its administrator at the
+    recommended one, and the command line's sign-in of each keeps its hash as it is."""
+    from tumorboard.services.accounts import DEMO_PASSWORD
+
+    database = tmp_path / "demo.sqlite3"
+    built = subprocess.run(
+        [sys.executable, "-c", "import sys\n"
+         "from tumorboard.services.demo import populate_demo_accounts\n"
+         "from tumorboard.store import Database\n"
+         "db = Database.open(sys.argv[1])\npopulate_demo_accounts(db)\ndb.close()\n", str(database)],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert built.returncode == 0, built.stderr
+
+    def stored() -> dict[str, str]:
+        con = sqlite3.connect(database)
+        try:
+            return dict(con.execute("SELECT username, password_hash FROM users").fetchall())
+        finally:
+            con.close()
+
+    before = stored()
+    chair, admin = extract_parameters(before["demo-chair"]), extract_parameters(before["demo-admin"])
+    assert before["demo-chair"].startswith("$argon2id$") and before["demo-admin"].startswith("$argon2id$")
+    assert (chair.time_cost, chair.memory_cost, chair.parallelism) == (1, 8 * 1024, 1)
+    assert admin == profiles.RFC_9106_LOW_MEMORY
+    env = {**os.environ, "TUMORBOARD_PASSWORD": DEMO_PASSWORD}
+    for username in ("demo-chair", "demo-admin"):
+        listed = subprocess.run([sys.executable, "-m", "tumorboard", "users", "list", "--database",
+                                 str(database), "--user", username], capture_output=True, text=True,
+                                env=env, timeout=120, check=False)
+        assert listed.returncode == 0, listed.stderr
+    assert stored() == before

@@ -45,7 +45,10 @@ def _read(name: str) -> bytes:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tumorboard import quick_exit
     from tumorboard.collection_pause import collection_after_batch
+
+    quick_exit.after_this_command()  # no database, no file of its own: only its output and the log
 
     # One batch of documents: the engine's import and the evaluations make many small objects
     # and no garbage worth a collector's pass (30 passes, a twentieth of the command).

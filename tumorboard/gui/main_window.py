@@ -27,12 +27,8 @@ from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowStatus
 from tumorboard.gui.actions.actions_view import ActionsView
 from tumorboard.gui.case.case_view import CaseView
-from tumorboard.gui.case.referral_form import ReferralDialog
 from tumorboard.gui.home.dashboard import Dashboard
 from tumorboard.gui.home.home_reader import HomeReader
-from tumorboard.gui.meetings.boards_dialog import BoardsDialog
-from tumorboard.gui.meetings.decision_dialogs import ImplementationDialog
-from tumorboard.gui.meetings.meeting_window import MeetingWindow
 from tumorboard.gui.meetings.meetings_tab import MeetingsTab
 from tumorboard.gui.notice import ChangeNotice
 from tumorboard.gui.widgets.actions import make_action
@@ -50,8 +46,12 @@ from tumorboard.services.boards import BoardService
 from tumorboard.services.cases import CaseService
 from tumorboard.services.meetings import MeetingService
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the meeting windows and dialogs are imported when first opened (gui/window)
     from tumorboard.gui.audit.audit_tab import AuditTab
+    from tumorboard.gui.case.referral_form import ReferralDialog
+    from tumorboard.gui.meetings.boards_dialog import BoardsDialog
+    from tumorboard.gui.meetings.decision_dialogs import ImplementationDialog
+    from tumorboard.gui.meetings.meeting_window import MeetingWindow
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ instead of showing a half-empty recommendation at the meeting.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tumorboard.cache_folder import cache_folder, keep
+from tumorboard.cache_folder import cache_folder, content_key, keep
 from tumorboard.resources import resource_path
 
 log = logging.getLogger(__name__)
@@ -204,7 +203,7 @@ def ruleset_data(raw: bytes, name: str) -> Any:
     """The YAML ``raw`` as data, read once per content and kept in the cache folder as JSON
     (named by the hash of these very bytes: an edited ruleset is read anew). Only data that JSON
     gives back unchanged is kept; the checks of ``parse_ruleset`` run on every load either way."""
-    path = cache_folder() / f"ruleset_{name}_{hashlib.sha256(raw).hexdigest()[:20]}.json"
+    path = cache_folder() / f"ruleset_{name}_{content_key(raw)[:20]}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -1,6 +1,7 @@
 """Local accounts: the first administrator, users and roles, sign-in with lockout.
 
-Passwords are hashed with argon2id (argon2-cffi) and never stored, logged or audited in clear.
+Passwords are hashed with argon2id (argon2-cffi) and never stored, logged or audited in clear:
+at argon2-cffi's recommended cost, except for the demo database's accounts (below).
 Five failed sign-ins lock the account for five minutes; every wrong guess is counted (in one
 UPDATE, so parallel guesses all count) and audited until a successful sign-in resets the count,
 and each wrong guess after the fifth locks it again.
@@ -27,6 +28,19 @@ DEMO_USERNAME = "demo-chair"
 DEMO_PASSWORD = "demo-chair-password"  # the demo database's synthetic chair, shown on the login screen
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# The demo database's accounts (flagged demo when services/demo.py makes them, never later) sign
+# in with a password printed on the login screen: a costly hash of a published password protects
+# nothing, and at the recommended cost (3 passes over 64 MiB, about 0.22 CPU seconds) it was a
+# fifth of every `tumorboard --demo` start. Still argon2id, still checked at every sign-in; one
+# pass over 8 MiB (about 6 ms) is argon2id's real work, and no other cost in use (the tests'
+# lowest, the recommended one) looks like it, so a stored hash says which rule made it.
+_demo_hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+
+
+def _hasher_for(demo: bool) -> PasswordHasher:
+    """The cost an account is hashed, checked and rehashed at: its own flag decides, never the
+    stored hash (a real account's hash at another cost is rehashed at the recommended one)."""
+    return _demo_hasher if demo else _hasher
 
 
 class LoginRefused(Exception):
@@ -90,7 +104,7 @@ class AccountService:
                                "type the name on one line")
         if not demo:
             check_password(password)
-        hashed = _hasher.hash(password)  # slow on purpose: before the write lock is taken
+        hashed = _hasher_for(demo).hash(password)  # slow on purpose: before the write lock is taken
         with self.db.unit_of_work(by.username if by else username) as uow:
             if first:
                 if uow.users.count():  # read under the write lock: two first starts cannot both win
@@ -117,7 +131,7 @@ class AccountService:
             _hasher.hash(password)  # the same work either way: timing says nothing about names
             raise LoginRefused("unknown username or wrong password")
         try:
-            _hasher.verify(record.password_hash, password)
+            _hasher_for(record.demo).verify(record.password_hash, password)
             good = True
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             good = False
@@ -155,8 +169,9 @@ class AccountService:
             changes: dict[str, object] = {}
             if current.failed_logins or current.locked_until:
                 changes.update(failed_logins=0, locked_until=None)
-            if _hasher.check_needs_rehash(current.password_hash):
-                changes["password_hash"] = _hasher.hash(password)
+            hasher = _hasher_for(current.demo)  # the flag as read under the write lock
+            if hasher.check_needs_rehash(current.password_hash):
+                changes["password_hash"] = hasher.hash(password)
             if changes:
                 uow.users.update(record.username, record.username, None, **changes)
             # One row (an audit call without changes writes none: sign-ins went unrecorded).
@@ -165,12 +180,18 @@ class AccountService:
         return _user(record)
 
     def set_password(self, by: User, username: str, password: str) -> None:
-        """A user changes their own password; an administrator may reset anyone's."""
+        """A user changes their own password; an administrator may reset anyone's. A demo
+        account keeps its published one: its cheap hash is only sound for a password printed
+        on the login screen."""
         check_password(password)
         hashed = _hasher.hash(password)
         with self.db.unit_of_work(by.username) as uow:
             if by.username.lower() != username.strip().lower():
                 require(by, Permission.MANAGE_USERS, True)
+            target = uow.users.find(username)
+            if target is not None and target.demo:
+                raise AccountError(f"password: {target.username} is a demo account; its password is "
+                                   "the published one")
             uow.users.update(username, by.username, None, password_hash=hashed, failed_logins=0,
                              locked_until=None)
             uow.audit("password", "user", username, [("password", None, "changed")])

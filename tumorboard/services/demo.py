@@ -245,7 +245,9 @@ def populate_demo(db: Database, today: date | None = None, *, meetings: bool = T
 
 def populate_demo_accounts(db: Database) -> None:
     """The demo database signs in its synthetic chair (clearly labelled in the app) and has an
-    administrator, so that every role's screens can be tried; both are marked as demo accounts."""
+    administrator, so that every role's screens can be tried. The chair is the one account
+    flagged demo (labelled so in the app, its published password hashed at the demo cost:
+    services/accounts.py); the administrator is an ordinary account with the same password."""
     from tumorboard.domain.meeting import Discipline
     from tumorboard.domain.users import Role
     from tumorboard.services.accounts import DEMO_PASSWORD, DEMO_USERNAME, AccountService

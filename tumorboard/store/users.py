@@ -52,7 +52,11 @@ class UserRepository:
 
     def update(self, username: str, actor: str, expected_version: int | None = None,
                **values: object) -> None:
-        """Change an account and take its next version in one conditional UPDATE."""
+        """Change an account and take its next version in one conditional UPDATE. The demo flag
+        is not among what can change: it is given when the demo builder makes the account, and
+        it decides the cost the account's password is hashed at (services/accounts.py)."""
+        if "demo" in values:
+            raise ValueError("an account's demo flag is set when it is made and never changed")
         row = self._row(username)
         if row is None:
             raise RecordNotFound(f"no account named {username!r}")

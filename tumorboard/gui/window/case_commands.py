@@ -6,6 +6,8 @@ declared in ``gui.window.parts``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QMessageBox,
 )
@@ -13,10 +15,12 @@ from PySide6.QtWidgets import (
 from tumorboard.casedoc import case_from_document
 from tumorboard.domain.referral import ReferralError
 from tumorboard.domain.workflow import WorkflowError, WorkflowStatus
-from tumorboard.gui.case.referral_form import ReferralDialog
 from tumorboard.gui.window.parts import WindowParts
 from tumorboard.services.patient_record import mdt_record
 from tumorboard.store import ConcurrentEdit, RecordNotFound, StoreError
+
+if TYPE_CHECKING:
+    from tumorboard.gui.case.referral_form import ReferralDialog
 
 
 class CaseCommands(WindowParts):
@@ -53,6 +57,8 @@ class CaseCommands(WindowParts):
         """The form for a new referral; saved as a new case in status "referred", then opened."""
         if not self.confirm_discard():
             return None
+        from tumorboard.gui.case.referral_form import ReferralDialog  # when first asked for
+
         dialog = ReferralDialog(self.service, self)
         dialog.created.connect(self._on_referral_created)
         self.referral_dialog = dialog

@@ -7,13 +7,16 @@ declared in ``gui.window.parts``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 
-from tumorboard.gui.meetings.boards_dialog import BoardsDialog
-from tumorboard.gui.meetings.decision_dialogs import ImplementationDialog
-from tumorboard.gui.meetings.meeting_window import MeetingWindow
 from tumorboard.gui.window.parts import WindowParts
+
+if TYPE_CHECKING:  # each imported when first opened: none is on the way to the main window
+    from tumorboard.gui.meetings.boards_dialog import BoardsDialog
+    from tumorboard.gui.meetings.decision_dialogs import ImplementationDialog
+    from tumorboard.gui.meetings.meeting_window import MeetingWindow
 
 
 class MeetingCommands(WindowParts):
@@ -42,6 +45,8 @@ class MeetingCommands(WindowParts):
             return None
         window = self.meeting_windows.get(meeting_id)
         if window is None:
+            from tumorboard.gui.meetings.meeting_window import MeetingWindow
+
             window = MeetingWindow(self.meetings, self.service, meeting_id, self, self.notice)
             window.set_title_suffix(self.title_suffix)
             self.meeting_windows[meeting_id] = window
@@ -94,6 +99,8 @@ class MeetingCommands(WindowParts):
     def _on_boards(self) -> BoardsDialog | None:
         if self.boards is None:
             return None
+        from tumorboard.gui.meetings.boards_dialog import BoardsDialog
+
         dialog = BoardsDialog(self.boards, self)
         self.boards_dialog = dialog
         dialog.open()
@@ -104,6 +111,8 @@ class MeetingCommands(WindowParts):
         record = self.dashboard.follow_ups.find(decision_id)
         if meetings is None or record is None:
             return None
+        from tumorboard.gui.meetings.decision_dialogs import ImplementationDialog
+
         dialog = ImplementationDialog(record, self)
 
         def submit() -> None:
