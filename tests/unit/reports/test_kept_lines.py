@@ -1,0 +1,132 @@
+"""Within one document, paragraphs of the same text, style and width break their lines once: the
+later ones are given the first one's lines, which are the lines they would have broken, and
+whatever ReportLab does to one paragraph afterwards (another width, a split) leaves the others'."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from minutes_samples import examples_available, sample_minutes
+from reportlab.platypus import Paragraph
+
+from tumorboard.reports import document, render_minutes
+from tumorboard.reports.kept_lines import kept_lines, lines_kept
+from tumorboard.reports.styles import para, styles, text
+
+LONG = text("Stereotactic body radiotherapy to all sites & continue letrozole + ribociclib; "
+            "reassess with CT thorax/abdomen and a bone scan in 12 weeks (<RECIST 1.1>). ") * 4
+MARKUP = f"<b>Plan:</b> {LONG} <i>as agreed</i>"
+
+
+def _lines(p: Paragraph) -> str:
+    return repr([getattr(line, "words", line) for line in p.blPara.lines])
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    calls: list[float] = []
+    original = Paragraph.breakLines
+    monkeypatch.setattr(Paragraph, "breakLines", lambda self, w: calls.append(w) or original(self, w))
+    return calls
+
+
+@pytest.mark.parametrize("markup", [LONG, MARKUP])
+def test_a_second_paragraph_of_the_same_text_is_given_the_first_ones_lines(
+        markup: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting(monkeypatch)
+    with lines_kept():
+        first, second = para(markup, styles().cell), para(markup, styles().cell)
+        assert first.wrap(150, 1000) == second.wrap(150, 1000)
+        assert len(calls) == 1 and second.blPara is first.blPara
+        other_style = para(markup, styles().body)
+        other_style.wrap(150, 1000)
+        other_width = para(markup, styles().cell)
+        other_width.wrap(151, 1000)
+        assert len(calls) == 3  # another style, another width: broken afresh
+    own = Paragraph(markup, styles().cell)
+    assert second.wrap(150, 1000) == own.wrap(150, 1000) and _lines(second) == _lines(own)
+
+
+def test_outside_a_document_nothing_is_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert kept_lines() is None
+    calls = _counting(monkeypatch)
+    first, second = para(MARKUP, styles().cell), para(MARKUP, styles().cell)
+    first.wrap(150, 1000)
+    second.wrap(150, 1000)
+    assert len(calls) == 2 and second.blPara is not first.blPara
+
+
+@pytest.mark.parametrize("widths", [[120, 60, 120], [120, 300, 40, 120], [60, 60, 200, 60]])
+def test_another_width_later_gives_reportlabs_own_lines_and_leaves_the_others(widths: list[float]) -> None:
+    """ReportLab's paragraph is not free of its history (a long word split at a narrow width stays
+    split), so a borrower's later wraps are compared with ReportLab's own paragraph after the same
+    wraps, and the lender's lines with what they were."""
+    with lines_kept():
+        lender, borrower = para(MARKUP, styles().cell), para(MARKUP, styles().cell)
+        lender.wrap(widths[0], 1000)
+        lent = _lines(lender)
+        own = Paragraph(MARKUP, styles().cell)
+        for width in widths:
+            assert borrower.wrap(width, 1000) == own.wrap(width, 1000)
+            assert _lines(borrower) == _lines(own)
+        assert _lines(lender) == lent and lender.wrap(widths[0], 1000)[0] == widths[0]
+        late = para(MARKUP, styles().cell)  # still given the lines of the first wrap at that width
+        late.wrap(widths[0], 1000)
+        assert _lines(late) == lent
+
+
+def test_a_split_at_a_page_break_gives_reportlabs_own_parts_and_leaves_the_others() -> None:
+    with lines_kept():
+        lender, borrower = para(MARKUP, styles().body), para(MARKUP, styles().body)
+        lender.wrap(200, 1000)
+        borrower.wrap(200, 1000)
+        lent = _lines(lender)
+        parts = borrower.split(200, 60)
+        own = Paragraph(MARKUP, styles().body)
+        own.wrap(200, 1000)
+        expected = own.split(200, 60)
+        assert len(parts) == len(expected) == 2
+        for mine, theirs in zip(parts, expected, strict=True):
+            assert mine.wrap(200, 1000) == theirs.wrap(200, 1000) and _lines(mine) == _lines(theirs)
+        assert _lines(lender) == lent
+
+
+@pytest.mark.skipif(not examples_available(), reason="the shared example cases are not here")
+@pytest.mark.parametrize("options", [{}, {"pseudonymised": True, "signed": False}])
+def test_the_minutes_are_the_same_bytes_with_lines_kept_or_broken_afresh(
+        options: dict[str, bool], monkeypatch: pytest.MonkeyPatch) -> None:
+    minutes = sample_minutes(7, **options)  # every worked example, two of them twice
+    calls = _counting(monkeypatch)
+    kept = render_minutes(minutes)
+    breaks_kept = len(calls)
+    monkeypatch.setattr(document, "lines_kept", contextlib.nullcontext)
+    assert render_minutes(minutes) == kept
+    assert breaks_kept < len(calls) - len(calls) // 3  # and the repeated texts were broken once
+
+
+def test_what_line_breaking_does_to_a_paragraphs_fragments_stays_its_own(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """ReportLab 5.1 leaves the fragments it breaks as they were (checked above by the lines), but
+    nothing promises it: a line breaking that marks every fragment it is given must mark neither
+    the shared parse nor the fragments another paragraph was lent."""
+    original = Paragraph.breakLines
+
+    def marking(self: Paragraph, width: object) -> object:
+        for f in self.frags:
+            if hasattr(f, "__dict__"):
+                f.marked = True
+        return original(self, width)
+
+    monkeypatch.setattr(Paragraph, "breakLines", marking)
+    with lines_kept():
+        lender, borrower = para(MARKUP, styles().cell), para(MARKUP, styles().cell)
+        template = lender._template
+        lender.wrap(150, 1000)
+        borrower.wrap(150, 1000)
+        assert not any(hasattr(f, "marked") for f in template)
+        lent = borrower.frags
+        marks_lent = [hasattr(f, "marked") for f in lent if hasattr(f, "__dict__")]
+        borrower.wrap(90, 1000)  # another width: the borrower breaks copies of its own
+        borrower.split(90, 30)
+        assert [hasattr(f, "marked") for f in lent if hasattr(f, "__dict__")] == marks_lent
+        assert borrower.frags is not lent and not any(hasattr(f, "marked") for f in template)
