@@ -101,7 +101,9 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no types
     given the lines an earlier paragraph of the same text and style was first broken into at that
     width: the same lines it would have broken itself, shared read-only (drawing only reads them).
     Before ReportLab may change them (another width, a split at a page break) the paragraph takes
-    copies of its own and breaks them as it had been, so no paragraph sees another's changes."""
+    copies of its own and breaks them as it had been, so no paragraph sees another's changes.
+    Drawn again, the same lines write the same operators (see ``kept_lines``): they are written
+    again, unless drawing would do more than write operators (a link's annotation and the like)."""
 
     _wrapped_at: float | None = None
     _same: tuple[str, ParagraphStyle] | None = None  # text and style, for paragraphs made by para()
@@ -115,7 +117,7 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no types
         same = self._same if self._first else None
         kept = kept_lines() if same is not None else None
         key = (same or ("", None), availWidth)
-        if kept is not None and (earlier := kept.get(key)) is not None:
+        if kept is not None and (earlier := kept.lines.get(key)) is not None:
             self.__dict__.update(earlier)
             self._wrapped_at, self._first, self._borrowed = availWidth, False, True
             return self.width, self.height
@@ -125,10 +127,34 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no types
         self._wrapped_at = availWidth if self.__dict__.get("width") == availWidth else None
         if self._wrapped_at is not None:
             if kept is not None:
-                kept[key] = {k: self.__dict__[k] for k in WRAP_STATE if k in self.__dict__}
+                kept.lines[key] = {k: self.__dict__[k] for k in WRAP_STATE if k in self.__dict__}
                 self._borrowed = True  # others may now hold what it holds
             self._first = False
         return size
+
+    def draw(self) -> None:
+        kept = kept_lines() if self._plain_ink() else None
+        if kept is None:
+            super().draw()
+            return
+        canv = self.canv
+        # What the text object begins with besides the lines: the canvas's font, size and leading.
+        key = (id(self.blPara), self.width, self.height, canv._fontname, canv._fontsize, canv._leading)
+        earlier = kept.drawn.get(key)
+        if earlier is not None:
+            canv._code.extend(earlier[1])
+            return
+        start = len(canv._code)
+        super().draw()
+        kept.drawn[key] = (self.blPara, canv._code[start:])
+
+    def _plain_ink(self) -> bool:
+        """Drawn by operators alone: no link, underline or strike (annotations, lines drawn from
+        the text's position), no image, no background; made by para() and not split."""
+        if self._template is None or self.bulletText or self.__dict__.get("_offsets") is not None:
+            return False
+        return not any(getattr(f, "link", None) or getattr(f, "us_lines", None) or hasattr(f, "cbDefn")
+                       or getattr(f, "backColor", None) for f in self._template)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self._own()

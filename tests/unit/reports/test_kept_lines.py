@@ -1,16 +1,20 @@
 """Within one document, paragraphs of the same text, style and width break their lines once: the
 later ones are given the first one's lines, which are the lines they would have broken, and
-whatever ReportLab does to one paragraph afterwards (another width, a split) leaves the others'."""
+whatever ReportLab does to one paragraph afterwards (another width, a split) leaves the others'.
+Drawing the same lines again writes what ReportLab would write."""
 
 from __future__ import annotations
 
 import contextlib
+import io
 
 import pytest
 from minutes_samples import examples_available, sample_minutes
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from tumorboard.reports import document, render_minutes
+from tumorboard.reports.fonts import BOLD, REGULAR, register_fonts
 from tumorboard.reports.kept_lines import kept_lines, lines_kept
 from tumorboard.reports.styles import para, styles, text
 
@@ -130,3 +134,36 @@ def test_what_line_breaking_does_to_a_paragraphs_fragments_stays_its_own(
         borrower.split(90, 30)
         assert [hasattr(f, "marked") for f in lent if hasattr(f, "__dict__")] == marks_lent
         assert borrower.frags is not lent and not any(hasattr(f, "marked") for f in template)
+
+
+def _drawn(paragraphs: list[Paragraph], fonts: list[tuple[str, float]]) -> bytes:
+    """A page with each paragraph drawn at its own place, each after the canvas's font was set."""
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1, pageCompression=0)
+    for i, (p, (font, size)) in enumerate(zip(paragraphs, fonts, strict=True)):
+        canvas.setFont(font, size)
+        p.wrapOn(canvas, 180, 1000)
+        p.drawOn(canvas, 40 + (i % 2) * 200, 700 - 90 * i)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("markup", [LONG, MARKUP, f'<font color="#B00020"><b>Deviation</b></font> {LONG}'])
+def test_paragraphs_drawn_again_write_what_reportlab_writes(markup: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    register_fonts()
+    fonts = [(REGULAR, 8), (REGULAR, 8), (BOLD, 9), (REGULAR, 8)]  # the text state changes between
+    own = _drawn([Paragraph(markup, styles().cell) for _ in fonts], fonts)
+    draws: list[int] = []
+    original = Paragraph.drawPara
+    monkeypatch.setattr(Paragraph, "drawPara", lambda self, *a: draws.append(1) or original(self, *a))
+    with lines_kept():
+        assert _drawn([para(markup, styles().cell) for _ in fonts], fonts) == own
+    assert len(draws) == 2  # once for each text state the canvas began with
+
+
+def test_a_link_is_drawn_each_time_with_its_annotation() -> None:
+    markup = 'See <a href="https://www.esmo.org/guidelines">the ESMO guideline</a>.'
+    with lines_kept():
+        pdf = _drawn([para(markup, styles().cell), para(markup, styles().cell)], [(REGULAR, 8)] * 2)
+    assert pdf.count(b"/Link") == 2 == pdf.count(b"esmo.org/guidelines")
