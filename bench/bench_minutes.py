@@ -1,6 +1,7 @@
 """Benchmark of the PDF minutes (run by hand; results go to bench/RESULTS.md).
 
     python bench/bench_minutes.py [--cases 40] [--repeats 5] [--distinct]
+    python bench/bench_minutes.py --render-only N | --floor-only N   (whole-process timing)
 
 Builds a meeting of --cases discussed cases from the shared worked examples (plus two listed and
 two carried over, as tests/unit/reports/minutes_samples.py does), then renders it --repeats times
@@ -20,6 +21,11 @@ real meeting repeats its headings, labels and the ruleset's criteria, not each c
 ``--distinct`` makes every discussed case's own texts its own (the question, the decision, the
 patient's preferences, and every detail, warning and counselling text of its recommendation get
 the case's number), so that what is measured is not helped by the sample's repeats.
+
+``--render-only N`` builds the sample and renders it N times, the first with the fonts, and prints
+nothing else; ``--floor-only N`` builds the same sample and its floor document N times: the two as
+whole processes, timed from outside (``/usr/bin/time``), compare the render with its floor, or one
+version of the code with another, start-up and the sample's engine runs included.
 """
 
 from __future__ import annotations
@@ -129,6 +135,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=40)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--distinct", action="store_true", help="no case's own texts repeated (see above)")
+    parser.add_argument("--render-only", type=int, metavar="N", help="render N times, nothing else")
+    parser.add_argument("--floor-only", type=int, metavar="N", help="make the floor document N times")
     args = parser.parse_args()
     if not examples_available():
         raise SystemExit("the worked examples are needed next to the project (../shared/examples)")
@@ -136,7 +144,15 @@ def main() -> None:
     minutes = sample_minutes(args.cases, pseudonymised=True)
     if args.distinct:
         minutes = distinct(minutes)
+    if args.render_only:
+        for _ in range(args.render_only):
+            render_minutes(minutes)
+        return
     texts = list(_texts(minutes_flowables(redact(minutes))))
+    if args.floor_only:
+        for _ in range(args.floor_only):
+            plain_document(texts)
+        return
     cold, _, pdf = _timed(lambda: render_minutes(minutes))
     plain_document(texts)  # warm, as the render was
     sign = _signer()
