@@ -112,7 +112,9 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no types
     _borrowed = False  # its lines (and fragments) are also another paragraph's
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if availWidth == self._wrapped_at:
+        # A split that found no room for two lines drops the lines (ReportLab's own way of asking
+        # for them again): then they are broken again, as ReportLab's paragraph does.
+        if availWidth == self._wrapped_at and "blPara" in self.__dict__:
             return self.width, self.height
         same = self._same if self._first else None
         kept = kept_lines() if same is not None else None
@@ -185,7 +187,7 @@ def para(value: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of markup the caller already escaped (see :func:`text`)."""
     text_, parsed_style, frags = _parsed(value, style)
     # The parse is shared until the paragraph breaks its own lines: then it takes copies (line
-    # breaking sets attributes on its fragments); one that is given kept lines never needs them.
+    # breaking may set attributes on its fragments); one that is given kept lines never needs them.
     p = _Paragraph(text_, parsed_style, frags=frags)
     p._same, p._template = (text_, parsed_style), frags
     return p

@@ -6,7 +6,9 @@ Drawing the same lines again writes what ReportLab would write."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
+import sys
 
 import pytest
 from minutes_samples import examples_available, sample_minutes
@@ -14,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from tumorboard.reports import document, render_minutes
+from tumorboard.reports import styles as report_styles
 from tumorboard.reports.fonts import BOLD, REGULAR, register_fonts
 from tumorboard.reports.kept_lines import kept_lines, lines_kept
 from tumorboard.reports.styles import para, styles, text
@@ -167,3 +170,39 @@ def test_a_link_is_drawn_each_time_with_its_annotation() -> None:
     with lines_kept():
         pdf = _drawn([para(markup, styles().cell), para(markup, styles().cell)], [(REGULAR, 8)] * 2)
     assert pdf.count(b"/Link") == 2 == pdf.count(b"esmo.org/guidelines")
+
+
+def test_a_split_without_room_for_two_lines_leaves_a_paragraph_that_wraps_and_draws_again() -> None:
+    """ReportLab drops a paragraph's lines when a split finds no room (an orphan): the next wrap
+    at the same width must break them again, not give back a size without lines."""
+    with lines_kept():
+        for p in (para(LONG, styles().body), para(LONG, styles().body)):  # the lender, then a borrower
+            own = Paragraph(LONG, styles().body)
+            assert p.wrap(200, 1000) == own.wrap(200, 1000)
+            assert p.split(200, 12) == own.split(200, 12) == []
+            assert p.wrap(200, 1000) == own.wrap(200, 1000) and _lines(p) == _lines(own)
+            parts, expected = p.split(200, 60), own.split(200, 60)
+            assert [q.wrap(200, 1000) for q in parts] == [q.wrap(200, 1000) for q in expected]
+
+
+@pytest.mark.skipif(not examples_available(), reason="the shared example cases are not here")
+def test_the_minutes_are_the_bytes_reportlabs_own_paragraphs_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept lines, kept operators, the parse cache and the lines kept per width, against plain
+    ReportLab paragraphs made afresh for every text; with decisions long enough to run over pages,
+    so that paragraphs given another's lines are split at page breaks."""
+    long = text("Continue letrozole and ribociclib; SBRT to the two bone lesions after the restaging CT; "
+                "review the bone-modifying agent with the dental evaluation first. ") * 90
+    minutes = sample_minutes(7, pseudonymised=True)
+    minutes = dataclasses.replace(minutes, cases=tuple(
+        dataclasses.replace(c, decision=dataclasses.replace(c.decision, patient_preferences=long))
+        if c.decision is not None else c for c in minutes.cases))
+    splits: list[bool] = []
+    original = report_styles._Paragraph.split
+    monkeypatch.setattr(report_styles._Paragraph, "split",
+                        lambda self, w, h: splits.append(self._borrowed) or original(self, w, h))
+    ours = render_minutes(minutes)
+    assert any(splits), splits  # a paragraph given another's lines was split
+    for module in [m for name, m in sys.modules.items() if name.startswith("tumorboard.reports")]:
+        if getattr(module, "para", None) is report_styles.para:
+            monkeypatch.setattr(module, "para", lambda value, style: Paragraph(value, style))
+    assert render_minutes(minutes) == ours
