@@ -1,6 +1,7 @@
 """Benchmark of the PDF minutes (run by hand; results go to bench/RESULTS.md).
 
-    python bench/bench_minutes.py [--cases 40] [--repeats 5]
+    python bench/bench_minutes.py [--cases 40] [--repeats 5] [--distinct]
+    python bench/bench_minutes.py --render-only N | --floor-only N   (whole-process timing)
 
 Builds a meeting of --cases discussed cases from the shared worked examples (plus two listed and
 two carried over, as tests/unit/reports/minutes_samples.py does), then renders it --repeats times
@@ -14,6 +15,17 @@ the chair's key already unlocked: the password's key derivation is deliberately 
 the document's). Ratios are taken pair by pair. The render holds the cycle collector back until
 the PDF is built (tumorboard.collection_pause); the floor is timed as plain ReportLab runs it,
 and again with the same pause ("floor, paused"), so that both comparisons are in the output.
+
+The sample repeats the five worked examples, so each case's texts come back every fifth case; a
+real meeting repeats its headings, labels and the ruleset's criteria, not each case's details.
+``--distinct`` makes every discussed case's own texts its own (the question, the decision, the
+patient's preferences, and every detail, warning and counselling text of its recommendation get
+the case's number), so that what is measured is not helped by the sample's repeats.
+
+``--render-only N`` builds the sample and renders it N times, the first with the fonts, and prints
+nothing else; ``--floor-only N`` builds the same sample and its floor document N times: the two as
+whole processes, timed from outside (``/usr/bin/time``), compare the render with its floor, or one
+version of the code with another, start-up and the sample's engine runs included.
 """
 
 from __future__ import annotations
@@ -24,6 +36,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +76,31 @@ def _texts(flowables: list[Any]) -> Iterator[str]:
             yield from _texts(list(f._flowables))
 
 
+def _numbered(value: Any, n: int) -> Any:
+    """The recommendation document with its case-specific texts marked as case ``n``'s."""
+    if isinstance(value, dict):
+        return {k: (f"{v} (case {n})" if k in ("detail", "message", "text") and isinstance(v, str) and v
+                    else _numbered(v, n)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbered(v, n) for v in value]
+    return value
+
+
+def distinct(minutes: Any) -> Any:
+    """Every discussed case's own texts made its own (see ``--distinct``)."""
+    cases = []
+    for c in minutes.cases:
+        if c.discussed:
+            n = c.position
+            d = c.decision and replace(c.decision, text=f"{c.decision.text} (case {n})",
+                                       patient_preferences=_numbered({"text": c.decision.patient_preferences},
+                                                                     n)["text"])
+            c = replace(c, question=_numbered({"text": c.question}, n)["text"], decision=d,
+                        recommendation=_numbered(c.recommendation, n))
+        cases.append(c)
+    return replace(minutes, cases=tuple(cases))
+
+
 def plain_document(texts: list[str]) -> bytes:
     out = io.BytesIO()
     body = styles().body
@@ -96,12 +134,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=40)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--distinct", action="store_true", help="no case's own texts repeated (see above)")
+    parser.add_argument("--render-only", type=int, metavar="N", help="render N times, nothing else")
+    parser.add_argument("--floor-only", type=int, metavar="N", help="make the floor document N times")
     args = parser.parse_args()
     if not examples_available():
         raise SystemExit("the worked examples are needed next to the project (../shared/examples)")
 
     minutes = sample_minutes(args.cases, pseudonymised=True)
+    if args.distinct:
+        minutes = distinct(minutes)
+    if args.render_only:
+        for _ in range(args.render_only):
+            render_minutes(minutes)
+        return
     texts = list(_texts(minutes_flowables(redact(minutes))))
+    if args.floor_only:
+        for _ in range(args.floor_only):
+            plain_document(texts)
+        return
     cold, _, pdf = _timed(lambda: render_minutes(minutes))
     plain_document(texts)  # warm, as the render was
     sign = _signer()
@@ -121,7 +172,8 @@ def main() -> None:
     floor_pages = len(PdfReader(io.BytesIO(plain_document(texts))).pages)
     med = {k: statistics.median(v) for k, v in rows.items()}
     ratio = statistics.median(a / b for a, b in zip(rows["cpu"], rows["floor_cpu"], strict=True))
-    print(f"{args.cases} discussed cases (+2 listed, +2 carried over): {pages} pages, "
+    kind = ", distinct texts" if args.distinct else ""
+    print(f"{args.cases} discussed cases (+2 listed, +2 carried over){kind}: {pages} pages, "
           f"{len(pdf) / 1024:.0f} KiB ({len(pdf)} bytes); {len(texts)} texts")
     print(f"render_minutes median of {args.repeats}: {med['wall']:.3f} s wall, {med['cpu']:.3f} s CPU "
           f"(wall runs {' / '.join(f'{t:.3f}' for t in rows['wall'])}; cold first render {cold:.3f} s)")

@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from tumorboard.reports.fonts import BOLD, REGULAR
+from tumorboard.reports.kept_lines import lines_kept
 from tumorboard.reports.styles import (
     ALERT,
     INK,
@@ -148,5 +149,6 @@ def build_pdf(flowables: Sequence[Flowable], furniture: PageFurniture, meta: Pdf
     def canvas_maker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
         return _NumberedCanvas(*args, furniture=furniture, created=meta.created, **kwargs)
 
-    doc.build(list(flowables), canvasmaker=canvas_maker)
+    with lines_kept():  # one document: paragraphs of the same text and width break their lines once
+        doc.build(list(flowables), canvasmaker=canvas_maker)
     return out.getvalue()

@@ -11,9 +11,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import Flowable, Paragraph, TableStyle
 
 from tumorboard.reports.fonts import BOLD, register_fonts
+from tumorboard.reports.kept_lines import WRAP_STATE, kept_lines
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 18 * mm
@@ -92,20 +93,86 @@ def hex_colour(colour: colors.Color) -> str:
 
 
 class _Paragraph(Paragraph):  # type: ignore[misc]  # ReportLab ships no types
-    """A Paragraph that breaks its lines once per width. A table wraps each cell to measure its
-    row and again to draw it (and again on every page a split table reaches), always at the
-    column's width; the lines depend on nothing but the width, the text and the style, so the
-    lines of the last wrap are kept and given back when the width is the same."""
+    """A Paragraph that breaks its lines once per width, and once per text, style and width in a
+    document. A table wraps each cell to measure its row and again to draw it (and again on every
+    page a split table reaches), always at the column's width; the lines depend on nothing but
+    the width, the text and the style, so the lines of the last wrap are kept and given back when
+    the width is the same. Within one document (``kept_lines``) a paragraph's first wrap is also
+    given the lines an earlier paragraph of the same text and style was first broken into at that
+    width: the same lines it would have broken itself, shared read-only (drawing only reads them).
+    Before ReportLab may change them (another width, a split at a page break) the paragraph takes
+    copies of its own and breaks them as it had been, so no paragraph sees another's changes.
+    Drawn again, the same lines write the same operators (see ``kept_lines``): they are written
+    again, unless drawing would do more than write operators (a link's annotation and the like)."""
 
     _wrapped_at: float | None = None
+    _same: tuple[str, ParagraphStyle] | None = None  # text and style, for paragraphs made by para()
+    _template: list[Any] | None = None  # the parse of them, shared: never changed
+    _first = True  # not wrapped yet
+    _borrowed = False  # its lines (and fragments) are also another paragraph's
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if availWidth == self._wrapped_at:
+        # A split that found no room for two lines drops the lines (ReportLab's own way of asking
+        # for them again): then they are broken again, as ReportLab's paragraph does.
+        if availWidth == self._wrapped_at and "blPara" in self.__dict__:
             return self.width, self.height
+        same = self._same if self._first else None
+        kept = kept_lines() if same is not None else None
+        key = (same or ("", None), availWidth)
+        if kept is not None and (earlier := kept.lines.get(key)) is not None:
+            self.__dict__.update(earlier)
+            self._wrapped_at, self._first, self._borrowed = availWidth, False, True
+            return self.width, self.height
+        self._own()
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
         # A width too narrow for any text gives "cannot fit" and no lines: nothing to keep.
         self._wrapped_at = availWidth if self.__dict__.get("width") == availWidth else None
+        if self._wrapped_at is not None:
+            if kept is not None:
+                kept.lines[key] = {k: self.__dict__[k] for k in WRAP_STATE if k in self.__dict__}
+                self._borrowed = True  # others may now hold what it holds
+            self._first = False
         return size
+
+    def draw(self) -> None:
+        kept = kept_lines() if self._plain_ink() else None
+        if kept is None:
+            super().draw()
+            return
+        canv = self.canv
+        # What the text object begins with besides the lines: the canvas's font, size and leading.
+        key = (id(self.blPara), self.width, self.height, canv._fontname, canv._fontsize, canv._leading)
+        earlier = kept.drawn.get(key)
+        if earlier is not None:
+            canv._code.extend(earlier[1])
+            return
+        start = len(canv._code)
+        super().draw()
+        kept.drawn[key] = (self.blPara, canv._code[start:])
+
+    def _plain_ink(self) -> bool:
+        """Drawn by operators alone: no link, underline or strike (annotations, lines drawn from
+        the text's position), no image, no background; made by para() and not split."""
+        if self._template is None or self.bulletText or self.__dict__.get("_offsets") is not None:
+            return False
+        return not any(getattr(f, "link", None) or getattr(f, "us_lines", None) or hasattr(f, "cbDefn")
+                       or getattr(f, "backColor", None) for f in self._template)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._own()
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        return parts
+
+    def _own(self) -> None:
+        """Fragments of its own before ReportLab's line breaking may change them: copies of the
+        parse, broken again at the width it had borrowed (its lines stay what they were)."""
+        if self._template is None or not (self._borrowed or self.frags is self._template):
+            return
+        self.frags: list[Any] = [f.clone() for f in self._template]
+        self.__dict__.pop("blPara", None)
+        if self._borrowed:
+            self._borrowed = False
+            super().wrap(self._wrapped_at, 0x7FFFFFFF)
 
 
 @lru_cache(maxsize=4096)
@@ -119,8 +186,11 @@ def _parsed(value: str, style: ParagraphStyle) -> tuple[str, ParagraphStyle, lis
 def para(value: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of markup the caller already escaped (see :func:`text`)."""
     text_, parsed_style, frags = _parsed(value, style)
-    # Each paragraph gets its own copies: line breaking sets attributes on its fragments.
-    return _Paragraph(text_, parsed_style, frags=[f.clone() for f in frags])
+    # The parse is shared until the paragraph breaks its own lines: then it takes copies (line
+    # breaking may set attributes on its fragments); one that is given kept lines never needs them.
+    p = _Paragraph(text_, parsed_style, frags=frags)
+    p._same, p._template = (text_, parsed_style), frags
+    return p
 
 
 def grid_style(*, header: bool = True, zebra_rows: int = 0) -> TableStyle:
