@@ -96,6 +96,12 @@ class _Painter:
             c.setFillColor(fill)
         if stroke is not None:
             c.setStrokeColor(stroke)
+        self._pen(width, dash)
+        return int(stroke is not None), int(fill is not None)
+
+    def _pen(self, width: float, dash: list[float] | None) -> None:
+        """The line's width, caps, joins and dash, in the renderer's order."""
+        c = self.c
         c.setLineWidth(width)
         c.setLineCap(0)
         c.setLineJoin(0)
@@ -103,7 +109,6 @@ class _Painter:
             c.setDash(dash, 0)
         else:
             c.setDash()
-        return int(stroke is not None), int(fill is not None)
 
     def rect(self, box: Box, fill: colors.Color, stroke: colors.Color | None = None,
              dash: list[float] | None = None) -> None:
@@ -116,13 +121,7 @@ class _Painter:
         c = self.c
         c.saveState()  # a line sets no fill: the renderer's order without it
         c.setStrokeColor(colour)
-        c.setLineWidth(width)
-        c.setLineCap(0)
-        c.setLineJoin(0)
-        if dash:
-            c.setDash(dash, 0)
-        else:
-            c.setDash()
+        self._pen(width, dash)
         c.line(x1, y1, x2, y2)
         c.restoreState()
 
