@@ -19,7 +19,8 @@ from tumorboard.commands.common import (
     signed_in_user,
 )
 from tumorboard.private_files import write_private
-from tumorboard.services.cases import IMPORT_BATCH, CaseService, ImportOutcome
+from tumorboard.services.case_import import IMPORT_BATCH, ImportOutcome
+from tumorboard.services.cases import CaseService
 from tumorboard.store import RecordNotFound, StoreError
 
 log = logging.getLogger(__name__)

@@ -1,39 +1,30 @@
-"""Case use cases: import, export, open, save, move along the workflow, worklist, history."""
+"""Case use cases: export, open, save, move along the workflow, worklist, history; importing
+documents is services/case_import.py, mixed in."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from dataclasses import replace as dataclass_replace
 from datetime import date, datetime
 from typing import Any
 
 from tumorboard.casedoc import (
-    InvalidCaseDocument,
-    case_from_document,
     case_to_document,
-    load_case_document,
 )
 from tumorboard.casedoc.validate import CASE_EXPORT_FORMAT
-from tumorboard.collection_pause import collection_after_batch
 from tumorboard.domain.case import Case
-from tumorboard.domain.changes import Changes
 from tumorboard.domain.dates import completed_years
 from tumorboard.domain.referral import NOT_RECORDED, Referral, referral_document, require_valid
 from tumorboard.domain.users import Permission, User
 from tumorboard.domain.workflow import WorkflowStatus, check_transition
-from tumorboard.recommend.readiness import ReadinessSettings
-from tumorboard.services.access import check
-from tumorboard.services.acting import Acting
-from tumorboard.services.audit import field_changes, removals
+from tumorboard.services.audit import field_changes
+from tumorboard.services.case_import import IMPORT_BATCH, CaseImport, ImportOutcome, readiness_of
 from tumorboard.services.derived import derive, window_status
 from tumorboard.services.mdt_record import export_mdt_record
 from tumorboard.services.notice import Notify, ignore
-from tumorboard.services.settings import settings_from
-from tumorboard.store import Database, DatabaseReadOnly, DiskFailure, DiskFull, RecordExists, StoreError
+from tumorboard.store import Database
 from tumorboard.store.records import AuditEntry, StoredCase
-from tumorboard.store.unit_of_work import UnitOfWork
 
 Clock = Callable[[], date]
 
@@ -53,15 +44,6 @@ class CaseRecord:
     staging_date: date | None
     next_meeting: date | None
     referral: Referral = NOT_RECORDED
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOutcome:
-    source: str
-    mrn: str | None
-    action: str  # "created" | "updated" | "refused"
-    problems: tuple[str, ...] = ()
-    refusal: str = ""  # "exists" (an update was not asked), "would_remove" (a replace was not asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +103,9 @@ def _record(stored: StoredCase) -> CaseRecord:
                       stored.referral)
 
 
-class CaseService(Acting):
+class CaseService(CaseImport):
+    """Cases: reading, the worklist, editing, the workflow; importing documents (CaseImport)."""
+
     def __init__(self, db: Database, actor: str = "local user", today: Clock = date.today,
                  user: User | None = None, notify: Notify = ignore) -> None:
         super().__init__(db, actor, user=user, notify=notify)
@@ -203,7 +187,7 @@ class CaseService(Acting):
             if progress is not None and not progress(start, len(mrns)):
                 break
             with self._action(None) as uow:
-                readiness = _readiness_of(uow)
+                readiness = readiness_of(uow)
                 for mrn in mrns[start:start + IMPORT_BATCH]:
                     stored = uow.cases.get(mrn)
                     uow.cases.set_derived(mrn, derive(stored.case, today, stored.staging_date,
@@ -218,7 +202,7 @@ class CaseService(Acting):
                referral: Referral = NOT_RECORDED) -> CaseRecord:
         referral = require_valid(referral, birth_date=case.patient.birth_date, today=self.today())
         with self._action(Permission.EDIT_CASES) as uow:
-            derived = derive(case, self.today(), readiness=_readiness_of(uow))
+            derived = derive(case, self.today(), readiness=readiness_of(uow))
             stored = uow.cases.add(case, status.value, derived, self.actor, referral)
             uow.audit_created("create", "case", [(case.patient.mrn, case_to_document(case))])
             if referral.recorded:
@@ -256,7 +240,7 @@ class CaseService(Acting):
             before = uow.cases.get(mrn)
             if referral is not None:
                 referral = require_valid(referral, birth_date=case.patient.birth_date, today=self.today())
-            derived = derive(case, self.today(), before.staging_date, before.next_meeting, _readiness_of(uow))
+            derived = derive(case, self.today(), before.staging_date, before.next_meeting, readiness_of(uow))
             stored = uow.cases.update(case, derived, self.actor, expected_version, referral=referral)
             uow.audit("update", "case", mrn,
                       field_changes(case_to_document(before.case), case_to_document(case)))
@@ -282,148 +266,13 @@ class CaseService(Acting):
         """Record the next MDT date and the latest staging imaging date (worklist, readiness)."""
         with self._action(Permission.EDIT_CASES) as uow:
             current = uow.cases.get(mrn)
-            derived = derive(current.case, self.today(), staging_date, next_meeting, _readiness_of(uow))
+            derived = derive(current.case, self.today(), staging_date, next_meeting, readiness_of(uow))
             stored = uow.cases.set_fields(mrn, self.actor, expected_version, derived,
                                           next_meeting=next_meeting, staging_date=staging_date)
             uow.audit("schedule", "case", mrn, [
                 ("next_meeting", _iso(current.next_meeting), _iso(next_meeting)),
                 ("staging_date", _iso(current.staging_date), _iso(staging_date))])
         return _record(stored)
-
-    def import_documents(self, sources: Sequence[tuple[str, bytes]], *, update: bool = False,
-                         replace: bool = False,
-                         progress: Callable[[int, int], bool] | None = None) -> list[ImportOutcome]:
-        """Validate and store each document: all of a case or nothing, file by file.
-
-        New cases are written in batches (one transaction per batch of up to IMPORT_BATCH); a
-        batch the database refuses is retried case by case, so one bad case never costs the
-        others. Existing record numbers go one by one: an update keeps the MDT discussions that
-        meetings recorded, and one that would remove anything else is refused unless ``replace``."""
-        with self.db.reading() as uow:
-            check(uow, self.user, Permission.EDIT_CASES)
-        outcomes: list[ImportOutcome | None] = [None] * len(sources)
-        parsed: list[tuple[int, str, Case]] = []
-        for first in range(0, len(sources), IMPORT_BATCH):
-            with collection_after_batch():
-                for i in range(first, min(first + IMPORT_BATCH, len(sources))):
-                    name, data = sources[i]
-                    try:
-                        doc = load_case_document(data)
-                    except InvalidCaseDocument as exc:
-                        outcomes[i] = ImportOutcome(name, None, "refused",
-                                                    tuple(str(p) for p in exc.problems))
-                        continue
-                    parsed.append((i, name, case_from_document(doc)))
-        changes = Changes()
-        for start in range(0, len(parsed), IMPORT_BATCH):
-            if progress is not None and not progress(start, len(parsed)):
-                for i, name, case in parsed[start:]:  # cancelled: say so for every file not stored
-                    outcomes[i] = ImportOutcome(name, case.patient.mrn, "refused",
-                                                ("not imported: the import was cancelled",))
-                break
-            try:
-                with collection_after_batch():
-                    batch = self._import_batch(parsed[start:start + IMPORT_BATCH], update, replace)
-            except _DISK_FAULTS as exc:  # not about one case: the import stops, and says how far it got
-                stored = sum(1 for o in outcomes if o is not None and o.action != "refused")
-                if not stored:
-                    raise
-                raise type(exc)(f"{exc}; {stored} of {len(sources)} file(s) were stored before it "
-                                "happened (`tumorboard import` again stores the rest)") from None
-            for i, outcome in batch:
-                outcomes[i] = outcome
-            changes = changes | self.last_changes
-        if progress is not None:
-            progress(len(parsed), len(parsed))
-        self.last_changes = changes
-        return [o for o in outcomes if o is not None]
-
-    def _import_batch(self, batch: list[tuple[int, str, Case]], update: bool,
-                      replace: bool) -> list[tuple[int, ImportOutcome]]:
-        today = self.today()
-        results: list[tuple[int, ImportOutcome]] = []
-        with self.db.reading() as uow:
-            existing = uow.cases.existing_mrns([c.patient.mrn for _, _, c in batch])
-        new: list[tuple[int, str, Case]] = []
-        one_by_one: list[tuple[int, str, Case]] = []
-        seen: set[str] = set()
-        for item in batch:
-            mrn = item[2].patient.mrn
-            (one_by_one if mrn in existing or mrn in seen else new).append(item)
-            seen.add(mrn)
-        changes = Changes()
-        try:
-            if new:
-                with self._action(Permission.EDIT_CASES) as uow:
-                    readiness = _readiness_of(uow)
-                    taken = uow.cases.existing_mrns([c.patient.mrn for _, _, c in new])
-                    if taken:  # another program added one since the look above: one by one
-                        raise RecordExists(", ".join(sorted(taken)))
-                    uow.cases.add_many(
-                        [(case, WorkflowStatus.REFERRED.value, derive(case, today, readiness=readiness))
-                         for _, _, case in new], self.actor)
-                    uow.audit_created("import", "case", [
-                        (case.patient.mrn, case_to_document(case)) for _, _, case in new])
-                changes = self.last_changes
-                results.extend((i, ImportOutcome(name, case.patient.mrn, "created")) for i, name, case in new)
-        except _DISK_FAULTS:
-            raise  # the disk, not a case: retrying case by case would fail each one the same way
-        except StoreError:
-            one_by_one = new + one_by_one  # find the case the database refused; keep the others
-        for i, name, case in sorted(one_by_one):
-            try:
-                results.append((i, self._store_imported(name, case, update, replace)))
-                changes = changes | self.last_changes
-            except _DISK_FAULTS:
-                raise
-            except StoreError as exc:
-                results.append((i, ImportOutcome(name, case.patient.mrn, "refused", (f"database: {exc}",))))
-        self.last_changes = changes
-        return results
-
-    def _store_imported(self, name: str, case: Case, update: bool, replace: bool) -> ImportOutcome:
-        mrn = case.patient.mrn
-        outcome = ImportOutcome(name, mrn, "refused")
-        try:
-            with self._action(Permission.EDIT_CASES) as uow:
-                readiness = _readiness_of(uow)
-                if not uow.cases.exists(mrn):
-                    uow.cases.add(case, WorkflowStatus.REFERRED.value,
-                                  derive(case, self.today(), readiness=readiness), self.actor)
-                    uow.audit_created("import", "case", [(mrn, case_to_document(case))])
-                    outcome = ImportOutcome(name, mrn, "created")
-                elif not update:
-                    return ImportOutcome(name, mrn, "refused", (
-                        f"/patient/mrn: a case with record number {mrn} already exists; "
-                        "use --update to replace its clinical content",), "exists")
-                else:
-                    before = uow.cases.get(mrn)
-                    # MDT discussions a meeting recorded are facts of the record, not of the file.
-                    held = set(uow.meetings.discussion_days(mrn))
-                    case = dataclass_replace(case, mdt_discussions=tuple(
-                        sorted({*case.mdt_discussions, *held})))
-                    lost = removals(case_to_document(before.case), case_to_document(case))
-                    if lost and not replace:
-                        return ImportOutcome(name, mrn, "refused", tuple(
-                            f"{path}: the update would remove {value}; import with --replace to remove it"
-                            for path, value in lost), "would_remove")
-                    derived = derive(case, self.today(), before.staging_date, before.next_meeting, readiness)
-                    uow.cases.update(case, derived, self.actor, None)
-                    uow.audit("import-update", "case", mrn,
-                              field_changes(case_to_document(before.case), case_to_document(case)))
-                    outcome = ImportOutcome(name, mrn, "updated")
-        except RecordExists as exc:  # another program added the MRN between check and insert
-            return ImportOutcome(name, mrn, "refused", (f"/patient/mrn: {exc}",))
-        return outcome
-
-
-IMPORT_BATCH = 500
-# Faults of the disk, not of a case: an import stops at the first (tests/integration/test_faults.py).
-_DISK_FAULTS = (DiskFull, DiskFailure, DatabaseReadOnly)
-
-
-def _readiness_of(uow: UnitOfWork) -> ReadinessSettings:
-    return settings_from(uow.settings.all()).readiness
 
 
 def _shown(value: object) -> str | None:
