@@ -612,7 +612,9 @@ def sign_vs_decide(url: str, processes: int, trials: int, *, serial: bool = Fals
                         violations.append(f"trial {trial}: {action}-refused: the chair's {action} is allowed "
                                           f"in every order of these actions, yet it failed: {step}")
                 violations += _check_decisions(trial, planned, state, outcomes[1:])
+                violations += _check_derived(trial, db)
                 violations += _check_signature(trial, state)
+                violations += _check_derived(trial, db)
     finally:
         db.close()
     return violations
@@ -678,9 +680,19 @@ def update_vs_update(url: str, processes: int, trials: int, *, serial: bool = Fa
                 violations += _check_update_chain(trial, mrn, rows, case_to_document(original.case),
                                                   case_to_document(final.case), expected, applied,
                                                   final.version - original.version, field_changes)
+                violations += _check_derived(trial, db)
     finally:
         db.close()
     return violations
+
+
+def _check_derived(trial: int, db: Any) -> list[str]:
+    """The worklist's derived data (status counts; SQLite: the text index with each case's status
+    and subtype) equals the cases after the racers' writes: its triggers ran in their transactions."""
+    from tumorboard.store.derived_check import stale_derived
+
+    with db.session() as session:
+        return [f"trial {trial}: {problem}" for problem in stale_derived(session)]
 
 
 def read_case_audit(db: Any, mrn: str) -> list[dict[str, Any]]:
